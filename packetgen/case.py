@@ -1,0 +1,546 @@
+"""The case file: what a humanitarian-parole filing needs, as a validated model.
+
+A case file (``case.json``, or YAML) is loaded into :class:`Case`.  Every
+validation problem is collected and reported at once, each with the file, the
+path inside it (``beneficiaries[0].date_of_birth``) and what was expected.
+
+The model is the contract between all stages: the form field maps address
+facts by dotted paths into it, the letter templates read it, and the checks
+inspect it.  Paths to evidence are relative to the case file's folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import Annotated, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from .errors import CaseError
+
+SCHEMA_VERSION = 1
+
+Str = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000)]
+ShortStr = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_\-]{0,63}$")]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=False)
+
+
+class Name(_Model):
+    family: ShortStr = Field(description="Family name (last name), as in the passport.")
+    given: ShortStr = Field(description="Given name (first name), as in the passport.")
+    middle: Optional[ShortStr] = Field(None, description="Middle name, if any.")
+
+    @property
+    def full(self) -> str:
+        return " ".join(p for p in (self.given, self.middle, self.family) if p)
+
+
+class Address(_Model):
+    in_care_of: Optional[ShortStr] = Field(None, description="In care of (c/o) name, if any.")
+    street: ShortStr = Field(description="Street number and name.")
+    unit_type: Optional[Literal["apt", "ste", "flr"]] = Field(None, description="Apartment, suite or floor.")
+    unit_number: Optional[ShortStr] = None
+    city: ShortStr
+    state: Optional[Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]] = Field(
+        None, description="Two-letter U.S. state or territory code (U.S. addresses only).")
+    zip_code: Optional[Annotated[str, StringConstraints(pattern=r"^\d{5}(-\d{4})?$")]] = Field(
+        None, description="U.S. ZIP code (U.S. addresses only).")
+    province: Optional[ShortStr] = Field(None, description="Province or region (foreign addresses).")
+    postal_code: Optional[ShortStr] = Field(None, description="Postal code (foreign addresses).")
+    country: ShortStr = Field(description="Country, in English (e.g. 'United States', 'Honduras').")
+
+    @property
+    def is_us(self) -> bool:
+        return self.country.strip().lower() in {"united states", "usa", "u.s.", "u.s.a.", "us", "united states of america"}
+
+    @property
+    def lines(self) -> list[str]:
+        out = []
+        if self.in_care_of:
+            out.append(f"c/o {self.in_care_of}")
+        unit = f" {self.unit_type.upper()} {self.unit_number}" if self.unit_type and self.unit_number else ""
+        out.append(self.street + unit)
+        if self.is_us:
+            out.append(f"{self.city}, {self.state or ''} {self.zip_code or ''}".strip())
+        else:
+            parts = [self.city, self.province, self.postal_code]
+            out.append(", ".join(p for p in parts if p))
+            out.append(self.country)
+        return out
+
+
+ANumber = Annotated[str, StringConstraints(pattern=r"^[Aa]?-?\s?\d{3}-?\s?\d{3}-?\s?\d{2,3}$")]
+
+
+class Passport(_Model):
+    number: ShortStr
+    country: ShortStr = Field(description="Issuing country.")
+    expires: dt.date = Field(description="Expiry date (YYYY-MM-DD).")
+
+
+class Person(_Model):
+    name: Name
+    other_names: list[Name] = Field(default_factory=list, description="Other names used (aliases, maiden names).")
+    date_of_birth: dt.date = Field(description="Date of birth (YYYY-MM-DD).")
+    city_of_birth: Optional[ShortStr] = None
+    country_of_birth: ShortStr
+    country_of_citizenship: ShortStr
+    sex: Optional[Literal["F", "M"]] = None
+    a_number: Optional[ANumber] = Field(None, description="USCIS A-Number, if any (9 digits; 'A' prefix allowed).")
+    uscis_online_account: Optional[Annotated[str, StringConstraints(pattern=r"^\d{12}$")]] = None
+    ssn: Optional[Annotated[str, StringConstraints(pattern=r"^\d{3}-?\d{2}-?\d{4}$")]] = None
+    phone: Optional[ShortStr] = Field(None, description="Daytime phone number.")
+    mobile_phone: Optional[ShortStr] = None
+    email: Optional[Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]] = None
+    mailing_address: Address
+    physical_address: Optional[Address] = Field(None, description="Only when different from the mailing address.")
+    passport: Optional[Passport] = None
+
+    @property
+    def a_number_digits(self) -> Optional[str]:
+        if not self.a_number:
+            return None
+        return re.sub(r"\D", "", self.a_number).rjust(9, "0")
+
+    def age_on(self, day: dt.date) -> int:
+        b = self.date_of_birth
+        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+
+
+class Biographics(_Model):
+    ethnicity: Optional[Literal["hispanic", "not_hispanic"]] = None
+    race: list[Literal["white", "asian", "black", "american_indian", "pacific_islander"]] = Field(default_factory=list)
+    height_feet: Optional[Annotated[int, Field(ge=2, le=8)]] = None
+    height_inches: Optional[Annotated[int, Field(ge=0, le=11)]] = None
+    weight_pounds: Optional[Annotated[int, Field(ge=1, le=999)]] = None
+    eye_color: Optional[Literal["black", "blue", "brown", "gray", "green", "hazel", "maroon", "pink", "other"]] = None
+    hair_color: Optional[Literal["bald", "black", "blond", "brown", "gray", "red", "sandy", "white", "other"]] = None
+
+
+class Beneficiary(Person):
+    id: Slug = Field(description="Short identifier used elsewhere in the case file, e.g. 'mateo'.")
+    relationship_to_petitioner: Optional[ShortStr] = Field(None, description="e.g. 'son', 'brother', 'self'.")
+    marital_status: Optional[Literal["single", "married", "divorced", "widowed", "separated", "annulled", "other"]] = None
+    biographics: Biographics = Field(default_factory=Biographics)
+    in_removal_proceedings: bool = Field(False, description="Ever in exclusion, deportation, removal or rescission proceedings (I-131 Part 4 Item 1).")
+    role: Optional[ShortStr] = Field(None, description="Role in the request, e.g. 'patient', 'accompanying parent', 'witness'.")
+    accompanies: Optional[Slug] = Field(None, description="Id of the beneficiary this person accompanies (e.g. a parent of a minor patient).")
+
+
+class Petitioner(Person):
+    is_beneficiary: Optional[Slug] = Field(
+        None, description="Id of the beneficiary when the petitioner files for themself; omit when filing for someone else.")
+    immigration_status: Optional[ShortStr] = Field(None, description="e.g. 'U.S. citizen', 'lawful permanent resident'.")
+
+
+class Asset(_Model):
+    type: ShortStr = Field(description="e.g. 'savings account', 'real estate', 'stocks'.")
+    amount: Annotated[float, Field(ge=0)]
+
+
+class Employment(_Model):
+    status: Literal["employed", "self_employed", "unemployed", "retired", "other"] = "employed"
+    employer: Optional[ShortStr] = None
+    occupation: Optional[ShortStr] = None
+    description: Optional[ShortStr] = None
+
+
+class Supporter(Person):
+    id: Slug
+    supports: list[Slug] = Field(min_length=1, description="Ids of the beneficiaries this supporter files an I-134 for.")
+    status: Literal["citizen", "national", "lpr", "nonimmigrant", "asylee", "refugee", "parolee", "tps",
+                    "deferred_action", "other"] = Field(description="The supporter's U.S. immigration status.")
+    status_other: Optional[ShortStr] = None
+    relationship: dict[Slug, ShortStr] = Field(default_factory=dict, description="Relationship to each beneficiary, by id.")
+    employment: Employment = Field(default_factory=Employment)
+    annual_income: Annotated[float, Field(ge=0)] = 0
+    assets: list[Asset] = Field(default_factory=list)
+    dependents: Annotated[int, Field(ge=0, le=99)] = 0
+    will_provide: Optional[Str] = Field(None, description="What support is provided (housing, food, medical costs).")
+
+
+class VisaAttempt(_Model):
+    date: dt.date
+    place: ShortStr = Field(description="Embassy or consulate, e.g. 'U.S. Embassy Tegucigalpa'.")
+    visa_class: ShortStr = Field("B-2", description="Visa class sought.")
+    outcome: ShortStr = Field(description="e.g. 'refused under INA 214(b)'.")
+    evidence: list[Slug] = Field(default_factory=list, description="Evidence ids that document this attempt.")
+
+
+class Visa(_Model):
+    attempts: list[VisaAttempt] = Field(default_factory=list)
+    why_not_possible: Optional[Str] = Field(None, description="Why a visa could not be obtained, or why no attempt was possible.")
+
+
+class Stay(_Model):
+    months: Annotated[float, Field(gt=0, le=60)] = Field(description="Requested length of stay, in months.")
+    text: Optional[ShortStr] = Field(None, description="As written on the form, e.g. '6 months'. Default: from months.")
+    justification: Str = Field(description="Why this length (e.g. treatment plan and recovery).")
+    treatment_months: Optional[Annotated[float, Field(gt=0, le=60)]] = Field(
+        None, description="Length of treatment stated by the doctors, in months, to check against the stay.")
+
+    @property
+    def as_text(self) -> str:
+        if self.text:
+            return self.text
+        m = self.months
+        return f"{int(m)} months" if float(m).is_integer() else f"{m:g} months"
+
+
+class Consulate(_Model):
+    city: ShortStr
+    country: ShortStr
+
+
+class Expedite(_Model):
+    requested: bool = False
+    reason: Optional[Str] = None
+
+
+class FeeException(_Model):
+    claimed: bool = False
+    basis: Optional[Literal["b1_medical_emergency", "b2_parent_of_minor_patient", "b3_organ_donor",
+                            "b4_family_member_death_imminent", "b5_family_funeral", "other"]] = None
+    explanation: Optional[Str] = None
+
+
+class Request(_Model):
+    reason: Literal["medical", "family_emergency", "public_benefit", "other"]
+    summary: Str = Field(description="One or two sentences: who needs to come, why, and how urgently. Goes on I-131 Part 8 Item 1.")
+    narrative: Str = Field(description="Why parole is needed and how urgent it is (for the cover letter).")
+    urgency: Optional[Str] = Field(None, description="Why it cannot wait; dates that matter.")
+    stay: Stay
+    intended_arrival: dt.date
+    consulate: Consulate = Field(description="U.S. embassy or consulate to notify (I-131 Part 8 Item 3.b).")
+    visa: Visa
+    expedite: Expedite = Field(default_factory=Expedite)
+    parole_fee_exception: FeeException = Field(default_factory=FeeException)
+    public_benefit: Optional[Str] = Field(None, description="The significant public benefit, for public-benefit cases.")
+
+
+class Discretion(_Model):
+    criminal_history: Str = Field(description="Criminal history of each beneficiary, or 'None'.")
+    immigration_history: Str = Field(description="Prior immigration history (visas, travel, violations), or 'None'.")
+    payment_plan: Str = Field(description="How treatment, stay and return travel are paid for.")
+    departure_plan: Optional[Str] = Field(None, description="Why the beneficiary will leave when parole ends.")
+    character: Optional[Str] = Field(None, description="Character and community ties; letters of support.")
+    no_threat: Optional[Str] = Field(None, description="Why the beneficiary poses no threat to the U.S.")
+
+
+class Helper(_Model):
+    name: Name
+    organization: Optional[ShortStr] = None
+    phone: Optional[ShortStr] = None
+    mobile_phone: Optional[ShortStr] = None
+    email: Optional[Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]] = None
+    address: Optional[Address] = None
+    language: Optional[ShortStr] = Field(None, description="Interpreters: the language interpreted.")
+    bar_number: Optional[ShortStr] = Field(None, description="Attorneys: bar number.")
+    g28: bool = Field(False, description="Attorneys: a Form G-28 is attached.")
+
+
+class Translator(_Model):
+    id: Slug
+    name: ShortStr
+    address: Optional[ShortStr] = None
+    phone: Optional[ShortStr] = None
+    languages: list[ShortStr] = Field(default_factory=list)
+
+
+EvidenceCategory = Literal[
+    "petitioner_statement", "beneficiary_identity", "petitioner_identity", "medical_abroad", "us_provider",
+    "cost_estimate", "unavailability", "visa_history", "beneficiary_funds", "relationship", "consent",
+    "prior_filings", "criminal_record", "supporter_identity", "supporter_financial", "public_benefit",
+    "character", "other"]
+
+
+class Translation(_Model):
+    file: ShortStr = Field(description="The English translation, relative to the case file.")
+    translator: Optional[Slug] = Field(None, description="Id of the translator; a certificate page is generated.")
+    certificate_file: Optional[ShortStr] = Field(None, description="A signed certificate, if you have one instead.")
+    date: Optional[dt.date] = None
+
+
+class Evidence(_Model):
+    id: Slug = Field(description="Identifier the letter cites, e.g. 'us_hospital_estimate'.")
+    file: ShortStr = Field(description="PDF or image, relative to the case file.")
+    more_files: list[ShortStr] = Field(default_factory=list, description="Further files of the same exhibit, in order.")
+    title: ShortStr = Field(description="Exhibit title, e.g. 'U.S. hospital cost estimate'.")
+    shows: Optional[Str] = Field(None, description="What it proves, for the exhibit index.")
+    category: EvidenceCategory = "other"
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")] = Field("en", description="ISO 639 code.")
+    translation: Optional[Translation] = None
+    about: list[Slug] = Field(default_factory=list, description="Ids of the people this evidence is about.")
+    supporter: Optional[Slug] = Field(None, description="Supporter id: places it with that supporter's I-134.")
+    password: Optional[ShortStr] = Field(None, description="Password to open an encrypted PDF.")
+    date: Optional[dt.date] = Field(None, description="Date of the document, for recency checks.")
+
+
+class Letter(_Model):
+    date: Optional[dt.date] = Field(None, description="Letter date; default: the build date.")
+    signer: Optional[ShortStr] = Field(None, description="Who signs the letter; default: the petitioner.")
+    signer_title: Optional[ShortStr] = None
+    letterhead: list[ShortStr] = Field(default_factory=list, description="Letterhead lines (firm name, address).")
+    template: ShortStr = Field("letter.j2", description="Top-level letter template.")
+    draft: bool = Field(False, description="Mark the letter as a DRAFT for attorney review.")
+
+
+class Filing(_Model):
+    payment: Literal["G-1450", "G-1650", "fee_waiver", "exempt", "check", "money_order"] = "G-1450"
+    filing_date: Optional[dt.date] = Field(None, description="Planned mailing date; default: the build date.")
+
+
+class Case(_Model):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    schema_: Optional[str] = Field(None, alias="$schema")
+    schema_version: Literal[1] = SCHEMA_VERSION
+    case_name: ShortStr = Field(description="Short name printed in page stamps, e.g. 'Reyes Medical Parole'.")
+    petitioner: Petitioner
+    beneficiaries: list[Beneficiary] = Field(min_length=1)
+    supporters: list[Supporter] = Field(default_factory=list)
+    request: Request
+    discretion: Discretion
+    preparer: Optional[Helper] = None
+    interpreter: Optional[Helper] = None
+    attorney: Optional[Helper] = None
+    translators: list[Translator] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=list)
+    letter: Letter = Field(default_factory=Letter)
+    filing: Filing = Field(default_factory=Filing)
+
+    # Set by the loader, not part of the file.
+    _source: Optional[Path] = None
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> "Case":
+        # Reported with the same path-style locations as field errors.
+        problems: list[tuple[str, str]] = []
+        ben_ids = [b.id for b in self.beneficiaries]
+        for i, dup in enumerate(ben_ids):
+            if ben_ids.index(dup) != i:
+                problems.append((f"beneficiaries[{i}].id", f"duplicate id '{dup}'"))
+        if self.petitioner.is_beneficiary and self.petitioner.is_beneficiary not in ben_ids:
+            problems.append(("petitioner.is_beneficiary", f"no beneficiary with id '{self.petitioner.is_beneficiary}'"))
+        for i, s in enumerate(self.supporters):
+            for j, b in enumerate(s.supports):
+                if b not in ben_ids:
+                    problems.append((f"supporters[{i}].supports[{j}]", f"no beneficiary with id '{b}'"))
+        ev_ids = [e.id for e in self.evidence]
+        sup_ids = {s.id for s in self.supporters}
+        tr_ids = {t.id for t in self.translators}
+        person_ids = set(ben_ids) | sup_ids | {"petitioner"}
+        for i, e in enumerate(self.evidence):
+            if ev_ids.index(e.id) != i:
+                problems.append((f"evidence[{i}].id", f"duplicate id '{e.id}'"))
+            if e.supporter and e.supporter not in sup_ids:
+                problems.append((f"evidence[{i}].supporter", f"no supporter with id '{e.supporter}'"))
+            if e.translation and e.translation.translator and e.translation.translator not in tr_ids:
+                problems.append((f"evidence[{i}].translation.translator",
+                                 f"no translator with id '{e.translation.translator}'"))
+            for j, who in enumerate(e.about):
+                if who not in person_ids:
+                    problems.append((f"evidence[{i}].about[{j}]", f"no beneficiary or supporter with id '{who}'"))
+        for i, a in enumerate(self.request.visa.attempts):
+            for j, ref in enumerate(a.evidence):
+                if ref not in ev_ids:
+                    problems.append((f"request.visa.attempts[{i}].evidence[{j}]", f"no evidence with id '{ref}'"))
+        if problems:
+            raise ValueError("\n".join(f"@{loc}: {msg}" for loc, msg in problems))
+        return self
+
+    # ----- convenience views used by templates, forms and checks -----
+    @property
+    def source(self) -> Optional[Path]:
+        return self._source
+
+    @property
+    def base_dir(self) -> Path:
+        return self._source.parent if self._source else Path.cwd()
+
+    def beneficiary(self, bid: str) -> Beneficiary:
+        return next(b for b in self.beneficiaries if b.id == bid)
+
+    @property
+    def files_for_self(self) -> bool:
+        return self.petitioner.is_beneficiary is not None
+
+    def supporter_pairs(self) -> list[tuple[Supporter, Beneficiary]]:
+        """One I-134 per supporter and beneficiary pair, in case-file order."""
+        return [(s, self.beneficiary(b)) for s in self.supporters for b in s.supports]
+
+    def evidence_by_id(self, eid: str) -> Evidence:
+        return next(e for e in self.evidence if e.id == eid)
+
+    def translator(self, tid: str) -> Translator:
+        return next(t for t in self.translators if t.id == tid)
+
+
+# --------------------------------------------------------------------------- loading
+
+def _reject_duplicate_keys(pairs):
+    seen = {}
+    for k, v in pairs:
+        if k in seen:
+            raise CaseError(f"duplicate key '{k}' in the same object", fix="remove one of the two entries")
+        seen[k] = v
+    return seen
+
+
+def read_case_data(path: Path) -> dict:
+    """Read JSON or YAML into plain data, with parse errors located in the file."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise CaseError(f"{path}: case file not found", fix="check the path, or create one with 'packetgen init'")
+    except IsADirectoryError:
+        raise CaseError(f"{path}: is a folder, not a case file", fix="name the case.json inside it")
+    except OSError as exc:
+        raise CaseError(f"{path}: cannot read the case file ({exc.strerror})", fix="check the file's permissions")
+    if len(raw) > 5_000_000:
+        raise CaseError(f"{path}: case file is {len(raw):,} bytes; a case file is at most 5 MB",
+                        fix="put documents in evidence files and reference them by path")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CaseError(f"{path}: not UTF-8 text (byte {exc.start})", fix="save the file as UTF-8")
+    if path.suffix.lower() in {".yaml", ".yml"}:
+        try:
+            import yaml
+        except ImportError:  # pragma: no cover - yaml is a dependency
+            raise CaseError(f"{path}: YAML case files need PyYAML", fix="pip install pyyaml, or use JSON")
+
+        class _Loader(yaml.SafeLoader):
+            pass
+
+        def _construct_mapping(loader, node, deep=False):
+            mapping = {}
+            for knode, vnode in node.value:
+                key = loader.construct_object(knode, deep=deep)
+                if key in mapping:
+                    raise CaseError(f"{path}:{knode.start_mark.line + 1}: duplicate key '{key}'",
+                                    fix="remove one of the two entries")
+                mapping[key] = loader.construct_object(vnode, deep=deep)
+            return mapping
+
+        _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+        # Dates stay strings: the model parses them, with one error style for JSON and YAML.
+        _Loader.yaml_implicit_resolvers = {
+            k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+            for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+        try:
+            data = yaml.load(text, Loader=_Loader)
+        except CaseError:
+            raise
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
+            raise CaseError(f"{path}{where}: not valid YAML ({getattr(exc, 'problem', exc)})",
+                            fix="fix the syntax at that line")
+        except RecursionError:
+            raise CaseError(f"{path}: nested too deeply", fix="a case file is a few levels deep; check the structure")
+    else:
+        try:
+            data = json.loads(text, object_pairs_hook=_reject_duplicate_keys)
+        except CaseError as exc:
+            raise CaseError(f"{path}: {exc.message}", fix=exc.fix)
+        except json.JSONDecodeError as exc:
+            raise CaseError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg})",
+                            fix="fix the syntax at that line (a missing comma or quote is the usual cause)")
+        except RecursionError:
+            raise CaseError(f"{path}: nested too deeply", fix="a case file is a few levels deep; check the structure")
+    if not isinstance(data, dict):
+        raise CaseError(f"{path}: the case file must be an object at the top level, found {type(data).__name__}",
+                        fix="start from a sample: samples/*/case.json")
+    return data
+
+
+def format_loc(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(top level)"
+
+
+def validation_problems(exc) -> list[tuple[str, str]]:
+    """Turn a pydantic ValidationError into (path, message) pairs a paralegal can act on."""
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        msg = err["msg"]
+        typ = err["type"]
+        if typ == "value_error" and "@" in msg:
+            for line in msg.split("\n"):
+                line = line.removeprefix("Value error, ")
+                if line.startswith("@"):
+                    where, _, what = line[1:].partition(": ")
+                    problems.append((where, what))
+            continue
+        if typ == "missing":
+            msg = "required, but missing"
+        elif typ == "extra_forbidden":
+            msg = "unknown field (check the spelling; 'packetgen schema' lists the fields)"
+        elif typ in {"date_from_datetime_parsing", "date_parsing", "date_type", "date_from_datetime_inexact"}:
+            msg = "expected a date as YYYY-MM-DD"
+        elif typ == "literal_error":
+            msg = "expected " + msg.removeprefix("Input should be ")
+        elif typ == "string_pattern_mismatch":
+            msg = _pattern_hint(loc) or msg
+        elif typ == "string_too_long":
+            msg = "too long: " + msg
+        problems.append((format_loc(loc), msg))
+    return problems
+
+
+def _pattern_hint(loc: tuple) -> Optional[str]:
+    last = next((p for p in reversed(loc) if isinstance(p, str)), "")
+    return {
+        "a_number": "expected an A-Number: 8 or 9 digits, e.g. A-123-456-789",
+        "email": "expected an email address such as name@example.org",
+        "state": "expected a two-letter U.S. state code such as TX",
+        "zip_code": "expected a 5-digit ZIP code (or ZIP+4)",
+        "id": "expected a short id: lowercase letters, digits, '_' or '-'",
+        "language": "expected an ISO 639 language code such as 'es'",
+        "ssn": "expected a Social Security number, 9 digits",
+        "uscis_online_account": "expected a 12-digit USCIS online account number",
+    }.get(last) or ("expected a short id: lowercase letters, digits, '_' or '-'" if last in {
+        "supports", "about", "supporter", "translator", "is_beneficiary", "accompanies", "evidence"} else None)
+
+
+def load_case(path: str | Path) -> Case:
+    """Load and validate a case file; raise :class:`CaseError` listing every problem."""
+    from pydantic import ValidationError
+
+    path = Path(path)
+    data = read_case_data(path)
+    try:
+        case = Case.model_validate(data)
+    except ValidationError as exc:
+        problems = validation_problems(exc)
+        raise CaseError(
+            f"{path}: {len(problems)} problem{'s' if len(problems) != 1 else ''} in the case file",
+            fix="correct each field named above ('packetgen schema' describes every field)",
+            details=[f"{where}: {what}" for where, what in problems])
+    except RecursionError:
+        raise CaseError(f"{path}: nested too deeply", fix="check the structure against 'packetgen schema'")
+    case._source = path.resolve()
+    return case
+
+
+def json_schema() -> dict:
+    schema = Case.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://packetgen.invalid/schema/case-v1.json"
+    schema["title"] = "packetgen case file"
+    schema["description"] = "A humanitarian-parole filing (Form I-131 Part 1 Item 7, Form I-134, evidence)."
+    return schema
