@@ -1,0 +1,224 @@
+"""Command line: parse arguments, call the library API, print.  No business logic here.
+
+Heavy libraries (pikepdf, reportlab, pydantic) are imported inside the commands,
+so ``packetgen --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import EXIT_CODES, PacketgenError
+
+EXIT_HELP = "Exit codes:\n\n" + "\n".join(f"  {k:>3}  {v}" for k, v in EXIT_CODES.items())
+
+
+class _Ctx:
+    debug = False
+    verbose = 0
+
+
+def _err(msg: str) -> None:
+    click.echo(msg, err=True)
+
+
+def _run(fn, *args, **kwargs):
+    """Run an API call, turning every failure into a message and a documented exit code."""
+    ctx = click.get_current_context().find_object(_Ctx) or _Ctx()
+    try:
+        return fn(*args, **kwargs)
+    except PacketgenError as exc:
+        if ctx.debug:
+            import traceback
+
+            traceback.print_exc()
+        _err(click.style("error: ", fg="red", bold=True) + exc.render())
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        _err("interrupted; nothing was written")
+        sys.exit(130)
+    except MemoryError:
+        _err("error: out of memory. The evidence may contain an enormous image or page count.\n"
+             "  fix: split or shrink the largest evidence files and build again")
+        sys.exit(70)
+    except Exception as exc:  # a bug: never show a traceback unless --debug
+        if ctx.debug:
+            raise
+        _err(click.style("internal error: ", fg="red", bold=True) + f"{type(exc).__name__} in packetgen. "
+             "Nothing was written.\n  fix: rerun with --debug and report the output (remove personal data first)")
+        sys.exit(70)
+
+
+@click.group(epilog=EXIT_HELP, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="packetgen")
+@click.option("--debug", is_flag=True, help="Show Python tracebacks (for bug reports).")
+@click.option("-v", "--verbose", count=True, help="More detail in progress output (may include file names).")
+@click.pass_context
+def cli(ctx, debug, verbose):
+    """Assemble humanitarian-parole filing packets (Form I-131 Part 1 Item 7, Form I-134,
+    cover letter and indexed evidence) from one case file."""
+    obj = ctx.ensure_object(_Ctx)
+    obj.debug = debug
+    obj.verbose = verbose
+
+
+def _progress(enabled: bool):
+    if not enabled:
+        return None
+    stream = click.get_text_stream("stderr")
+    tty = stream.isatty()
+
+    def say(msg: str) -> None:
+        if tty:
+            click.echo("\r\033[K  " + msg, nl=False, err=True)
+        else:
+            click.echo("  " + msg, err=True)
+
+    say.finish = (lambda: click.echo("\r\033[K", nl=False, err=True)) if tty else (lambda: None)
+    return say
+
+
+@cli.command()
+@click.argument("cases", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--outdir", type=click.Path(path_type=Path),
+              help="Output folder (default: 'out' beside the case file). With several cases: a subfolder per case.")
+@click.option("--forms-dir", type=click.Path(path_type=Path), envvar="PACKETGEN_FORMS_DIR",
+              help="Folder with official form PDFs (default: $PACKETGEN_FORMS_DIR, then the user data folder).")
+@click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="A firm's template folder; its templates override the built-in ones.")
+@click.option("--draft", is_flag=True, help="Build even if the pre-flight check finds errors (not for filing).")
+@click.option("--force", is_flag=True, help="Replace an existing packet.pdf even if packetgen cannot prove it wrote it.")
+@click.option("--flatten", is_flag=True, help="Flatten the forms: no live form fields in the packet.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Build several cases in parallel processes.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress output.")
+def build(cases, outdir, forms_dir, templates_dir, draft, force, flatten, jobs, quiet):
+    """Build the submission packet for CASE (case.json or .yaml).
+
+    Writes packet.pdf, manifest.json and filing-instructions.pdf (not part of the submission)."""
+    if len(cases) > 1:
+        from .batch import run_batch
+
+        code = _run(run_batch, list(cases), outdir=outdir, forms_dir=forms_dir, templates_dir=templates_dir,
+                    draft=draft, force=force, flatten=flatten, jobs=jobs, quiet=quiet)
+        sys.exit(code)
+    from . import api
+
+    say = _progress(not quiet)
+    try:
+        result = _run(api.build, cases[0], outdir=outdir, forms_dir=forms_dir, templates_dir=templates_dir,
+                      draft=draft, force=force, flatten=flatten, progress=say)
+    finally:
+        if say:
+            say.finish()
+    _print_build(result, draft)
+
+
+def _print_build(result, draft: bool) -> None:
+    from .checks import format_findings
+
+    warn = [f for f in result.findings if f.severity != "info"]
+    if warn:
+        click.echo(format_findings(warn), err=True)
+    for w in result.warnings:
+        click.echo(click.style("warning: ", fg="yellow") + w, err=True)
+    if result.standin_forms:
+        click.echo(click.style(
+            f"NOT FOR FILING: {', '.join(result.standin_forms)} filled on a generated stand-in. "
+            "Install the official PDFs with 'packetgen forms add FILE' and build again.", fg="red", bold=True), err=True)
+    if draft:
+        click.echo(click.style("DRAFT build (--draft): check errors were not enforced.", fg="yellow"), err=True)
+    click.echo(f"packet:       {result.packet}  ({result.pages} pages, {result.exhibits} exhibits, "
+               f"{result.seconds:.1f} s)")
+    click.echo(f"manifest:     {result.manifest}")
+    if result.instructions:
+        click.echo(f"instructions: {result.instructions}  (who signs where, fee, printing, mailing)")
+
+
+@cli.command()
+@click.argument("case", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable findings.")
+def check(case, as_json):
+    """Pre-flight check of CASE: errors (which stop a build) and warnings, each with its fix."""
+    from . import api
+    from .checks import findings_json, format_findings
+
+    _, findings = _run(api.check, case)
+    if as_json:
+        import json
+
+        click.echo(json.dumps(findings_json(findings), indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_findings(findings) if findings else "No problems found.")
+    sys.exit(1 if any(f.severity == "error" for f in findings) else 0)
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to a file instead of standard output.")
+def schema(output):
+    """Print the JSON Schema of the case file (for editor autocompletion via "$schema")."""
+    import json
+
+    from .case import json_schema
+
+    text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+    if output:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.group()
+def forms():
+    """Manage the official form PDFs (they are not shipped with packetgen)."""
+
+
+@forms.command("list")
+@click.option("--forms-dir", type=click.Path(path_type=Path), envvar="PACKETGEN_FORMS_DIR")
+def forms_list(forms_dir):
+    """Show each form and edition packetgen fills, and whether the official PDF or a stand-in is used."""
+    from .formlib import list_forms
+
+    rows = _run(list_forms, forms_dir)
+    click.echo(f"{'form':<8}{'edition':<10}{'status':<12}path")
+    for r in rows:
+        status = r["status"]
+        click.echo(f"{r['form']:<8}{r['edition']:<10}"
+                   f"{click.style(f'{status:<12}', fg='green' if status == 'official' else 'yellow')}"
+                   f"{r.get('path') or '(generated stand-in: NOT FOR FILING)'}")
+
+
+@forms.command("add")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--forms-dir", type=click.Path(path_type=Path), envvar="PACKETGEN_FORMS_DIR")
+def forms_add(file, forms_dir):
+    """Verify an official form PDF (form, edition, fields) and install it."""
+    from .formlib import add_form
+
+    r = _run(add_form, file, forms_dir)
+    click.echo(f"installed {r['form']} edition {r['edition']}: {r['path']}")
+
+
+@forms.command("fetch")
+@click.option("--base-url", default="https://www.uscis.gov/sites/default/files/document/forms/", show_default=True)
+@click.option("--forms-dir", type=click.Path(path_type=Path), envvar="PACKETGEN_FORMS_DIR")
+def forms_fetch(base_url, forms_dir):
+    """Download the current official PDFs from uscis.gov, verify and install them."""
+    from .formlib import fetch_forms
+
+    for r in _run(fetch_forms, base_url, forms_dir):
+        click.echo(f"installed {r['form']} edition {r['edition']}: {r['path']}")
+
+
+def main() -> None:
+    os.umask(0o077)  # outputs hold personal data: readable by their owner only
+    cli(prog_name="packetgen")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

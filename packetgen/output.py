@@ -1,0 +1,119 @@
+"""Writing results safely: atomic, owner-only, never clobbering someone else's file.
+
+Rules (documented in docs/errors.md, "Output files"):
+
+* Every file is written to a temporary file in the output folder, flushed to disk,
+  then renamed over the target.  A build killed at any moment leaves the previous
+  complete packet, or none; never a truncated PDF.
+* Files are created with mode 0600 and the output folder with 0700: cases hold
+  A-numbers, medical details and bank records.
+* A build holds an exclusive lock on ``OUTDIR/.packetgen.lock``, so two builds of
+  the same case at once run one after the other instead of interleaving.
+* An existing ``packet.pdf`` is replaced only when ``manifest.json`` beside it
+  proves packetgen wrote it (the recorded SHA-256 matches), or with ``--force``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import OutputError
+
+PACKET_NAME = "packet.pdf"
+MANIFEST_NAME = "manifest.json"
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def prepare_outdir(outdir: Path) -> Path:
+    try:
+        outdir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except FileExistsError:
+        raise OutputError(f"{outdir}: exists and is not a folder", fix="choose another output folder with -o")
+    except OSError as exc:
+        raise OutputError(f"{outdir}: cannot create the output folder ({exc.strerror})",
+                          fix="choose a folder you can write to with -o")
+    if not os.access(outdir, os.W_OK | os.X_OK):
+        raise OutputError(f"{outdir}: output folder is not writable", fix="choose a folder you can write to with -o")
+    return outdir
+
+
+@contextlib.contextmanager
+def locked(outdir: Path):
+    """Serialize builds that write to the same folder."""
+    import fcntl
+
+    lock_path = outdir / ".packetgen.lock"
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise OutputError(f"{lock_path}: cannot create the lock file ({exc.strerror})",
+                          fix="check the output folder's permissions")
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def check_overwrite(outdir: Path, *, force: bool) -> None:
+    """Refuse to replace a packet.pdf that packetgen cannot prove it wrote."""
+    packet = outdir / PACKET_NAME
+    if force or not packet.exists():
+        return
+    manifest = outdir / MANIFEST_NAME
+    try:
+        recorded = json.loads(manifest.read_text(encoding="utf-8"))["output"]["sha256"]
+        ours = recorded == sha256_file(packet)
+    except (OSError, ValueError, KeyError, TypeError):
+        ours = False
+    if not ours:
+        raise OutputError(
+            f"{packet}: already exists and its manifest.json does not show packetgen wrote it "
+            "(it may have been edited or copied in)",
+            fix="move it away, choose another folder with -o, or pass --force to replace it")
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a same-folder temporary file and rename; mode 0600."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), 0o600)
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise OutputError(f"{path}: cannot write ({exc.strerror})",
+                          fix="check free disk space and the folder's permissions")
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def clean_stale_parts(outdir: Path) -> None:
+    """Remove temporary files left by a build that was killed (only packetgen's own '.part' files)."""
+    for p in outdir.glob(".*.part"):
+        with contextlib.suppress(OSError):
+            p.unlink()
