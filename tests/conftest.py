@@ -1,0 +1,52 @@
+"""Shared test fixtures: where the repository, the samples and ../shared are."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "samples"
+SHARED = REPO.parent / "shared"
+OFFICIAL_I131 = SHARED / "uscis-forms" / "i-131_edition-2025-01-20_official.pdf"
+CORPUS = SHARED / "evidence-corpus"
+
+needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared (official forms, evidence corpus) not present")
+needs_official_i131 = pytest.mark.skipif(not OFFICIAL_I131.is_file(),
+                                         reason="official I-131 not present in ../shared/uscis-forms")
+needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None,
+                                   reason="poppler-utils (pdftotext) not installed")
+
+
+def sample_cases() -> list[Path]:
+    return sorted(SAMPLES.glob("*/case.json"))
+
+
+@pytest.fixture(autouse=True)
+def _reproducible(monkeypatch):
+    # Builds are dated from the case file; checks use 'today'. Pin today for stable tests.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796169600")  # 2026-12-02
+
+
+@pytest.fixture
+def official_forms_dir(tmp_path):
+    """A forms folder holding the official I-131 from ../shared (never committed)."""
+    if not OFFICIAL_I131.is_file():
+        pytest.skip("official I-131 not present in ../shared/uscis-forms")
+    d = tmp_path / "forms"
+    d.mkdir()
+    shutil.copy(OFFICIAL_I131, d / OFFICIAL_I131.name)
+    return d
+
+
+@pytest.fixture
+def sample_copy(tmp_path):
+    """Copy a sample case (with its evidence) into tmp so tests can change it."""
+    def _copy(name: str) -> Path:
+        dst = tmp_path / name
+        shutil.copytree(SAMPLES / name, dst, ignore=shutil.ignore_patterns("out"))
+        return dst / "case.json"
+    return _copy
