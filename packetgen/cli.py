@@ -215,6 +215,23 @@ def forms_fetch(base_url, forms_dir):
         click.echo(f"installed {r['form']} edition {r['edition']}: {r['path']}")
 
 
+def _register_optional_commands() -> None:
+    """Commands that live in their own modules (each imports only click at module level)."""
+    import importlib
+
+    for modname in ("cli_init", "cli_preview"):
+        try:
+            mod = importlib.import_module(f".{modname}", __package__)
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__package__}.{modname}":
+                raise
+            continue
+        cli.add_command(mod.command)
+
+
+_register_optional_commands()
+
+
 def main() -> None:
     os.umask(0o077)  # outputs hold personal data: readable by their owner only
     cli(prog_name="packetgen")
