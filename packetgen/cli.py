@@ -14,7 +14,7 @@ import click
 
 from .errors import EXIT_CODES, PacketgenError
 
-EXIT_HELP = "Exit codes:\n\n" + "\n".join(f"  {k:>3}  {v}" for k, v in EXIT_CODES.items())
+EXIT_HELP = "\b\nExit codes:\n" + "\n".join(f"  {k:>3}  {v}" for k, v in EXIT_CODES.items())
 
 
 class _Ctx:
