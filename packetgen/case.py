@@ -17,14 +17,29 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from .errors import CaseError
 
 SCHEMA_VERSION = 1
 
-Str = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000)]
-ShortStr = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# Control characters and bidirectional overrides have no place on a form or in a letter:
+# they are invisible on paper, break PDF text and can disguise a name (U+202E).
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def _clean_text(multiline: bool):
+    def check(v: str) -> str:
+        m = _FORBIDDEN.search(v) or (None if multiline else re.search("[\n\r\t]", v))
+        if m:
+            raise ValueError(f"contains an invisible control character (U+{ord(m.group()):04X}); "
+                             "retype the text or remove the character")
+        return v
+    return AfterValidator(check)
+
+
+Str = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000), _clean_text(True)]
+ShortStr = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), _clean_text(False)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_\-]{0,63}$")]
 
 
@@ -498,6 +513,8 @@ def validation_problems(exc) -> list[tuple[str, str]]:
             msg = _pattern_hint(loc) or msg
         elif typ == "string_too_long":
             msg = "too long: " + msg
+        elif typ == "value_error":
+            msg = msg.removeprefix("Value error, ")
         problems.append((format_loc(loc), msg))
     return problems
 
