@@ -412,6 +412,17 @@ class _PdfNormalizer:
             src = pikepdf.open(io.BytesIO(self.data), password=self.password or "")
         except pikepdf.PasswordError as exc:
             if self.password:
+                try:   # a password was given for a file that opens without one
+                    src = pikepdf.open(io.BytesIO(self.data))
+                except (pikepdf.PasswordError, pikepdf.PdfError):
+                    src = None
+                if src is not None and (not src.is_encrypted or src.user_password_matched):
+                    self.warnings.append(f"{name}: the password given for it is wrong, but none is needed; "
+                                         f"opened it without one")
+                    self.password = None
+                    if src.is_encrypted:
+                        self._check_encryption(src)
+                    return src
                 raise EvidenceLockedError(
                     f"{name}: the password given for it does not open it",
                     fix=f'check the "password" of the evidence item for {name} in the case file '
@@ -471,6 +482,10 @@ class _PdfNormalizer:
         if not pages:
             raise EvidenceDamagedError(f"{self.name}: has no pages",
                                        fix="check that this is the right file; " + _FIX_RESAVE)
+        repairs = _repairs(src.get_warnings())   # (retrieving them clears qpdf's list)
+        if repairs:
+            self.warnings.append(f"{self.name}: was damaged and has been repaired; check its pages in the "
+                                 f"packet (qpdf: {'; '.join(repairs[:2])})")
         self._inspect_document(src)
         links = self._prepare_annotations(src, pages)
         out = pikepdf.Pdf.new()
@@ -497,10 +512,10 @@ class _PdfNormalizer:
             empty += is_empty
             placements.append(m)
             new_pages.append(self._new_page(src, out, form, pobj, m))
-        repairs = _repairs(src.get_warnings())  # (retrieving them clears qpdf's list)
-        if repairs:
-            self.warnings.append(f"{self.name}: was damaged and has been repaired; check its pages in the "
-                                 f"packet (qpdf: {'; '.join(repairs[:2])})")
+        later = _repairs(src.get_warnings())
+        if later:
+            self.warnings.append(f"{self.name}: has damaged parts that were skipped or repaired while converting "
+                                 f"it; check its pages in the packet (qpdf: {'; '.join(later[:2])})")
         if links:
             self._add_links(src, out, pages, new_pages, placements, links)
         self._report(tiny, shrunk, empty, len(pages))
@@ -653,9 +668,13 @@ class _PdfNormalizer:
             self._note("comments", str(comments))
         if to_flatten:
             form = src.Root.get("/AcroForm")
-            if isinstance(form, Dictionary) and form.get("/NeedAppearances", False):
-                src.generate_appearance_streams()
-            src.flatten_annotations("all")
+            try:
+                if isinstance(form, Dictionary) and form.get("/NeedAppearances", False):
+                    src.generate_appearance_streams()
+                src.flatten_annotations("all")
+            except pikepdf.PdfError as exc:
+                self.warnings.append(f"{self.name}: its form fields and comments could not be flattened "
+                                     f"({_short(exc)}); they are missing from the packet copy")
         return links if any_links else []
 
     # -- pages --------------------------------------------------------------------
@@ -934,7 +953,7 @@ class _PdfNormalizer:
 # --------------------------------------------------------------------------- images
 
 def _normalize_image(data: bytes, fmt: str, name: str, warnings: list[str]) -> pikepdf.Pdf:
-    from PIL import Image, ImageFile
+    from PIL import Image
 
     if fmt in ("HEIC", "AVIF"):
         try:
@@ -945,7 +964,6 @@ def _normalize_image(data: bytes, fmt: str, name: str, warnings: list[str]) -> p
                 f"{name}: is a {fmt} photo and this installation cannot read {fmt} (pillow-heif is missing)",
                 fix="convert it to JPEG (on an iPhone: Settings > Camera > Formats > Most Compatible, "
                     "or share it as JPEG) or install pillow-heif") from exc
-    ImageFile.LOAD_TRUNCATED_IMAGES = False
     with _warnings.catch_warnings():
         _warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
@@ -977,14 +995,30 @@ def _normalize_image(data: bytes, fmt: str, name: str, warnings: list[str]) -> p
                     raise EvidenceDamagedError(f"{name}: image has no pixels ({w} x {h})", fix=_FIX_IMAGE)
                 if w * h > MAX_IMAGE_PIXELS:
                     raise _too_large(name, (w, h))
+                jpeg = None
+                if real_fmt == "JPEG" and frames == 1:
+                    jpeg = data
+                elif real_fmt == "MPO":
+                    jpeg = _mpo_primary(im, data)
                 try:
-                    _add_image_page(out, im, data if (real_fmt == "JPEG" and frames == 1) else None, real_fmt)
+                    _add_image_page(out, im, jpeg, "JPEG" if jpeg is not None else real_fmt)
                 except (OSError, SyntaxError, ValueError, EOFError, zlib.error) as exc:
                     what = "frame %d of " % (i + 1) if frames > 1 else ""
                     raise EvidenceDamagedError(
                         f"{name}: {what}the image cannot be decoded; it is damaged or cut off ({_short(exc)})",
                         fix=_FIX_IMAGE) from exc
     return out
+
+
+def _mpo_primary(im, data: bytes) -> Optional[bytes]:
+    """The first JPEG of a camera's multi-picture (MPO) file, or None to re-encode instead."""
+    offsets = getattr(im, "_MpoImageFile__mpoffsets", None)   # Pillow internals: fall back if absent
+    try:
+        end = int(offsets[1]) if offsets and len(offsets) > 1 else len(data)
+    except (TypeError, ValueError):
+        return None
+    first = data[:end].rstrip(b"\0")
+    return first if first.startswith(b"\xff\xd8") and first.endswith(b"\xff\xd9") else None
 
 
 _FIX_IMAGE = ("get a fresh copy (send or download it again), or open it in an image viewer and "

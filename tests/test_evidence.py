@@ -211,6 +211,13 @@ def test_wrong_password_is_a_locked_error(rel):
 
 
 @needs_corpus
+def test_needless_wrong_password_still_opens():
+    doc = norm("pdf/encrypted-owner-password-only-rc4-40bit.pdf", password="not-it")
+    assert doc.page_count == 1
+    assert any("password given for it is wrong, but none is needed" in w for w in doc.warnings)
+
+
+@needs_corpus
 def test_empty_user_password_file_warns_about_lost_restrictions():
     doc = norm("pdf/encrypted-owner-password-only-aes256.pdf")
     assert any("no longer restricts printing" in w for w in doc.warnings), doc.warnings
@@ -563,6 +570,18 @@ def test_image_modes_become_pdf_images(tmp_path, mode):
     assert xobj.Filter == pikepdf.Name.FlateDecode
     assert str(xobj.ColorSpace) in ("/DeviceGray", "/DeviceRGB", "/DeviceCMYK")
     render(saved(doc.pdf), 0, 20)   # renders without error
+
+
+def test_mpo_camera_jpeg_passes_its_primary_image_through(tmp_path):
+    primary, depth = _quadrants(), Image.new("RGB", (40, 30), "black")
+    primary.save(tmp_path / "cam.jpg", "MPO", save_all=True, append_images=[depth])
+    doc = normalize(tmp_path / "cam.jpg")
+    assert doc.page_count == 1 and doc.warnings == []
+    _, xobj, box = placement(doc.pdf.pages[0])
+    raw = xobj.read_raw_bytes()
+    assert xobj.Filter == pikepdf.Name.DCTDecode and (tmp_path / "cam.jpg").read_bytes().startswith(raw)
+    assert len(raw) < (tmp_path / "cam.jpg").stat().st_size
+    assert mean_abs_diff(crop_pt(render(saved(doc.pdf), 0, 30), box, 30), primary) < 8
 
 
 def test_webp_and_bmp_and_gif(tmp_path):
