@@ -271,6 +271,7 @@ def test_rejection_says_why(rel, error, needle):
     ("pdf/mixed-sizes-letter-odd-landscape.pdf", range(3)),
     ("pdf/mixed-sizes-a4-legal-landscape-tiny-huge.pdf", range(8)),
     ("pdf/scanned-pages-with-ocr-layer.pdf", range(2)),
+    ("pdf/pdf20-utf8-outline-and-labels.pdf", range(1)),   # two layers are OFF by default
 ])
 def test_pages_look_like_the_source_in_a_viewer(rel, pages):
     """Render source (pdfium applies /Rotate, CropBox, inheritance) and output; compare the placed area."""
@@ -347,6 +348,33 @@ def test_shared_and_split_content_streams(tmp_path):
     assert forms[2].read_bytes().replace(b"\n", b" ") == b"0 1 0 rg 10 10 80 80 re f"
     img = render(saved(doc.pdf), 2, 36)
     assert img.getpixel((153, 396 - 15))[1] > 200      # green square drawn from the joined streams
+
+
+def test_hidden_layers_stay_hidden(tmp_path):
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(400, 100))
+    N, D = pikepdf.Name, pikepdf.Dictionary
+    a = pdf.make_indirect(D(Type=N.OCG, Name=pikepdf.String("draft stamp")))
+    b = pdf.make_indirect(D(Type=N.OCG, Name=pikepdf.String("text")))
+    pdf.Root.OCProperties = D(OCGs=[a, b], D=D(BaseState=N.OFF, ON=[b]))
+    hidden_form = pdf.make_stream(b"0 1 0 rg 0 0 10 10 re f", Type=N.XObject, Subtype=N.Form,
+                                  BBox=[0, 0, 10, 10], OC=a)
+    page = pdf.pages[0].obj
+    page.Resources = D(XObject=D(G=hidden_form), Properties=D(
+        A=a, B=b, AnyOn=D(Type=N.OCMD, OCGs=[a, b]), NotB=D(Type=N.OCMD, VE=[N.Not, b])))
+    page.Contents = pdf.make_stream(
+        b"/OC /A BDC 1 0 0 rg 0 0 100 100 re f EMC "
+        b"/OC /B BDC 0 0 1 rg 100 0 100 100 re f EMC "
+        b"/OC /AnyOn BDC 0 0 0 rg 200 0 100 100 re f EMC "
+        b"/OC /NotB BDC /Span <<>> BDC 1 0 0 rg 300 0 100 100 re f EMC EMC "
+        b"q 10 0 0 10 300 0 cm /G Do Q")
+    pdf.save(tmp_path / "layers.pdf")
+    doc = normalize(tmp_path / "layers.pdf")
+    _, _, (x0, y0, x1, y1) = placement(doc.pdf.pages[0])
+    img = render(saved(doc.pdf), 0, 72)
+    y = round(792 - (y0 + y1) / 2)
+    colours = [img.getpixel((round(x0 + (x1 - x0) * (i + 0.5) / 4), y)) for i in range(4)]
+    assert colours == [(255, 255, 255), (0, 0, 255), (0, 0, 0), (255, 255, 255)]
 
 
 # --------------------------------------------------------------------------- links
