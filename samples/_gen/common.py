@@ -80,7 +80,7 @@ def new_canvas(path, pagesize=LETTER, title: str = "", author: str = "") -> rl_c
 # --------------------------------------------------------------------------- styles
 
 def _styles() -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("body", fontName="Times-Roman", fontSize=11, leading=14.2, spaceAfter=7,
+    base = ParagraphStyle("body", fontName="Times-Roman", fontSize=10.5, leading=13.4, spaceAfter=6,
                           alignment=TA_JUSTIFY)
     return {
         "body": base,
@@ -96,6 +96,9 @@ def _styles() -> dict[str, ParagraphStyle]:
         "re": ParagraphStyle("re", parent=base, fontName="Times-Bold", alignment=TA_LEFT, leftIndent=36,
                              firstLineIndent=-36),
         "num": ParagraphStyle("num", parent=base, leftIndent=22, firstLineIndent=-22),
+        "decl": ParagraphStyle("decl", parent=base, fontSize=11.5, leading=16, spaceAfter=8),
+        "declnum": ParagraphStyle("declnum", parent=base, fontSize=11.5, leading=16, spaceAfter=8, leftIndent=24,
+                                  firstLineIndent=-24),
         "cell": ParagraphStyle("cell", fontName="Helvetica", fontSize=8.2, leading=10),
         "cellB": ParagraphStyle("cellB", fontName="Helvetica-Bold", fontSize=8.2, leading=10),
         "cellR": ParagraphStyle("cellR", fontName="Helvetica", fontSize=8.2, leading=10, alignment=TA_RIGHT),

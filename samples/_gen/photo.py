@@ -167,7 +167,14 @@ def save_jpeg(img: Image.Image, path, orientation: Optional[int] = None, quality
         raise ValueError("only orientation 6 is generated")
     else:
         exif[ORIENTATION] = 1
-    img.save(path, "JPEG", quality=quality, optimize=True, exif=exif.tobytes())
+    # quality about 80, lowered a little for busy images so each photo stays under ~390 KB
+    for q in range(quality, 59, -3):
+        buf = io.BytesIO()
+        img.save(buf, "JPEG", quality=q, optimize=True, exif=exif.tobytes())
+        if buf.tell() <= 390_000:
+            break
+    with open(path, "wb") as fh:
+        fh.write(buf.getvalue())
 
 
 def check_upright(path, expected_size: tuple[int, int]) -> None:

@@ -1,0 +1,330 @@
+"""Evidence for samples/child-surgery: Mateo (6) needs heart surgery in Houston; his mother Ana accompanies him."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from .bank import Account, bank_statements
+from .civil import certificate_es, translation_en
+from .common import A4, S, Letterhead, Paragraph, Spacer, Table, TableStyle, colors, esc, inch, letter
+from .forms import cost_estimate, declaration
+from .passport import PassportData
+from .photos import passport_photo, refusal_photo
+
+D = dt.date
+
+HOSPITAL_HN = Letterhead(
+    "Hospital Infantil Centroamericano", ["Servicio de Cardiología Pediátrica \u00b7 Pediatric Cardiology Service",
+                                          "Boulevard Suyapa, Colonia Florencia Norte, Tegucigalpa, M.D.C., Honduras",
+                                          "Tel. +504 2555 0110 \u00b7 cardiopediatria@example.org"],
+    color="#0f5c4d", logo="heart", footer="Hospital Infantil Centroamericano \u00b7 Tegucigalpa, Honduras")
+
+HOSPITAL_US = Letterhead(
+    "Gulf Coast Children's Hospital", ["Heart Center \u00b7 International Patient Services",
+                                       "2450 Holly Hall Street, Houston, TX 77054",
+                                       "Tel. (713) 555-0160 \u00b7 Fax (713) 555-0161 \u00b7 international@example.org"],
+    color="#1f4e79", logo="cross", footer="Gulf Coast Children's Hospital \u00b7 Houston, Texas")
+
+EMPLOYER = Letterhead(
+    "Bayou Regional Medical Center", ["Human Resources \u00b7 Employment Verification",
+                                      "1800 Old Spanish Trail, Houston, TX 77054",
+                                      "Tel. (713) 555-0175 \u00b7 hr.verify@example.org"],
+    color="#6b2d5c", logo="BRM", footer="Bayou Regional Medical Center \u00b7 an equal opportunity employer")
+
+BANK = Letterhead(
+    "Fannin Community Bank", ["P.O. Box 20418, Houston, TX 77225", "Customer service (713) 555-0133 \u00b7 example.org/fcb"],
+    color="#1d4f7a", logo="bank", footer="Member FDIC (fictional) \u00b7 Fannin Community Bank")
+
+
+def generate(out: Path) -> None:
+    doctor_letter(out / "doctor-letter.pdf")
+    acceptance(out / "us-hospital-acceptance.pdf")
+    estimate(out / "us-hospital-estimate.pdf")
+    employer(out / "employer-letter.pdf")
+    bank(out / "bank-statements.pdf")
+    statement(out / "petitioner-statement.pdf")
+    birth(out)
+    photos(out)
+
+
+def doctor_letter(path):
+    paras = [
+        "I am the treating pediatric cardiologist of <b>Mateo Andrés Reyes Castillo</b>, born July 2, 2019, whom I have "
+        "followed at the Pediatric Cardiology Service of this hospital since he was three weeks old. I write in "
+        "support of his request for humanitarian parole so that he can undergo heart surgery in the United States.",
+        "<b>Diagnosis.</b> Mateo has tetralogy of Fallot with pulmonary atresia and major aortopulmonary collateral "
+        "arteries (MAPCAs), confirmed by echocardiography and by CT angiography on August 21, 2026. A palliative "
+        "modified Blalock-Taussig shunt was placed in March 2020 by a visiting surgical brigade. The shunt is now "
+        "insufficient for his size.",
+        "<b>Current condition.</b> Over the last six months his resting oxygen saturation has fallen from 84% to "
+        "between 72% and 75%. His hematocrit is 61%. He tires after walking about fifty metres, squats to rest, and "
+        "had two hypercyanotic spells in September 2026 that required emergency care.",
+        "<b>Prognosis.</b> Without surgical unifocalization of the collateral arteries and complete repair, Mateo "
+        "faces a high and rising risk of heart failure, stroke and sudden death; in my opinion surgery should take "
+        "place within the next three months. With timely surgery the long-term outlook for children with his "
+        "anatomy is good, and most reach school and adult life with normal activity.",
+        "<b>Why he cannot be treated in Honduras or nearby.</b> Unifocalization with complete repair is a rare, "
+        "highly specialised operation. No hospital in Honduras performs it. I have consulted the two referral centres "
+        "in Guatemala and El Salvador that operate on congenital heart disease; neither performs this procedure on "
+        "children with MAPCAs. For this reason I referred Mateo to Gulf Coast Children's Hospital in Houston, whose "
+        "Heart Center has accepted him.",
+        "<b>Duration and fitness to travel.</b> The U.S. team estimates about five months from pre-operative evaluation "
+        "to clearance to fly home. Mateo is fit to travel on a commercial flight with supplemental oxygen, "
+        "accompanied by his mother, Ana Gabriela Castillo Mejía, who is his primary caregiver and must consent to "
+        "and take part in his care.",
+        "I am available to provide his full clinical record, imaging and laboratory results on request.",
+    ]
+    letter(path, HOSPITAL_HN, D(2026, 10, 14), paras, "Dr. Rafael Medina Zúniga",
+           ["Pediatric Cardiologist, Head of Service", "Colegio Médico de Honduras No. 05512",
+            "Tel. +504 2555 0112 \u00b7 r.medina@example.org"],
+           to=["U.S. Citizenship and Immigration Services", "Humanitarian Affairs Branch"],
+           re=["Mateo Andrés Reyes Castillo, born 07/02/2019 \u2014 medical summary"], title="Medical letter")
+
+
+def acceptance(path):
+    plan = [["Phase", "Dates (planned)", "Setting"],
+            ["Pre-operative evaluation: echocardiogram, CT angiography, cardiac catheterization", "Jan 27 \u2013 Feb 5, 2027",
+             "Outpatient / 1 day"],
+            ["Single-stage unifocalization and complete repair (RV-PA conduit)", "Feb 9, 2027", "Operating room"],
+            ["Cardiovascular intensive care", "Feb 9 \u2013 Feb 19, 2027 (about 10 days)", "CVICU"],
+            ["Step-down cardiac unit", "Feb 19 \u2013 Mar 3, 2027 (about 12 days)", "Inpatient"],
+            ["Clinic follow-up: weekly, then every two weeks", "Mar \u2013 May 2027", "Outpatient"],
+            ["Follow-up catheterization and clearance to fly", "late May \u2013 June 2027", "Outpatient"]]
+    t = Table([[Paragraph(esc(x), S["cellB"] if i == 0 else S["cell"]) for x in row] for i, row in enumerate(plan)],
+              colWidths=[3.3 * inch, 1.9 * inch, 1.3 * inch])
+    t.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dfe7f1")),
+                           ("BOX", (0, 0), (-1, -1), 0.5, colors.grey),
+                           ("INNERGRID", (0, 0), (-1, -1), 0.25, colors.lightgrey),
+                           ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    paras = [
+        "Gulf Coast Children's Hospital has reviewed the records of <b>Mateo Andrés Reyes Castillo</b> (date of birth "
+        "07/02/2019), referred by Dr. Rafael Medina Zúniga of Hospital Infantil Centroamericano in Tegucigalpa, "
+        "Honduras. Our multidisciplinary heart team discussed his case on October 21, 2026 and has <b>accepted him "
+        "for surgical treatment</b> of tetralogy of Fallot with pulmonary atresia and major aortopulmonary "
+        "collateral arteries.",
+        "Surgery is scheduled for <b>February 9, 2027</b>. Mateo should arrive in Houston by January 25, 2027 so "
+        "that his pre-operative evaluation can begin on January 27. The planned course of care is:",
+        t, Spacer(1, 8),
+        "We expect the complete course of treatment, from arrival to clearance to fly, to take <b>about five "
+        "months</b>. Mateo's mother is expected to stay with him throughout; a parent must be present to give "
+        "consent, to stay at the bedside and to be trained in his care after discharge.",
+        "Our Financial Assistance Program has approved charity care for 80 percent of the estimated charges; the "
+        "itemized estimate and the approval are provided separately. The family has been informed of the remaining "
+        "balance and of the deposit we require before admission.",
+        "Please contact our International Patient Services office with any questions.",
+    ]
+    letter(path, HOSPITAL_US, D(2026, 10, 28), paras, "Elaine M. Whitaker, MD",
+           ["Chief, Congenital Heart Surgery", "Gulf Coast Children's Hospital Heart Center",
+            "Tel. (713) 555-0162 \u00b7 e.whitaker@example.org"],
+           to=["U.S. Citizenship and Immigration Services", "Attn: Humanitarian Parole"],
+           re=["Acceptance for treatment \u2014 Mateo Andrés Reyes Castillo, MRN 40-118-2736"],
+           title="Acceptance letter and treatment plan")
+
+
+ITEMS = [
+    ("99245", "International patient consultation, congenital heart surgery", "Professional", 1, 650.00),
+    ("93306", "Transthoracic echocardiogram, complete, with Doppler", "Cardiology", 3, 1450.00),
+    ("75573", "CT angiography, heart and great vessels, with 3-D reconstruction", "Radiology", 1, 3900.00),
+    ("93597", "Diagnostic cardiac catheterization with collateral angiography (pre-operative)", "Cardiology", 1, 9800.00),
+    ("33926", "Unifocalization of collaterals and complete repair with RV-PA conduit (surgeon)", "Professional", 1, 21500.00),
+    ("00561", "Anesthesia for complex cardiac surgery with cardiopulmonary bypass", "Professional", 1, 4800.00),
+    ("0360", "Operating room, cardiac, per case (including perfusion and bypass circuit)", "Facility", 1, 21000.00),
+    ("0174", "Cardiovascular intensive care unit, per day", "Facility", 10, 3400.00),
+    ("0120", "Step-down cardiac unit, per day", "Facility", 12, 1500.00),
+    ("0390", "Blood products and transfusion services", "Facility", 1, 3200.00),
+    ("0300", "Laboratory services (inpatient stay)", "Facility", 1, 4100.00),
+    ("0250", "Pharmacy and intravenous solutions (inpatient stay)", "Facility", 1, 4970.00),
+    ("0278", "Conduit, implants and surgical supplies", "Facility", 1, 6050.00),
+    ("99214", "Outpatient cardiology follow-up visits", "Professional", 8, 310.00),
+    ("93597", "Follow-up cardiac catheterization (about 12 weeks after surgery)", "Cardiology", 1, 9800.00),
+]
+
+
+def estimate(path):
+    total = sum(u * p for *_, u, p in ITEMS)
+    assert round(total, 2) == 148600.00, total
+    cost_estimate(
+        path, HOSPITAL_US, D(2026, 10, 28), "Mateo Andrés Reyes Castillo", D(2019, 7, 2), "40-118-2736",
+        "Unifocalization and complete repair of tetralogy of Fallot with pulmonary atresia/MAPCAs; pre- and "
+        "post-operative care, about five months", ITEMS, 80,
+        ["This estimate covers the hospital and professional charges for the treatment plan described in the "
+         "acceptance letter of October 28, 2026. It does not include travel, lodging or living expenses.",
+         "After reviewing the financial information submitted by the patient's family, the hospital's Financial "
+         "Assistance Committee approved <b>charity care of 80 percent</b> of the estimated charges on October 27, 2026, "
+         "on the condition that the family pays the remaining balance."],
+        "Patricia Gómez-Harlan", ["Manager, International Patient Financial Services",
+                                  "Tel. (713) 555-0165 \u00b7 p.gomez@example.org"],
+        ["<b>Deposit and payment.</b> A deposit of $10,000.00 is due before admission; the remaining patient "
+         "responsibility is payable in monthly instalments agreed with our financial counselors. The guarantor "
+         "for this account is Ms. Lucía Isabel Reyes, Houston, Texas (the patient's aunt).",
+         "This approval is valid for services delivered by September 30, 2027."])
+
+
+def employer(path):
+    paras = [
+        "This letter confirms the employment of <b>Lucía Isabel Reyes</b> with Bayou Regional Medical Center.",
+        Table([["Position", "Registered Nurse II, Cardiovascular Step-Down Unit"],
+               ["Employment status", "Full-time (36 hours a week), permanent"],
+               ["Start date", "June 16, 2014"],
+               ["Annual base salary", "$92,400.00 (paid every two weeks)"],
+               ["Year-to-date gross earnings", "$78,184.70 (22 pay periods, through October 30, 2026)"]],
+              colWidths=[2.0 * inch, 4.4 * inch],
+              style=TableStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 9.5),
+                                ("FONT", (0, 0), (0, -1), "Helvetica-Bold", 9.5),
+                                ("BOX", (0, 0), (-1, -1), 0.5, colors.grey),
+                                ("INNERGRID", (0, 0), (-1, -1), 0.25, colors.lightgrey),
+                                ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f3eef2"))])),
+        Spacer(1, 8),
+        "Ms. Reyes is an employee in good standing. Her position is not temporary or seasonal, and we expect her "
+        "employment to continue. We understand that she has requested a period of intermittent family leave in "
+        "early 2027, which has been approved without effect on her position or salary.",
+        "This information is provided at the employee's request. Please direct verification calls to the number "
+        "above and quote reference EV-2026-11-0488.",
+    ]
+    letter(path, EMPLOYER, D(2026, 11, 2), paras, "Denise A. Marchetti",
+           ["Senior Human Resources Generalist", "Bayou Regional Medical Center"], title="Employment verification")
+
+
+def bank(path):
+    a = Account(holder="Lucía I. Reyes", address=["4410 Fannin Street Apt 12B", "Houston TX 77004-5521"],
+                checking_no="0048211937", savings_no="0048211945", checking_end=8930.00, savings_end=61250.00,
+                payer="BAYOU REGIONAL MC", net_pay=2694.38, first_payday=D(2026, 10, 30),
+                bills=[(1, "ACH DEBIT FANNIN PLACE APTS RENT", 1650.00), (6, "ACH DEBIT GULF POWER & LIGHT", 118.00),
+                       (9, "ACH DEBIT METRO WIRELESS", 84.00), (12, "ACH DEBIT LONE OAK AUTO INSURANCE", 142.00),
+                       (20, "ACH DEBIT LITTLE STARS CHILD CARE", 640.00),
+                       (24, "REMITLY* TRANSFER HONDURAS", 300.00)],
+                shops=["H-MART GROCERY HOUSTON", "FIESTA FOODS #12", "METRO TRANSIT FARE", "WALGREENS #4410",
+                       "SHELL OIL 5740", "TARGET T-1893", "KROGER #335"],
+                to_savings=1200.00)
+    bank_statements(path, BANK, a, [(2026, 8), (2026, 9), (2026, 10)], seed="lucia")
+
+
+def statement(path):
+    paras = [
+        "I am a United States citizen, born in San Pedro Sula, Honduras, and naturalized in 2009. I live at 4410 "
+        "Fannin Street, Apt 12B, Houston, Texas, and I have worked as a registered nurse at Bayou Regional Medical "
+        "Center since 2014. I make this declaration in support of the requests for humanitarian parole for my "
+        "nephew, Mateo Andrés Reyes Castillo, and his mother, my sister-in-law, Ana Gabriela Castillo Mejía.",
+        "Mateo is six years old. He is the son of my brother, José Daniel Reyes Flores, and of Ana. He was born with a "
+        "complex heart defect, tetralogy of Fallot with pulmonary atresia. His cardiologist in Tegucigalpa, Dr. Rafael "
+        "Medina Zúniga, has told the family that his condition is getting worse and that he needs an operation within "
+        "the next three months. That operation is not performed in Honduras or in the neighbouring countries.",
+        "Gulf Coast Children's Hospital in Houston accepted Mateo on October 28, 2026 and scheduled his surgery for "
+        "February 9, 2027. The hospital expects the whole treatment, including the tests before surgery, the stay "
+        "in hospital and the follow-up visits, to take about five months.",
+        "We ask for parole for six months from January 25, 2027. This is the five months of treatment the hospital "
+        "describes, plus a short margin in case his recovery is slower than expected, before the doctors clear him "
+        "to fly home.",
+        "Ana must come with Mateo. He is a young child who will be in intensive care; the hospital requires a parent "
+        "at his side to consent to his treatment and to learn his care after discharge. My brother will stay in "
+        "Tegucigalpa with their younger daughter, who is three, and will keep working.",
+        "On September 15, 2026, Ana and Mateo applied for B-2 visas for medical treatment at the U.S. Embassy in "
+        "Tegucigalpa. Both were refused under section 214(b) of the Immigration and Nationality Act. The officer "
+        "did not look at the medical letters. The earliest new interview appointment offered to us was in "
+        "November 2027, far too late for Mateo.",
+        "The hospital has approved charity care for 80 percent of the estimated cost of $148,600. I will pay the "
+        "remaining balance of $29,720 in instalments, as agreed with the hospital, and I have already set aside the "
+        "$10,000 deposit. Ana and Mateo will live with me in my apartment, which is ten minutes from the hospital, "
+        "and I will pay for their food, local transport and everything else they need. My salary and savings are "
+        "shown in my employer's letter and my bank statements.",
+        "Ana and Mateo will return to Honduras as soon as the doctors allow it. Ana is a primary-school teacher at a "
+        "public school in Tegucigalpa, where she has been granted unpaid leave until August 2027. Her husband, her "
+        "younger daughter, her home and her work are all in Honduras. The family has return tickets, which they will "
+        "change to the date the doctors set.",
+        "Neither Ana nor Mateo has ever been arrested or charged with any offence, in Honduras or anywhere else, and "
+        "neither has ever been to the United States.",
+        "I ask that these requests be decided quickly, because the date of the operation cannot be moved without "
+        "putting Mateo's life at risk.",
+    ]
+    declaration(path, "Declaration of Lucía Isabel Reyes",
+                "Lucía Isabel Reyes", "I, <b>Lucía Isabel Reyes</b>, declare as follows:", paras, "Houston, Texas",
+                D(2026, 11, 20), ["4410 Fannin Street, Apt 12B, Houston, TX 77004", "(713) 555-0148"])
+
+
+CERT = {
+    "header": ["REPÚBLICA DE HONDURAS", "REGISTRO NACIONAL DE LAS PERSONAS",
+               "Registro Civil Municipal de Tegucigalpa, M.D.C., Francisco Morazán"],
+    "title": "CERTIFICACIÓN DE ACTA DE NACIMIENTO",
+    "reg": [("Número de inscripción", "0801-2019-03417"), ("Tomo", "0412"), ("Folio", "117"), ("Asiento", "3417")],
+    "sections": [
+        ("DATOS DEL INSCRITO", [("Nombre", "MATEO ANDRÉS REYES CASTILLO"), ("Sexo", "MASCULINO"),
+                                ("Fecha de nacimiento", "02 DE JULIO DE 2019"), ("Hora", "06:40"),
+                                ("Lugar de nacimiento", "HOSPITAL MATERNO INFANTIL, TEGUCIGALPA"),
+                                ("Municipio / Departamento", "DISTRITO CENTRAL / FRANCISCO MORAZÁN"),
+                                ("Fecha de inscripción", "15 DE JULIO DE 2019")]),
+        ("DATOS DE LA MADRE", [("Nombre", "ANA GABRIELA CASTILLO MEJÍA"), ("Nacionalidad", "HONDUREÑA"),
+                               ("Documento de identidad", "0301-1991-01288")]),
+        ("DATOS DEL PADRE", [("Nombre", "JOSÉ DANIEL REYES FLORES"), ("Nacionalidad", "HONDUREÑA"),
+                             ("Documento de identidad", "0501-1986-04471")]),
+    ],
+    "notes_title": "ANOTACIONES MARGINALES:",
+    "notes": "Ninguna.",
+    "closing": "La infrascrita Registradora Civil Municipal CERTIFICA que la presente es fiel y exacta reproducción "
+               "del acta de nacimiento que obra en los libros de este Registro. Se extiende en Tegucigalpa, "
+               "Municipio del Distrito Central, a los doce días del mes de octubre del año dos mil veintiséis.",
+    "registrar": ("Abg. Karla Patricia Zelaya Ordóñez", "Registradora Civil Municipal"),
+    "seal_text": "REGISTRO CIVIL \u00b7 TEGUCIGALPA \u00b7 HONDURAS \u00b7",
+    "code": "Código de verificación: RNP-8F3K-22QX-7741",
+    "verify": "Verifique la autenticidad de este documento en el portal del RNP con el código indicado.",
+    "fee": "Derechos: L. 50.00 \u00b7 Recibo No. 2026-118840",
+}
+
+CERT_EN = {
+    "header": ["REPUBLIC OF HONDURAS", "NATIONAL REGISTRY OF PERSONS",
+               "Municipal Civil Registry of Tegucigalpa, M.D.C., Francisco Morazán"],
+    "title": "CERTIFIED COPY OF BIRTH RECORD",
+    "reg": [("Registration number", "0801-2019-03417"), ("Volume", "0412"), ("Page", "117"), ("Entry", "3417")],
+    "sections": [
+        ("DETAILS OF THE REGISTERED PERSON", [("Name", "MATEO ANDRÉS REYES CASTILLO"), ("Sex", "MALE"),
+                                              ("Date of birth", "JULY 2, 2019"), ("Time", "06:40"),
+                                              ("Place of birth", "HOSPITAL MATERNO INFANTIL, TEGUCIGALPA"),
+                                              ("Municipality / Department", "DISTRITO CENTRAL / FRANCISCO MORAZÁN"),
+                                              ("Date of registration", "JULY 15, 2019")]),
+        ("DETAILS OF THE MOTHER", [("Name", "ANA GABRIELA CASTILLO MEJÍA"), ("Nationality", "HONDURAN"),
+                                   ("Identity document", "0301-1991-01288")]),
+        ("DETAILS OF THE FATHER", [("Name", "JOSÉ DANIEL REYES FLORES"), ("Nationality", "HONDURAN"),
+                                   ("Identity document", "0501-1986-04471")]),
+    ],
+    "notes_title": "MARGINAL NOTES:",
+    "notes": "None.",
+    "closing": "The undersigned Municipal Civil Registrar CERTIFIES that this is a true and exact reproduction of the "
+               "birth record kept in the books of this Registry. Issued in Tegucigalpa, Municipality of the Distrito "
+               "Central, on the twelfth day of October of the year two thousand twenty-six.",
+    "registrar": ("Atty. Karla Patricia Zelaya Ordóñez", "Municipal Civil Registrar"),
+    "seal_text": "CIVIL REGISTRY \u00b7 TEGUCIGALPA \u00b7 HONDURAS",
+    "code": "Verification code: RNP-8F3K-22QX-7741",
+    "verify": "Verify the authenticity of this document on the RNP portal using the code shown.",
+    "fee": "Fees: L. 50.00 \u00b7 Receipt No. 2026-118840",
+}
+
+
+def birth(out: Path):
+    certificate_es(out / "birth-certificate-es.pdf", CERT, pagesize=A4)
+    translation_en(out / "birth-certificate-en.pdf", CERT_EN,
+                   "English translation of the attached birth certificate issued in Spanish by the Registro Nacional "
+                   "de las Personas, Honduras, on October 12, 2026. Translated on October 20, 2026.")
+
+
+def photos(out: Path):
+    passport_photo(out / "mateo-passport.jpg",
+                   PassportData("HND", "H0012345", "Reyes Castillo", "Mateo Andrés", D(2019, 7, 2), "M",
+                                "Tegucigalpa, F.M.", D(2025, 5, 15), D(2030, 5, 14), child=True),
+                   seed="mateo", angle=-3.0, background="wood")
+    passport_photo(out / "ana-passport.jpg",
+                   PassportData("HND", "H0067890", "Castillo Mejía", "Ana Gabriela", D(1991, 11, 23), "F",
+                                "Comayagua, Comayagua", D(2021, 2, 2), D(2031, 2, 1)),
+                   seed="ana", angle=2.2, background="cloth", size=(1800, 2400), scale=0.74)
+    passport_photo(out / "lucia-us-passport.jpg",
+                   PassportData("USA", "A03141592", "Reyes", "Lucía Isabel", D(1984, 3, 12), "F", "Honduras",
+                                D(2024, 4, 9), D(2034, 4, 8)),
+                   seed="lucia", angle=-1.4, background="laminate", orientation=6)
+    common = dict(post="U.S. Embassy Tegucigalpa", post_address="Tegucigalpa, M.D.C., Honduras",
+                  date=D(2026, 9, 15))
+    refusal_photo(out / "visa-refusal-214b.jpg",
+                  [dict(common, surname="Castillo Mejía", given="Ana Gabriela", passport="H0067890",
+                        barcode="AA00F7K2QD", seed="ana"),
+                   dict(common, surname="Reyes Castillo", given="Mateo Andrés", passport="H0012345",
+                        barcode="AA00F7K2R1", seed="mateo")],
+                  seed="refusal-hn", size=(2400, 1800), scale=0.44,
+                  placements=[((0.27, 0.5), -2.4), ((0.73, 0.51), 1.6)], background="wood")
