@@ -873,7 +873,7 @@ class _PdfNormalizer:
                 stream = contents       # reuse: no decode / re-encode of the page content
             else:
                 stream = pikepdf.Stream(src, contents.read_bytes())
-            is_empty = int(contents.get("/Length", 1)) == 0
+            is_empty = _num(contents.get("/Length"), 1.0) == 0
         elif isinstance(contents, Array):
             parts = [c.read_bytes() for c in contents if isinstance(c, pikepdf.Stream)]
             data = b"\n".join(parts)
@@ -1217,8 +1217,10 @@ def _image_matrix(o: int, x: float, y: float, w: float, h: float) -> Matrix:
 def _add_image_page(out: pikepdf.Pdf, im, jpeg_bytes: Optional[bytes], fmt: str) -> None:
     from PIL import Image
 
-    if fmt == "TIFF":
-        im.load()   # Pillow's TIFF decoder applies the Orientation tag itself and then drops it
+    if fmt not in ("JPEG", "MPO"):
+        # decoded anyway; loading first finds EXIF stored after the pixels (PNG eXIf), and
+        # Pillow's TIFF decoder applies the Orientation tag itself and then drops it
+        im.load()
     sw, sh = im.size                       # stored pixels
     o = _orientation(im)
     dpi = im.info.get("dpi")

@@ -585,6 +585,27 @@ def test_all_eight_exif_orientations(tmp_path, orientation):
     assert mean_abs_diff(region, upright) < 8
 
 
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP", "TIFF"])
+def test_exif_orientation_of_other_formats(tmp_path, fmt):
+    upright = _quadrants()
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    path = tmp_path / f"o6.{fmt.lower()}"
+    kw = {"lossless": True} if fmt == "WEBP" else {}
+    if fmt == "TIFF":
+        kw["tiffinfo"] = {274: 6}
+    else:
+        kw["exif"] = exif.tobytes()
+    upright.transpose(Image.Transpose.ROTATE_90).save(path, fmt, **kw)
+    with Image.open(path) as check:
+        check.load()
+        assert mean_abs_diff(ImageOps.exif_transpose(check), upright) < 3   # the fixture is right
+    doc = normalize(path)
+    _, _, box = placement(doc.pdf.pages[0])
+    assert box[2] - box[0] > box[3] - box[1]
+    assert mean_abs_diff(crop_pt(render(saved(doc.pdf), 0, 30), box, 30), upright) < 8
+
+
 @pytest.mark.parametrize("mode", ["1", "L", "LA", "P", "PA", "RGB", "RGBA", "CMYK", "I;16", "I", "F"])
 def test_image_modes_become_pdf_images(tmp_path, mode):
     base = _quadrants().convert("RGBA")
