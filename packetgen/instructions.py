@@ -68,7 +68,8 @@ def render_filing_instructions(case, signatures: list[dict], *, today: dt.date) 
     P = lambda text, style: Paragraph(font_markup(text), style)  # noqa: E731
     e = escape_markup
 
-    base = ParagraphStyle("b", fontName=FONT_BODY, fontSize=10, leading=13.5, alignment=TA_LEFT, spaceAfter=5)
+    base = ParagraphStyle("b", fontName=FONT_BODY, fontSize=10, leading=13.5, alignment=TA_LEFT, spaceAfter=5,
+                          bulletFontName=FONT_BODY)
     h1 = ParagraphStyle("h1", parent=base, fontName=FONT_BOLD, fontSize=15, leading=19, spaceAfter=2)
     sub = ParagraphStyle("sub", parent=base, fontName=FONT_ITALIC, fontSize=9.5, textColor=colors.HexColor("#444444"))
     h2 = ParagraphStyle("h2", parent=base, fontName=FONT_BOLD, fontSize=12, leading=15, spaceBefore=10, spaceAfter=4,

@@ -332,7 +332,8 @@ def _styles():
     from reportlab.lib.styles import ParagraphStyle
 
     base = ParagraphStyle("body", fontName=FONT_BODY, fontSize=10.5, leading=14.2, alignment=TA_JUSTIFY,
-                          spaceAfter=7, allowWidows=0, allowOrphans=0, hyphenationLang=None)
+                          spaceAfter=7, allowWidows=0, allowOrphans=0, hyphenationLang=None,
+                          bulletFontName=FONT_BODY)
     s = {
         "p": base,
         "letterhead": ParagraphStyle("letterhead", parent=base, alignment=TA_CENTER, fontSize=9,
