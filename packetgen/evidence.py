@@ -42,10 +42,12 @@ Images
     sources (HEIC, lossy WebP, downsampled JPEG) are stored as JPEG q=90.
   * Multi-frame TIFF: one page per frame.  Animated GIF/WebP and multi-image
     HEIF: the first (primary) frame, with a warning.
-  * Images above :data:`MAX_IMAGE_PIXELS` (Pillow's own bomb limit, about
-    179 MP, the size of the largest phone-camera photos) are rejected before
-    decoding.  Non-JPEG images are decoded in full, so peak memory for one is
-    about 4 bytes x pixels (~700 MB at the cap).
+  * Images above :data:`MAX_IMAGE_PIXELS` (179 MP: Pillow's own
+    DecompressionBombError limit, left unchanged because it is process-wide)
+    are rejected before decoding, with a "resize it" fix.  That admits every
+    common camera and scanner output; only 200 MP phone modes (16320 x 12240)
+    are refused.  Non-JPEG images are decoded in full, so peak memory for one
+    is about 4 bytes x pixels (~700 MB at the cap).
 
 Sanitizing (the output is built in a new ``Pdf``; only page drawings are copied)
   * Dropped, with one warning line per kind: JavaScript (document, page and
@@ -62,13 +64,18 @@ Sanitizing (the output is built in a new ``Pdf``; only page drawings are copied)
     content; web/mail links (http, https, mailto) keep their URI; internal
     links (explicit or named destinations) are rewritten as explicit /XYZ
     destinations on the new pages.  Links to other files, Launch/JavaScript
-    links and links to destinations that do not exist are dropped (warned).
+    links, non-web URIs (file:, javascript:...) and links to destinations
+    that do not exist are dropped (warned).
     Internal links point at pages of ``NormalizedDoc.pdf``; copy all of its
     pages into the packet with one ``Pdf`` (``pages.extend``) and qpdf keeps
     them pointing at the copies.
-  * The source outline (bookmarks), page labels, document metadata, structure
-    tree and optional-content configuration are not carried over (silently:
-    the packet has its own outline and labels).
+  * Optional content (layers) is resolved as a viewer shows it by default:
+    layers that are off are removed from the drawing, since the packet keeps
+    no layer configuration (it would otherwise make them visible).
+  * The source outline (bookmarks), page labels, document metadata and
+    structure tree are not carried over (silently: the packet has its own
+    outline and labels).  If flattening fails, the file is still merged
+    without its fields/comments, with a warning.
 
 Awkward PDFs
   * Encrypted with an empty user password: opened, warned (the packet copy is
@@ -80,10 +87,13 @@ Awkward PDFs
     meant to apply; the client can supply the password.  (MANIFEST.tsv
     suggests merge-with-warning; this is deliberately stricter.)
   * Password required and none given, or a wrong one: EvidenceLockedError
-    naming the file and the case-file key ``"password"``.
+    naming the file and the case-file key ``"password"``.  A wrong password
+    for a file that needs none: opened, warned.
   * Damaged files that qpdf can repair (broken xref table, missing startxref,
     xref loops, bad object offsets) are opened and warned about, with qpdf's
-    first complaint.  Cut-off, zero-page, cyclic-page-tree and non-PDF data:
+    first complaints (benign notes such as a page without /Resources are not
+    reported).  Problems qpdf meets later, while converting, get their own
+    warning.  Cut-off, zero-page, cyclic-page-tree and non-PDF data:
     :class:`EvidenceDamagedError`.  A missing, unreadable or directory path:
     :class:`EvidenceError`.
   * Junk before ``%PDF-`` (within the first 1024 bytes, as viewers allow):
