@@ -255,6 +255,14 @@ def sync(map_path: Path, records: list[dict], status: str, source_name: str, *, 
                 r["certain"] = False
             elif e["on"] != "*" and e["on"] not in r["on"]:
                 problems.append(f"entry Part {e['part']} Item {e['item']}: on-state {e['on']} not in {r['on']} of {e['field']}")
+    # unmapped fields without part/item: inherit them from the previous field of the same subform
+    last: dict[tuple, tuple] = {}
+    for r in records:
+        parent = (r["page"], r["name"].rpartition(".")[0])
+        if r.get("part"):
+            last[parent] = (r["part"], r.get("item"))
+        elif parent in last:
+            r["part"], r["item"] = last[parent]
     for r in records:
         if r["type"] == "checkbox" and r.get("on") is None:
             r["on"] = ["/Y"]

@@ -202,6 +202,7 @@ class FormDefModel(_M):
     root_field: str
     font: str = Field(description="The form's text font as named in its /DR, e.g. 'CourierNewPS-BoldMT'.")
     source: Source
+    parts: dict[str, str] = Field(default_factory=dict, description="Part number -> title, for stand-ins and reports.")
     context: dict[str, str]
     entries: list[Entry]
     overflow: Overflow
@@ -472,6 +473,7 @@ class FormDef:
         self.sha256 = hashlib.sha256(raw).hexdigest()
         self.fields = {f.name: f for f in model.inventory}
         self._exprs: dict[str, Expr] = {}
+        self._groups: Optional[dict[str, list[InventoryField]]] = None
         self._check()
 
     # handy pass-throughs
@@ -504,7 +506,15 @@ class FormDef:
         return bool(f and f.signature) or looks_like_signature(name)
 
     def group_members(self, prefix: str) -> list[InventoryField]:
-        return [f for n, f in self.fields.items() if re.fullmatch(re.escape(prefix) + r"\[\d+\]", n)]
+        """The boxes named prefix[0], prefix[1], ... in index order."""
+        if self._groups is None:
+            groups: dict[str, list[tuple[int, InventoryField]]] = {}
+            for n, f in self.fields.items():
+                m = re.fullmatch(r"(.*)\[(\d+)\]", n)
+                if m:
+                    groups.setdefault(m.group(1), []).append((int(m.group(2)), f))
+            self._groups = {k: [f for _, f in sorted(v, key=lambda t: t[0])] for k, v in groups.items()}
+        return self._groups.get(prefix, [])
 
     def _check(self) -> None:
         m = self.model

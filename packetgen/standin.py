@@ -1,0 +1,488 @@
+"""Generated stand-in forms, used when the official PDF is not installed.
+
+A stand-in has the official form's page count and the SAME hierarchical field
+names, types, checkbox on-states, max lengths and (where the field map knows
+them) rects, so the filler treats it exactly like the real form.  It is built
+from the field map alone: reportlab draws the pages (labelled boxes, part
+headings) and pikepdf adds the AcroForm.  Where rects are unknown (the derived
+I-134 map) the fields are laid out as a labelled list, page by page.
+
+Every page carries a large diagonal mark and a red banner:
+"STAND-IN — NOT FOR FILING — install the official form with 'packetgen forms add'",
+and the document info holds /PacketgenStandIn, so ``packetgen forms add``
+refuses it and the filler reports ``official = False``.
+
+Stand-ins are cached in ``user_data_dir()/cache`` keyed by the field map's hash.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Optional
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, String
+from reportlab.lib.colors import Color
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen import canvas
+
+from .formdefs import FormDef, InventoryField
+from .resources import user_data_dir
+
+STANDIN_VERSION = 3
+MARK = "STAND-IN \u2014 NOT FOR FILING \u2014 install the official form with 'packetgen forms add'"
+MARK_SHORT = "STAND-IN \u2014 NOT FOR FILING"
+
+RED = Color(0.78, 0.08, 0.08)
+GREY = Color(0.55, 0.55, 0.55)
+BOX = Color(0.35, 0.35, 0.35)
+LABEL_FONT = "Helvetica"
+LABEL_BOLD = "Helvetica-Bold"
+
+_memory: dict[str, bytes] = {}
+
+
+def standin_pdf(fd: FormDef, *, cache: bool = True) -> bytes:
+    """The stand-in PDF for a field map (generated once, then cached by the map's hash)."""
+    key = f"{fd.key}-{fd.sha256[:16]}-v{STANDIN_VERSION}"
+    if key in _memory:
+        return _memory[key]
+    path = user_data_dir() / "cache" / f"standin-{key}.pdf"
+    if cache:
+        try:
+            data = path.read_bytes()
+            if data.startswith(b"%PDF-") and b"%%EOF" in data[-64:]:
+                _memory[key] = data
+                return data
+        except OSError:
+            pass
+    data = build_standin(fd)
+    _memory[key] = data
+    if cache:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fdesc, tmp = tempfile.mkstemp(prefix=".standin-", suffix=".pdf", dir=path.parent)
+            with os.fdopen(fdesc, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only home folder only costs the regeneration time
+    return data
+
+
+# --------------------------------------------------------------------------- layout
+
+class _Placed:
+    __slots__ = ("f", "rect", "label", "heading")
+
+    def __init__(self, f: InventoryField, rect, label: str, heading: Optional[str] = None):
+        self.f, self.rect, self.label, self.heading = f, rect, label, heading
+
+
+def _short(label: str) -> str:
+    return label.rsplit(": ", 1)[1] if ": " in label else label
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "\u2026", font, size) > width:
+        text = text[:-1]
+    return text + "\u2026"
+
+
+def _natural(item: Optional[str]) -> tuple:
+    return tuple((int(t), "") if t.isdigit() else (10_000, t) for t in re.findall(r"\d+|[a-zA-Z]+", item or "~"))
+
+
+@functools.lru_cache(maxsize=8)
+def _entry_order(fd: FormDef) -> dict[str, int]:
+    order: dict[str, int] = {}
+    for i, e in enumerate(fd.model.entries):
+        names = [e.field] if e.field else []
+        for o in (e.options or {}).values():
+            names += [o.field] if o.field else [f.name for f in fd.group_members(o.group)]
+        for n in names:
+            order.setdefault(n, i)
+    for k, r in enumerate(fd.model.overflow.rows):
+        for j, n in enumerate((r.page_field, r.part_field, r.item_field, r.text_field)):
+            order.setdefault(n, 9_000 + 4 * k + j)
+    for s in fd.model.signatures:
+        for n in (s.field, s.date_field):
+            if n:
+                order.setdefault(n, 10_000)
+    return order
+
+
+_ROW_RX = re.compile(r"Row(\d+)_")
+
+
+def _flow_layout(fd: FormDef, page_fields: list[InventoryField], top: float, bottom: float) -> list[_Placed]:
+    """Lay out fields without known rects as a labelled list: groups (part, item) in order, a grid of cells."""
+    x0, x1 = 48.0, 564.0
+    col = (x1 - x0) / 6
+    order = _entry_order(fd)
+    inv_index = {f.name: i for i, f in enumerate(fd.model.inventory)}
+
+    def part_key(f):
+        return int(f.part) if (f.part or "").isdigit() else 99
+
+    fields = sorted(page_fields, key=lambda f: (part_key(f), _natural(f.item), order.get(f.name, 5_000), inv_index[f.name]))
+    groups: list[tuple[tuple, list[InventoryField]]] = []
+    for f in fields:
+        k = (f.part or "", f.item or "")
+        if groups and groups[-1][0] == k:
+            groups[-1][1].append(f)
+        else:
+            groups.append((k, [f]))
+
+    def span(f: InventoryField) -> int:
+        if f.type == "checkbox":
+            return 2
+        if "Multiline" in f.flags or f.signature:
+            return 6
+        n = f.name.lower()
+        if f.maxlen and f.maxlen <= 12 or any(t in n for t in ("date", "number", "zip", "postal", "alien", "amount",
+                                                                "annual", "total", "state", "unit")):
+            return 2
+        if any(t in n for t in ("street", "email", "incareof", "employer", "other", "beneficiary")):
+            return 4
+        if "language" in n:
+            return 6
+        return 2 if "name" in n else 3
+
+    def height(f: InventoryField) -> float:
+        return 46.0 if "Multiline" in f.flags else 16.0 if f.type != "checkbox" else 10.0
+
+    # rows: ((part heading, item title), [(field, span)], show labels)
+    rows: list[tuple[tuple, list[tuple[InventoryField, int]], bool]] = []
+    last_part = None
+    for (part, item), gfields in groups:
+        heading = None
+        if part != last_part:
+            heading = f"Part {part}. {fd.model.parts.get(part, '')}".strip() if part else "Other fields"
+            last_part = part
+        labels = [fd_label(fd, f) for f in gfields]
+        prefixes = {lab.split(": ", 1)[0] for lab in labels if ": " in lab}
+        title = f"Item {item}." if item else ""
+        if len(prefixes) == 1 and all(": " in lab for lab in labels):
+            title += f" {prefixes.pop()}"
+        elif len(gfields) == 1 or len({lab for lab in labels}) == 1:
+            pass
+        first = True
+        table = [f for f in gfields if _ROW_RX.search(f.name.rsplit(".", 1)[-1])]
+        plain = [f for f in gfields if f not in table]
+        cur: list[tuple[InventoryField, int]] = []
+        used = 0
+        for f in plain:
+            s = span(f)
+            if used + s > 6 and cur:
+                rows.append(((heading, title) if first else (None, None), cur, True))
+                heading, first, cur, used = None, False, [], 0
+            cur.append((f, s))
+            used += s
+        if cur:
+            rows.append(((heading, title) if first else (None, None), cur, True))
+            heading, first = None, False
+        by_row: dict[str, list[InventoryField]] = {}
+        for f in table:
+            by_row.setdefault(_ROW_RX.search(f.name.rsplit(".", 1)[-1]).group(1), []).append(f)
+        for k, (rn, cells) in enumerate(sorted(by_row.items(), key=lambda kv: int(kv[0]))):
+            n = len(cells)
+            spans = [6 // n] * n if n <= 6 else [1] * n
+            rows.append(((heading, title) if first else (None, None), list(zip(cells, spans)), k == 0))
+            heading, first = None, False
+
+    def row_h(row) -> float:
+        (head, title), cells, labels = row
+        h = max(height(f) for f, _ in cells) + (10 if labels else 4)
+        return h + (10 if title else 0) + (16 if head else 0)
+
+    total = sum(row_h(r) for r in rows)
+    squeeze = min(1.0, (top - bottom) / total) if total else 1.0
+    placed: list[_Placed] = []
+    y = top
+    for (head, title), cells, labels in rows:
+        if head:
+            y -= 16 * squeeze
+            placed.append(_Placed(cells[0][0], None, "", heading=head + "\x00" + f"{y:.1f}"))
+        if title:
+            y -= 10 * squeeze
+            placed.append(_Placed(cells[0][0], None, "", heading="\x01" + title + "\x00" + f"{y:.1f}"))
+        h = max(height(f) for f, _ in cells)
+        y -= h + ((10 if labels else 4) * squeeze)
+        x = x0
+        for f, s in cells:
+            w = col * s - 6
+            if f.type == "checkbox":
+                rect = (x, y + 2, x + 10, y + 12)
+            else:
+                rect = (x, y, x + w, y + height(f))
+            label = fd_label(fd, f)
+            tail = f.name.rsplit(".", 1)[-1]
+            if _ROW_RX.search(tail):
+                col_name = re.sub(r"\[\d+\]$", "", tail[_ROW_RX.search(tail).end():])
+                label = re.sub(r"([a-z])([A-Z])", r"\1 \2", col_name).replace("_", " ") if labels else ""
+            elif title and ": " in label and title.endswith(label.split(": ", 1)[0]):
+                label = label.split(": ", 1)[1]
+            placed.append(_Placed(f, rect, label))
+            x += col * s
+    return placed
+
+
+def fd_label(fd: FormDef, f: InventoryField) -> str:
+    if f.signature:
+        return f"{f.label or 'Signature'} (sign by hand, in ink)"
+    return f.label or f.name.rsplit(".", 1)[-1]
+
+
+# --------------------------------------------------------------------------- drawing
+
+def _draw_marks(c: canvas.Canvas, fd: FormDef, page_no: int, size) -> None:
+    w, h = size
+    c.saveState()
+    c.setFillColor(Color(0.85, 0.1, 0.1, alpha=0.16))
+    c.translate(w / 2, h / 2)
+    c.rotate(52)
+    c.setFont(LABEL_BOLD, 58)
+    c.drawCentredString(0, 10, MARK_SHORT)
+    c.setFont(LABEL_BOLD, 20)
+    c.drawCentredString(0, -24, "install the official form with 'packetgen forms add'")
+    c.restoreState()
+    # banner under the top margin (the packet stamp goes above it)
+    c.saveState()
+    c.setFillColor(RED)
+    c.rect(18, h - 40, w - 36, 16, stroke=0, fill=1)
+    c.setFillColor(Color(1, 1, 1))
+    c.setFont(LABEL_BOLD, 9)
+    c.drawCentredString(w / 2, h - 35.5, MARK)
+    c.restoreState()
+    c.setFont(LABEL_FONT, 7.5)
+    c.setFillColor(Color(0, 0, 0))
+    c.drawString(36, 40, f"{fd.model.footer_text}  (STAND-IN generated by packetgen from its field map; not the USCIS form)")
+    c.drawRightString(w - 36, 40, f"Page {page_no} of {fd.model.page_count}")
+    c.setFillColor(RED)
+    c.setFont(LABEL_BOLD, 8)
+    c.drawCentredString(w / 2, 24, MARK)
+
+
+def _draw_page(c: canvas.Canvas, fd: FormDef, page_no: int, placed: list[_Placed], flow: bool) -> None:
+    w, h = fd.model.page_size
+    c.setFillColor(Color(0, 0, 0))
+    c.setFont(LABEL_BOLD, 11)
+    c.drawString(36, h - 58, f"Form {fd.model.form}  {fd.model.short_title}")
+    c.setFont(LABEL_FONT, 8)
+    c.drawRightString(w - 36, h - 58, f"Edition {fd.model.edition}  \u2022  page {page_no} of {fd.model.page_count}")
+    rects = [p.rect for p in placed if p.rect]
+    tags_done = set()
+    for p in placed:
+        if p.heading:
+            text, _, y = p.heading.partition("\x00")
+            y = float(y)
+            if text.startswith("\x01"):
+                c.setFont(LABEL_BOLD, 7.5)
+                c.setFillColor(Color(0.1, 0.1, 0.1))
+                c.drawString(48, y + 2, _fit(text[1:], LABEL_BOLD, 7.5, 510))
+            else:
+                c.setFillColor(Color(0.88, 0.88, 0.88))
+                c.rect(40, y - 1, w - 80, 13, stroke=0, fill=1)
+                c.setFillColor(Color(0, 0, 0))
+                c.setFont(LABEL_BOLD, 9)
+                c.drawString(44, y + 2, _fit(text, LABEL_BOLD, 9, w - 92))
+            continue
+        x0, y0, x1, y1 = p.rect
+        f = p.f
+        c.setLineWidth(0.6)
+        c.setStrokeColor(BOX)
+        c.rect(x0, y0, x1 - x0, y1 - y0, stroke=1, fill=0)
+        if f.type == "text" and "Comb" in f.flags and f.maxlen:
+            step = (x1 - x0) / f.maxlen
+            c.setStrokeColor(Color(0.75, 0.75, 0.75))
+            for i in range(1, f.maxlen):
+                c.line(x0 + i * step, y0, x0 + i * step, y0 + 4)
+        label = _short(p.label) if (flow and f.type == "checkbox") else p.label
+        c.setFillColor(Color(0.2, 0.2, 0.2))
+        if f.type == "checkbox":
+            size = 6.5
+            c.setFont(LABEL_FONT, size)
+            room = 160 if flow else 110
+            if not flow:
+                label = _short(p.label)
+            c.drawString(x1 + 3, y0 + 2, _fit(label, LABEL_FONT, size, room))
+        else:
+            above = (x0, y1, x1, y1 + 7)
+            blocked = any(r is not p.rect and r[0] < above[2] and r[2] > above[0] and r[1] < above[3] and r[3] > above[1]
+                          for r in rects)
+            if not blocked and label:
+                size = 6.2
+                c.setFont(LABEL_FONT, size)
+                c.drawString(x0 + 1, y1 + 1.5, _fit(label, LABEL_FONT, size, max(x1 - x0, 120)))
+        if not flow and f.part and f.item and (f.part, f.item) not in tags_done:
+            tags_done.add((f.part, f.item))
+            c.setFont(LABEL_BOLD, 6)
+            c.setFillColor(GREY)
+            c.drawString(8, y1 - 7, f"Pt.{f.part}")
+            c.drawString(8, y1 - 14, _fit(f"It.{f.item}", LABEL_BOLD, 6, 40))
+    _draw_marks(c, fd, page_no, (w, h))
+
+
+def _layout(fd: FormDef) -> dict[int, tuple[list[_Placed], bool]]:
+    pages: dict[int, tuple[list[_Placed], bool]] = {}
+    for pno in range(1, fd.model.page_count + 1):
+        fields = [f for f in fd.model.inventory if f.page == pno and not f.barcode]
+        if all(f.rect for f in fields):
+            pages[pno] = ([_Placed(f, tuple(f.rect), fd_label(fd, f)) for f in fields], False)
+        else:
+            h = fd.model.page_size[1]
+            pages[pno] = (_flow_layout(fd, fields, top=h - 66, bottom=56), True)
+    return pages
+
+
+# --------------------------------------------------------------------------- the AcroForm
+
+def _font_dict(pdf: pikepdf.Pdf, fd: FormDef) -> pikepdf.Object:
+    """The form's text font as the official forms define it: non-embedded Courier New Bold, WinAnsi."""
+    desc = pdf.make_indirect(Dictionary(
+        Type=Name.FontDescriptor, FontName=Name("/" + fd.model.font), Flags=34, FontBBox=Array([-192, -710, 702, 1221]),
+        ItalicAngle=0, Ascent=1221, Descent=-710, CapHeight=592, XHeight=443, StemV=100, FontWeight=700,
+        FontFamily=String("Courier New")))
+    return pdf.make_indirect(Dictionary(
+        Type=Name.Font, Subtype=Name.TrueType, BaseFont=Name("/" + fd.model.font), Encoding=Name.WinAnsiEncoding,
+        FirstChar=32, LastChar=255, Widths=Array([600] * 224), FontDescriptor=desc))
+
+
+def _check_appearances(pdf: pikepdf.Pdf, zadb, on: str, rect) -> Dictionary:
+    w, h = rect[2] - rect[0], rect[3] - rect[1]
+    size = min(w, h) * 0.8
+    tx = (w - 0.846 * size * 0.9) / 2  # ZapfDingbats '4' (check mark) is 846/1000 wide
+    ty = (h - size * 0.7) / 2
+    res = Dictionary(Font=Dictionary(ZaDb=zadb))
+    on_stream = pdf.make_stream(f"q 0 g BT /ZaDb {size:.2f} Tf {tx:.2f} {ty:.2f} Td (4) Tj ET Q".encode(),
+                                Type=Name.XObject, Subtype=Name.Form, BBox=Array([0, 0, w, h]), Resources=res)
+    off_stream = pdf.make_stream(b"", Type=Name.XObject, Subtype=Name.Form, BBox=Array([0, 0, w, h]))
+    return Dictionary(N=Dictionary({on: on_stream, "/Off": off_stream}))
+
+
+def _ff(f: InventoryField) -> int:
+    from .formlib import FF_BITS
+
+    bits = 0
+    for name in f.flags:
+        bits |= FF_BITS.get(name, 0)
+    if f.type == "combo":
+        bits |= FF_BITS["Combo"]
+    if f.signature:
+        bits |= FF_BITS["ReadOnly"]
+    return bits
+
+
+def _add_acroform(pdf: pikepdf.Pdf, fd: FormDef, layout: dict[int, tuple[list[_Placed], bool]]) -> None:
+    font = _font_dict(pdf, fd)
+    zadb = pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.ZapfDingbats))
+    helv = pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica,
+                                        Encoding=Name.WinAnsiEncoding))
+    fname = "/" + fd.model.font
+    nodes: dict[str, pikepdf.Object] = {}
+    roots = Array()
+
+    def node(path: str) -> pikepdf.Object:
+        if path in nodes:
+            return nodes[path]
+        parent_path, _, tail = path.rpartition(".")
+        d = pdf.make_indirect(Dictionary(T=String(tail), Kids=Array()))
+        if parent_path:
+            parent = node(parent_path)
+            d.Parent = parent
+            parent.Kids.append(d)
+        else:
+            roots.append(d)
+        nodes[path] = d
+        return d
+
+    for pno, (placed, _) in layout.items():
+        page = pdf.pages[pno - 1]
+        annots = Array()
+        for p in placed:
+            if p.heading or p.rect is None:
+                continue
+            f = p.f
+            parent_path, _, tail = f.name.rpartition(".")
+            rect = [round(v, 2) for v in p.rect]
+            w = Dictionary(Type=Name.Annot, Subtype=Name.Widget, Rect=Array(rect), P=page.obj, F=4,
+                           T=String(tail), TU=String(p.label), MK=Dictionary())
+            ff = _ff(f)
+            if f.type in {"text", "signature"}:
+                w.FT = Name.Tx
+                w.DA = String(f"{fname} {f.font_size or 10:g} Tf 0 g")
+                if f.maxlen:
+                    w.MaxLen = f.maxlen
+                if f.align:
+                    w.Q = f.align
+            elif f.type in {"combo", "list"}:
+                w.FT = Name.Ch
+                w.DA = String(f"{fname} {f.font_size or 10:g} Tf 0 g")
+                w.Opt = Array([String(o) for o in (f.options or [])])
+            elif f.type in {"checkbox", "radio"}:
+                w.FT = Name.Btn
+                w.DA = String("/ZaDb 8 Tf 0 g")
+                on = (f.on or ["/Y"])[0]
+                w.AP = _check_appearances(pdf, zadb, on, rect)
+                w.AS = Name.Off
+                w.V = Name.Off
+                w.MK = Dictionary(CA=String("4"))
+            else:
+                continue
+            if ff:
+                w.Ff = ff
+            if f.signature:
+                w.F = 4 | 64
+            w = pdf.make_indirect(w)
+            if parent_path:
+                par = node(parent_path)
+                w.Parent = par
+                par.Kids.append(w)
+            else:
+                roots.append(w)
+            annots.append(w)
+        if len(annots):
+            page.obj.Annots = annots
+    pdf.Root.AcroForm = pdf.make_indirect(Dictionary(
+        Fields=roots, DA=String("/Helv 0 Tf 0 g"),
+        DR=Dictionary(Font=Dictionary({fname: font, "/ZaDb": zadb, "/Helv": helv}))))
+
+
+def build_standin(fd: FormDef) -> bytes:
+    """Generate the stand-in PDF for a field map (see the module docstring)."""
+    layout = _layout(fd)
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=tuple(fd.model.page_size), pageCompression=1, invariant=1)
+    c.setTitle(f"STAND-IN Form {fd.model.form} (edition {fd.model.edition}) - NOT FOR FILING")
+    c.setAuthor("packetgen")
+    c.setCreator("packetgen stand-in generator")
+    for pno in range(1, fd.model.page_count + 1):
+        placed, flow = layout[pno]
+        _draw_page(c, fd, pno, placed, flow)
+        c.showPage()
+    c.save()
+    pdf = pikepdf.open(io.BytesIO(buf.getvalue()))
+    _add_acroform(pdf, fd, layout)
+    with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
+        meta["dc:title"] = f"STAND-IN Form {fd.model.form} (edition {fd.model.edition}) - NOT FOR FILING"
+    pdf.docinfo[Name("/Title")] = String(f"STAND-IN Form {fd.model.form} (edition {fd.model.edition}) - NOT FOR FILING")
+    pdf.docinfo[Name("/PacketgenStandIn")] = String(f"{fd.path.name} sha256:{fd.sha256[:16]} v{STANDIN_VERSION}")
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True)
+    return out.getvalue()
+
+
+def is_standin(pdf: pikepdf.Pdf) -> bool:
+    info = pdf.trailer.get("/Info")
+    return bool(info is not None and "/PacketgenStandIn" in info)
+
+
+
