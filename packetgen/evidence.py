@@ -180,9 +180,8 @@ def normalize(path: Path, *, password: str | None = None, display_name: str | No
     """
     path = Path(path)
     name = display_name or path.name
-    data = _read_bytes(path, name)
+    data, (kind, fmt, offset) = _read_bytes(path, name)
     sha256 = hashlib.sha256(data).hexdigest()
-    kind, fmt, offset = _sniff(data, name)
     warnings: list[str] = []
     try:
         if kind == "pdf":
@@ -222,14 +221,21 @@ def _short(exc: BaseException, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _read_bytes(path: Path, name: str) -> bytes:
+def _read_bytes(path: Path, name: str) -> tuple[bytes, tuple[str, str, int]]:
+    """The file's bytes and what they are; a file that is neither PDF nor image is refused
+    after reading its first 4 KB (a video named .pdf is not read into memory)."""
     fix = "check the file path in the case file (paths are relative to the case file's folder)"
     try:
         if path.is_dir():
             raise EvidenceError(f"{name}: is a folder, not a file ({path})",
                                 fix="point the evidence item at a PDF or image file inside that folder")
-        return path.read_bytes()
-    except EvidenceError:
+        if path.exists() and not path.is_file():
+            raise EvidenceError(f"{name}: is not a regular file (a device, pipe or socket: {path})", fix=fix)
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+            sniffed = _sniff(head, name)
+            return head + fh.read(), sniffed
+    except PacketgenError:
         raise
     except FileNotFoundError as exc:
         raise EvidenceError(f"{name}: file not found ({path})", fix=fix) from exc
@@ -331,7 +337,7 @@ def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
 
 
 def _fmt(v: float) -> bytes:
-    text = f"{v:.6f}".rstrip("0").rstrip(".")
+    text = f"{v:.10f}".rstrip("0").rstrip(".")
     return (text if text not in ("", "-0") else "0").encode()
 
 
@@ -351,6 +357,20 @@ def _page_ranges(numbers: Iterable[int]) -> str:
             parts.append(str(start) if start == prev else f"{start}-{prev}")
             start = prev = n
     return ", ".join(parts)
+
+
+def _plain(obj, depth: int = 0):
+    """A copy made of numbers, names and arrays of them only (None for anything else)."""
+    if isinstance(obj, bool):
+        return obj
+    if isinstance(obj, (int, float)) or type(obj).__name__ == "Decimal":
+        return obj
+    if isinstance(obj, Name):
+        return Name(str(obj))
+    if isinstance(obj, Array) and depth < 3:
+        items = [_plain(v, depth + 1) for v in obj]
+        return Array([v for v in items if v is not None])
+    return None
 
 
 def _num(obj, default: float) -> float:
@@ -975,11 +995,13 @@ class _PdfNormalizer:
                          P=new_page)
         for key in ("/Border", "/C", "/H", "/F"):
             val = a.get(key)
-            if val is not None and not isinstance(val, (Dictionary, pikepdf.Stream)):
-                new[key] = pikepdf.Object.parse(val.unparse()) if isinstance(val, Array) else val
+            val = _plain(val)
+            if val is not None:
+                new[key] = val
         bs = a.get("/BS")
         if isinstance(bs, Dictionary):
-            new.BS = Dictionary({k: v for k, v in bs.items() if k in ("/W", "/S") and not isinstance(v, (Dictionary, Array))})
+            new.BS = Dictionary({k: v for k, v in bs.items()
+                                 if k in ("/W", "/S") and not isinstance(v, (Dictionary, Array))})
         qp = a.get("/QuadPoints")
         if isinstance(qp, Array) and len(qp) % 8 == 0 and len(qp) > 0:
             try:

@@ -450,7 +450,8 @@ def _image_region(rel: str, dpi: float = 40):
 
 
 @needs_corpus
-@pytest.mark.parametrize("rel", ["images/phone-photo-exif-orientation-6.jpg", "images/phone-photo-exif-orientation-8.jpg",
+@pytest.mark.parametrize("rel", ["images/phone-photo-exif-orientation-6.jpg",
+                                 "images/phone-photo-exif-orientation-8.jpg",
                                  "images/photo-exif-orientation-3.jpg"])
 def test_exif_rotated_photos_come_out_upright_without_reencoding(rel):
     doc, xobj, region = _image_region(rel)
@@ -669,6 +670,10 @@ def test_missing_file_directory_and_empty_file(tmp_path):
     (tmp_path / "empty.pdf").write_bytes(b"")
     with pytest.raises(EvidenceDamagedError, match="empty"):
         normalize(tmp_path / "empty.pdf")
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "pipe.pdf")       # reading it would block forever
+        with pytest.raises(EvidenceError, match="not a regular file"):
+            normalize(tmp_path / "pipe.pdf")
 
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root can read any file")
@@ -753,7 +758,7 @@ def _small_png() -> bytes:
 
 
 def test_fuzzed_inputs_only_raise_taxonomy_errors(tmp_path):
-    hypothesis = pytest.importorskip("hypothesis")
+    pytest.importorskip("hypothesis")
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
