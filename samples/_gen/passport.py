@@ -155,7 +155,7 @@ def _guilloche(c, x, y, w, h, color, seed):
     c.restoreState()
 
 
-def _portrait(c, x, y, w, h, seed, child=False, ghost=False):
+def _portrait(c, x, y, w, h, seed, child=False, ghost=False, female=False):
     r = rng("portrait", seed)
     c.saveState()
     if ghost:
@@ -183,7 +183,7 @@ def _portrait(c, x, y, w, h, seed, child=False, ghost=False):
     c.rect(cx - w * 0.1, y + h * 0.2, w * 0.2, h * 0.14, stroke=0, fill=1)
     # hair behind the head
     c.setFillColor(colors.HexColor(hair))
-    long_hair = r.random() < 0.5 and not child
+    long_hair = female and not child
     if long_hair:
         c.roundRect(cx - head_w * 0.62, head_y - h * 0.05, head_w * 1.24, head_h * 1.05, head_w * 0.4, stroke=0,
                     fill=1)
@@ -265,11 +265,12 @@ def draw_booklet(c, W, H, p: PassportData):
     c.drawString(x0 + 4 * mm, y0 + ph - 8.5 * mm, "PASSPORT" if p.country != "USA" else "PASSEPORT · PASAPORTE")
     # portrait
     px, py, pwid, phei = x0 + 4 * mm, y0 + 22 * mm, 29 * mm, 37 * mm
-    _portrait(c, px, py, pwid, phei, p.number, child=p.child)
+    _portrait(c, px, py, pwid, phei, p.number, child=p.child, female=p.sex == "F")
     c.setStrokeColor(colors.HexColor("#888888"))
     c.setLineWidth(0.3)
     c.rect(px, py, pwid, phei, stroke=1, fill=0)
-    _portrait(c, x0 + 97 * mm, y0 + 15.5 * mm, 12 * mm, 15 * mm, p.number, child=p.child, ghost=True)
+    _portrait(c, x0 + 97 * mm, y0 + 15.5 * mm, 12 * mm, 15 * mm, p.number, child=p.child, ghost=True,
+              female=p.sex == "F")
     # signature line under the portrait
     c.setFont("Helvetica", 3.8)
     c.setFillColor(colors.HexColor("#555555"))

@@ -1,0 +1,253 @@
+"""Evidence for samples/dying-parent: Jorge (Guatemala) asks to visit his dying mother in Los Angeles."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from reportlab.lib.pagesizes import LETTER
+
+from .bank import Account, bank_statements
+from .civil import certificate_es, translation_en
+from .common import S, Letterhead, Paragraph, Spacer, Table, TableStyle, build_doc, colors, esc, inch, letter
+from .forms import declaration
+from .passport import PassportData
+from .photos import passport_photo, refusal_photo
+
+D = dt.date
+
+HOSPICE = Letterhead(
+    "Valley Oaks Hospice & Palliative Care", ["6200 Van Nuys Boulevard, Suite 300, Van Nuys, CA 91401",
+                                              "Tel. (818) 555-0150 \u00b7 Fax (818) 555-0151 \u00b7 care@example.org"],
+    subtitle="Comfort, dignity and support for patients and families", color="#3d6b35", logo="leaf",
+    footer="Valley Oaks Hospice & Palliative Care \u00b7 Medicare-certified hospice (fictional)")
+
+EMPLOYER = Letterhead(
+    "Sunland Freight Services, Inc.", ["Human Resources Department", "7715 Haskell Avenue, Van Nuys, CA 91406",
+                                       "Tel. (818) 555-0177 \u00b7 hr@example.org"],
+    color="#8a4b14", logo="SFS", footer="Sunland Freight Services, Inc. \u00b7 Van Nuys, California")
+
+BANK = Letterhead(
+    "San Fernando Valley Credit Union", ["P.O. Box 7120, Van Nuys, CA 91409",
+                                         "Member services (818) 555-0139 \u00b7 example.org/sfvcu"],
+    color="#24577a", logo="bank", footer="Federally insured by NCUA (fictional) \u00b7 San Fernando Valley Credit Union")
+
+AIRLINE = Letterhead(
+    "Quetzal Air", ["Reservations and ticketing \u00b7 reservas@example.org", "Tel. +502 2555 0120 \u00b7 (213) 555-0121"],
+    color="#0d6a7a", logo="QA", footer="Quetzal Air (fictional) \u00b7 this is not a boarding pass")
+
+
+def generate(out: Path) -> None:
+    hospice(out / "hospice-letter.pdf")
+    statement(out / "petitioner-declaration.pdf")
+    birth(out)
+    employer(out / "employer-letter.pdf")
+    bank(out / "bank-statements.pdf")
+    itinerary(out / "return-itinerary.pdf")
+    photos(out)
+
+
+def hospice(path):
+    paras = [
+        "I am the medical director of Valley Oaks Hospice & Palliative Care and the attending hospice physician of "
+        "<b>Mrs. Rosa Elena Pérez Cifuentes</b> (date of birth February 14, 1944), who lives with her daughter, "
+        "Ms. Marisol Morales, at 14822 Sherman Way, Apt 207, Van Nuys, California. I write at the family's request.",
+        "<b>Diagnosis.</b> Mrs. Pérez has adenocarcinoma of the pancreas with metastases to the liver and peritoneum, "
+        "diagnosed in August 2026. After one cycle of chemotherapy her oncologist and the family agreed that further "
+        "treatment would not help her. She was admitted to our home hospice program on October 30, 2026.",
+        "<b>Current condition and prognosis.</b> Mrs. Pérez is bed-bound, eats very little, and needs help with all "
+        "daily activities. Her pain is controlled with medication. Her condition is terminal. In my medical opinion "
+        "her life expectancy is <b>weeks to a few months, and likely less than three months</b>. She is not able to "
+        "travel.",
+        "Mrs. Pérez has repeatedly told our nurses, our social worker and me that her strongest wish is to see her "
+        "son, Mr. Jorge Alberto Morales Pérez, who lives in Guatemala. In our experience the presence of close family "
+        "is an important part of comfort care at the end of life, for the patient and for the family.",
+        "I respectfully ask that his request to come to the United States be considered as quickly as possible. I can "
+        "be reached at the number below; our hospice social worker, Ms. Teresa Lindqvist, LCSW, can also confirm these "
+        "facts.",
+    ]
+    letter(path, HOSPICE, D(2026, 11, 18), paras, "Samuel K. Adeyemi, MD",
+           ["Hospice Medical Director, Board certified in Hospice and Palliative Medicine",
+            "Tel. (818) 555-0152 \u00b7 s.adeyemi@example.org"],
+           to=["U.S. Citizenship and Immigration Services", "Attn: Humanitarian Parole"],
+           re=["Rosa Elena Pérez Cifuentes \u2014 terminal illness; visit of her son, Jorge Alberto Morales Pérez"],
+           title="Hospice physician letter")
+
+
+def statement(path):
+    paras = [
+        "I was born in Quetzaltenango, Guatemala, and I have been a United States citizen since 2006. I live at 14822 "
+        "Sherman Way, Apt 207, Van Nuys, California, with our mother, Rosa Elena Pérez Cifuentes. I work as an "
+        "accounts payable supervisor at Sunland Freight Services, Inc. I make this declaration in support of the "
+        "request for humanitarian parole for my brother, Jorge Alberto Morales Pérez.",
+        "Our mother is 82 years old and a lawful permanent resident of the United States since 1999. In August 2026 "
+        "she was diagnosed with pancreatic cancer that had already spread to her liver. Treatment was stopped after "
+        "one cycle of chemotherapy, and on October 30, 2026 she entered home hospice care with Valley Oaks Hospice.",
+        "Her hospice doctor, Dr. Samuel K. Adeyemi, has told us that she has weeks to a few months to live, most "
+        "likely less than three months. She is too weak to travel to Guatemala. Every day she asks whether Jorge is "
+        "coming. He is her only son and my only brother; she has not seen him since 2019.",
+        "Jorge applied for a B-2 visitor visa to visit our mother and was interviewed at the U.S. Embassy in Guatemala "
+        "City on October 27, 2026. His application was refused under section 214(b) of the Immigration and "
+        "Nationality Act. The next interview appointment the embassy offered him was in September 2027. His request "
+        "for an emergency appointment was declined on November 3, 2026 because he had just been refused.",
+        "We ask for parole for three months, from January 4 to April 3, 2027. That is the time the doctor expects our "
+        "mother to live, and would let Jorge help care for her and, if she dies while he is here, attend her funeral "
+        "and help with the arrangements before he goes home.",
+        "Jorge has every reason to return to Guatemala. He has run his own hardware store, Ferretería Los Altos, in "
+        "Quetzaltenango since 2004 and employs four people. His wife, Claudia, and their two children live in the "
+        "family home there; their younger son is a university student. He visited the United States with B-2 visas "
+        "in 2012 and 2016 and left on time both times.",
+        "Jorge will live with our mother and me in my apartment. I will pay for his food, local transport and any "
+        "other costs while he is here, and I have bought a travel medical insurance policy for him. He has paid for "
+        "his own round-trip ticket, returning on April 2, 2027. My income and savings are shown in my employer's "
+        "letter and my bank statements.",
+        "Jorge has never been arrested, charged or convicted of any offence, in Guatemala or anywhere else.",
+        "Because of our mother's condition, I ask that this request be decided as quickly as possible.",
+    ]
+    declaration(path, "Declaration of Marisol Morales", "Marisol Morales",
+                "I, <b>Marisol Morales</b>, declare as follows:", paras, "Van Nuys, California", D(2026, 11, 24),
+                ["14822 Sherman Way, Apt 207, Van Nuys, CA 91405", "(818) 555-0137 \u00b7 marisol.morales@example.org"])
+
+
+CERT = {
+    "header": ["REPÚBLICA DE GUATEMALA, C.A.", "REGISTRO NACIONAL DE LAS PERSONAS \u2014 RENAP",
+               "Registro Civil de las Personas del municipio de Quetzaltenango, departamento de Quetzaltenango"],
+    "title": "CERTIFICADO DE NACIMIENTO",
+    "reg": [("CUI", "2548 71963 0901"), ("Partida", "1248"), ("Folio", "312"), ("Libro", "187")],
+    "sections": [
+        ("DATOS DEL INSCRITO", [("Nombre", "JORGE ALBERTO MORALES PÉREZ"), ("Sexo", "HOMBRE"),
+                                ("Fecha de nacimiento", "09 DE MAYO DE 1969"),
+                                ("Lugar de nacimiento", "QUETZALTENANGO, QUETZALTENANGO"),
+                                ("Fecha de inscripción", "16 DE MAYO DE 1969")]),
+        ("DATOS DE LA MADRE", [("Nombre", "ROSA ELENA PÉREZ CIFUENTES"), ("Nacionalidad", "GUATEMALTECA"),
+                               ("Edad al momento del parto", "25 AÑOS")]),
+        ("DATOS DEL PADRE", [("Nombre", "JORGE HUMBERTO MORALES LÓPEZ"), ("Nacionalidad", "GUATEMALTECA"),
+                             ("Edad al momento del parto", "29 AÑOS")]),
+    ],
+    "notes_title": "ANOTACIONES / OBSERVACIONES:",
+    "notes": "Sin anotaciones marginales. Inscripción trasladada del Registro Civil municipal a la base de datos del "
+             "RENAP conforme al Decreto 90-2005.",
+    "closing": "El infrascrito Registrador Civil de las Personas CERTIFICA que los datos anteriores concuerdan con la "
+               "inscripción de nacimiento que obra en este Registro. Quetzaltenango, cinco de noviembre de dos mil "
+               "veintiséis.",
+    "registrar": ("Lic. Edgar Rolando Sac Xicará", "Registrador Civil de las Personas"),
+    "seal_text": "RENAP \u00b7 QUETZALTENANGO \u00b7 GUATEMALA \u00b7",
+    "code": "No. de certificado: QZ-2026-0884312 \u00b7 Código de verificación: 7KQ2-M4XD-91PA",
+    "verify": "Este certificado puede verificarse en el portal de RENAP ingresando el código de verificación.",
+    "fee": "Valor: Q. 15.00",
+    "color": "#0e4c7a",
+}
+
+CERT_EN = {
+    "header": ["REPUBLIC OF GUATEMALA, C.A.", "NATIONAL REGISTRY OF PERSONS \u2014 RENAP",
+               "Civil Registry of Persons of the municipality of Quetzaltenango, department of Quetzaltenango"],
+    "title": "BIRTH CERTIFICATE",
+    "reg": [("CUI (personal identification code)", "2548 71963 0901"), ("Entry", "1248"), ("Page", "312"),
+            ("Book", "187")],
+    "sections": [
+        ("DETAILS OF THE REGISTERED PERSON", [("Name", "JORGE ALBERTO MORALES PÉREZ"), ("Sex", "MALE"),
+                                              ("Date of birth", "MAY 9, 1969"),
+                                              ("Place of birth", "QUETZALTENANGO, QUETZALTENANGO"),
+                                              ("Date of registration", "MAY 16, 1969")]),
+        ("DETAILS OF THE MOTHER", [("Name", "ROSA ELENA PÉREZ CIFUENTES"), ("Nationality", "GUATEMALAN"),
+                                   ("Age at the time of birth", "25 YEARS")]),
+        ("DETAILS OF THE FATHER", [("Name", "JORGE HUMBERTO MORALES LÓPEZ"), ("Nationality", "GUATEMALAN"),
+                                   ("Age at the time of birth", "29 YEARS")]),
+    ],
+    "notes_title": "NOTES / REMARKS:",
+    "notes": "No marginal notes. Registration transferred from the municipal Civil Registry to the RENAP database "
+             "under Decree 90-2005.",
+    "closing": "The undersigned Civil Registrar of Persons CERTIFIES that the above details agree with the birth "
+               "registration kept in this Registry. Quetzaltenango, the fifth of November of two thousand twenty-six.",
+    "registrar": ("Lic. Edgar Rolando Sac Xicará", "Civil Registrar of Persons"),
+    "seal_text": "RENAP \u00b7 QUETZALTENANGO \u00b7 GUATEMALA",
+    "code": "Certificate no. QZ-2026-0884312 \u00b7 Verification code: 7KQ2-M4XD-91PA",
+    "verify": "This certificate can be verified on the RENAP portal by entering the verification code.",
+    "fee": "Fee: Q. 15.00",
+}
+
+
+def birth(out: Path):
+    certificate_es(out / "birth-certificate-es.pdf", CERT, pagesize=LETTER)
+    translation_en(out / "birth-certificate-en.pdf", CERT_EN,
+                   "English translation of the attached birth certificate issued in Spanish by the Registro Nacional "
+                   "de las Personas (RENAP), Guatemala, on November 5, 2026. Translated on November 10, 2026.")
+
+
+def employer(path):
+    paras = [
+        "At the request of our employee, we confirm the following information about <b>Marisol Morales</b>:",
+        Table([["Position", "Accounts Payable Supervisor, Finance Department"],
+               ["Employment status", "Full-time, regular (non-temporary)"],
+               ["Date of hire", "March 3, 2011"],
+               ["Annual salary", "$78,500.00"],
+               ["Benefits", "Medical, dental and 401(k) plan"]],
+              colWidths=[2.0 * inch, 4.4 * inch],
+              style=TableStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 9.5),
+                                ("FONT", (0, 0), (0, -1), "Helvetica-Bold", 9.5),
+                                ("BOX", (0, 0), (-1, -1), 0.5, colors.grey),
+                                ("INNERGRID", (0, 0), (-1, -1), 0.25, colors.lightgrey),
+                                ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f6efe7"))])),
+        Spacer(1, 8),
+        "Ms. Morales is a valued employee in good standing. She has been granted family leave under the California "
+        "Family Rights Act to care for her mother; her position and salary are protected during that leave.",
+        "For verification, please call the number above and quote reference HR-VER-26-1147.",
+    ]
+    letter(path, EMPLOYER, D(2026, 11, 9), paras, "Gregory T. Nakamura",
+           ["Director of Human Resources", "Sunland Freight Services, Inc."], title="Employment verification")
+
+
+def bank(path):
+    a = Account(holder="Marisol Morales", address=["14822 Sherman Way Apt 207", "Van Nuys CA 91405-2218"],
+                checking_no="7730415528", savings_no="7730415536", checking_end=6420.00, savings_end=34800.00,
+                payer="SUNLAND FREIGHT SVCS", net_pay=2291.64, first_payday=D(2026, 10, 23),
+                bills=[(1, "ACH DEBIT SHERMAN GARDENS APTS RENT", 2150.00), (8, "ACH DEBIT VALLEY POWER & WATER", 131.00),
+                       (11, "ACH DEBIT PACIFIC MOBILE", 96.00), (14, "ACH DEBIT GOLDEN STATE AUTO INS", 156.00),
+                       (22, "BILL PAY CHAVEZ PHARMACY", 85.00)],
+                shops=["VALLEY FRESH MARKET", "NORTHGATE FOODS #7", "CVS PHARMACY #9120", "CHEVRON VAN NUYS",
+                       "RALPHS #418", "TARGET T-0291", "PANADERIA LA GUADALUPANA"],
+                to_savings=900.00,
+                extras=[(D(2026, 10, 29), "POS PURCHASE GUARDIAN TRAVEL INSURANCE", -412.50)])
+    bank_statements(path, BANK, a, [(2026, 9), (2026, 10)], seed="marisol")
+
+
+def itinerary(path):
+    rows = [["Flight", "Date", "From", "To", "Departs", "Arrives", "Class", "Status"],
+            ["QZ 512", "Mon 04 JAN 2027", "Guatemala City (GUA)", "Los Angeles (LAX)", "08:15", "13:05", "Economy", "Confirmed"],
+            ["QZ 513", "Fri 02 APR 2027", "Los Angeles (LAX)", "Guatemala City (GUA)", "14:30", "21:10", "Economy", "Confirmed"]]
+    t = Table(rows, colWidths=[0.6 * inch, 1.05 * inch, 1.25 * inch, 1.25 * inch, 0.55 * inch, 0.55 * inch,
+                               0.65 * inch, 0.7 * inch])
+    t.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 8), ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8),
+                           ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#d9eef1")),
+                           ("BOX", (0, 0), (-1, -1), 0.5, colors.grey),
+                           ("INNERGRID", (0, 0), (-1, -1), 0.25, colors.lightgrey)]))
+    fare = Table([["Base fare", "$388.00"], ["Taxes, fees and charges", "$164.37"], ["Total paid (Visa ...4471)", "$552.37"]],
+                 colWidths=[2.4 * inch, 1.1 * inch])
+    fare.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 9), ("FONT", (0, -1), (-1, -1), "Helvetica-Bold", 9),
+                              ("ALIGN", (1, 0), (1, -1), "RIGHT"), ("LINEABOVE", (0, -1), (-1, -1), 0.8, colors.black)]))
+    story = [Paragraph("<b>ITINERARY RECEIPT / RECIBO DE ITINERARIO</b>", S["h2"]),
+             Paragraph("Issued November 21, 2026 \u00b7 Booking reference <b>QZ7R4M</b> \u00b7 E-ticket "
+                       "<b>871 2604419035</b>", S["sans"]),
+             Paragraph("Passenger: <b>MORALES PEREZ / JORGE ALBERTO MR</b> \u00b7 Passport GTM 235487196", S["sans"]),
+             Spacer(1, 8), t, Spacer(1, 10), fare, Spacer(1, 10),
+             Paragraph("Baggage: 1 checked bag of up to 23 kg included on each flight. Date changes are permitted for a "
+                       "fee plus any fare difference. Travel to the United States requires a valid visa or other "
+                       "travel document; the airline may deny boarding to passengers without one.", S["sans"]),
+             Paragraph("Purchased at: Agencia de Viajes Xelajú, 14 Avenida 3-21, Zona 1, Quetzaltenango.", S["sansS"])]
+    build_doc(path, story, letterhead=AIRLINE, title="Itinerary receipt QZ7R4M", author="Quetzal Air")
+
+
+def photos(out: Path):
+    passport_photo(out / "jorge-passport.jpg",
+                   PassportData("GTM", "235487196", "Morales Pérez", "Jorge Alberto", D(1969, 5, 9), "M",
+                                "Quetzaltenango, GTM", D(2021, 3, 18), D(2031, 3, 17), personal_no="2548719630901"),
+                   seed="jorge", angle=3.1, background="cloth")
+    passport_photo(out / "marisol-us-passport.jpg",
+                   PassportData("USA", "A57720314", "Morales", "Marisol", D(1974, 8, 30), "F", "Guatemala",
+                                D(2022, 6, 14), D(2032, 6, 13)),
+                   seed="marisol", angle=-2.0, background="wood", size=(1200, 1600), scale=0.8)
+    refusal_photo(out / "visa-refusal-214b.jpg",
+                  [dict(post="U.S. Embassy Guatemala City", post_address="Guatemala City, Guatemala",
+                        date=D(2026, 10, 27), surname="Morales Pérez", given="Jorge Alberto", passport="235487196",
+                        barcode="AA00G3M8TZ", seed="jorge")],
+                  seed="refusal-gt", size=(1500, 2000), placements=[((0.5, 0.5), -1.2)], background="laminate")
