@@ -197,8 +197,9 @@ def render_filing_instructions(case, signatures: list[dict], *, today: dt.date) 
                               ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 8)]))
     story.append(KeepTogether([addr]))
     story.append(Spacer(1, 4))
-    mail = [f"Every set goes in one envelope to the same address, with \u201cAttn: HP\u201d exactly as shown "
-            f"(the Dallas lockbox handles Part 1, Item 7 requests from every state)."]
+    mail = ["Mail all the sets together in one envelope to the address above, with \u201cAttn: HP\u201d exactly as "
+            "shown (the Dallas lockbox takes Part 1, Item 7 requests from every state). Whether USCIS links sets "
+            "mailed separately is not confirmed, so keep them together."]
     if case.request.expedite.requested:
         mail.append("Mark the envelope \u201cEXPEDITE: Humanitarian parole, Form I-131\u201d.")
     mail.append("Use a trackable service and keep the receipt and tracking number.")

@@ -647,7 +647,7 @@ def _build_story(blocks, ctx, exhibits: list[ExhibitRef], case, fonts: _FontRepo
                  template_name: str):
     from reportlab.lib import colors
     from reportlab.lib.units import inch
-    from reportlab.platypus import (CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table,
+    from reportlab.platypus import (Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table,
                                     TableStyle)
 
     st = _styles()
@@ -806,7 +806,7 @@ def pdfmetrics_width(text: str, font: str, size: float) -> float:
 
 def _index_table(exhibits: list[ExhibitRef], case, para, st, width, links_sink, table_cls):
     from reportlab.lib import colors
-    from reportlab.platypus import Paragraph, TableStyle
+    from reportlab.platypus import TableStyle
 
     has_translation = {e.id for e in case.evidence if e.translation}
     header = [para("Exhibit", st["head"]), para("Document", st["head"]), para("What it shows", st["head"]),

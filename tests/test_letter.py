@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import io
 import json
@@ -335,3 +334,24 @@ def test_pages_render(tmp_path, child_letter):
     pdf.write_bytes(res.pdf)
     subprocess.run(["pdftoppm", "-r", "20", "-png", str(pdf), str(tmp_path / "pg")], check=True)
     assert len(list(tmp_path.glob("pg-*.png"))) == res.page_count
+
+
+@pytest.mark.parametrize("reason", ["family_emergency", "public_benefit", "other"])
+def test_other_reasons_use_their_partials_and_cite_everything(reason):
+    def mutate(d):
+        d["request"]["reason"] = reason
+        d["request"]["public_benefit"] = "Her testimony is needed by the district court in March 2027."
+        d["request"]["parole_fee_exception"] = {"claimed": False}
+        d["letter"] = {"signer": "Grace Okafor", "signer_title": "Attorney for the petitioner"}
+        d["attorney"] = {"name": {"given": "Grace", "family": "Okafor"}, "organization": "Okafor & Lee LLP",
+                         "phone": "(713) 555-0199", "g28": True}
+    case = case_with(CHILD, mutate)
+    res = render_letter(case, fake_refs(case), fake_sections(case), today=TODAY)
+    text = flat(text_of(res.pdf))
+    assert res.warnings == []                       # the "further evidence" list cites what the partials did not
+    assert "Okafor & Lee LLP" in text and "The petitioner, Lucía Isabel Reyes" in text
+    assert "Attorney for the petitioner" in text
+    if reason == "public_benefit":
+        assert "Significant public benefit" in text and "district court" in text
+    else:
+        assert "Urgent humanitarian reasons" in text
