@@ -20,7 +20,7 @@ from .letter import add_months, load_rules, long_date, money, rule
 
 __all__ = ["Finding", "run_checks", "format_findings", "findings_json", "GROUPS", "has_errors"]
 
-GROUPS = ["The three questions", "Medical evidence", "Financial support", "Consistency", "Dates", "Translations",
+GROUPS = ["Evidence files", "The three questions", "Medical evidence", "Financial support", "Consistency", "Dates", "Translations",
           "Identity and discretion", "Risk flags", "Signatures", "Forms and fees"]
 SEVERITIES = ("error", "warning", "info")
 
@@ -98,6 +98,7 @@ def run_checks(case, *, today: dt.date) -> list[Finding]:
     """All pre-flight findings for a case, in report order (group, then severity)."""
     out = _Out()
     filing_date = case.filing.filing_date or today
+    _evidence_files(case, out)
     _three_questions(case, out)
     if case.request.reason == "medical":
         _medical(case, out, today)
@@ -112,6 +113,34 @@ def run_checks(case, *, today: dt.date) -> list[Finding]:
     order = {g: i for i, g in enumerate(GROUPS)}
     sev = {s: i for i, s in enumerate(SEVERITIES)}
     return sorted(out, key=lambda f: (order[f.group], sev[f.severity]))
+
+
+def _evidence_files(case, out: _Out):
+    """Every file the case names exists and is a readable regular file (the build would stop at the first)."""
+    import os
+    from pathlib import Path
+
+    g = "Evidence files"
+    for i, ev in enumerate(case.evidence):
+        named = [(f"evidence[{i}].file", ev.file)]
+        named += [(f"evidence[{i}].more_files[{j}]", f) for j, f in enumerate(ev.more_files)]
+        if ev.translation:
+            named.append((f"evidence[{i}].translation.file", ev.translation.file))
+            if ev.translation.certificate_file:
+                named.append((f"evidence[{i}].translation.certificate_file", ev.translation.certificate_file))
+        for where, rel in named:
+            p = Path(rel) if Path(rel).is_absolute() else case.base_dir / rel
+            if not p.exists():
+                problem = "does not exist"
+            elif p.is_dir():
+                problem = "is a folder, not a file"
+            elif not os.access(p, os.R_OK):
+                problem = "is not readable"
+            else:
+                continue
+            out.add("error", "evidence.file_missing", g,
+                    f"{where}: {rel} {problem} (exhibit '{ev.id}': {ev.title})",
+                    f"put the file at {rel} (relative to the case file's folder) or correct the path", where)
 
 
 def _three_questions(case, out: _Out):

@@ -20,7 +20,9 @@ CHILD = SAMPLES / "child-surgery" / "case.json"
 def case_with(mutate, path=CHILD) -> Case:
     data = json.loads(path.read_text(encoding="utf-8"))
     mutate(data)
-    return Case.model_validate(data)
+    case = Case.model_validate(data)
+    case._source = path.resolve()   # evidence paths resolve beside the sample
+    return case
 
 
 def codes(findings, severity=None):
