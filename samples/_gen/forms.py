@@ -6,7 +6,7 @@ import datetime as dt
 import math
 from typing import Sequence
 
-from .common import (LETTER, S, TA_CENTER, TA_RIGHT, Letterhead, NextPageTemplate, PageBreak, Paragraph,
+from .common import (LETTER, S, TA_CENTER, TA_RIGHT, KeepTogether, Letterhead, NextPageTemplate, PageBreak, Paragraph,
                      Spacer, Table, TableStyle, build_doc, colors, draw_signature, esc, inch, landscape,
                      long_date, money, signature_block)
 from reportlab.lib.styles import ParagraphStyle
@@ -21,10 +21,12 @@ def declaration(path, title: str, declarant: str, intro: str, paras: Sequence[st
     for i, p in enumerate(paras, 1):
         story.append(Paragraph(f"{i}.\u00a0\u00a0\u00a0{p}", S["declnum"]))
     story.append(Spacer(1, 6))
-    story.append(Paragraph("I declare under penalty of perjury under the laws of the United States of America "
-                           "that the foregoing is true and correct.", S["decl"]))
-    story.append(Paragraph(f"Executed on {long_date(date)}, at {esc(place)}.", S["decl"]))
-    story += signature_block(declarant, declarant_lines, closing="")
+    # the attestation stays on the page of the signature
+    story.append(KeepTogether([
+        Paragraph("I declare under penalty of perjury under the laws of the United States of America "
+                  "that the foregoing is true and correct.", S["decl"]),
+        Paragraph(f"Executed on {long_date(date)}, at {esc(place)}.", S["decl"]),
+        *signature_block(declarant, declarant_lines, closing="")]))
 
     def running(c, doc):
         c.saveState()
