@@ -1,0 +1,256 @@
+"""End to end: build every sample and read the packet back."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+
+import pikepdf
+import pytest
+from pypdf import PdfReader
+
+from packetgen import api
+from packetgen.case import load_case
+
+from .conftest import OFFICIAL_I131, sample_cases
+
+SAMPLES = sample_cases()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """Build each sample once (stand-in forms; official I-131 when ../shared has it)."""
+    cache = {}
+
+    def _get(case_path, official=False):
+        key = (case_path, official)
+        if key not in cache:
+            out = tmp_path_factory.mktemp(case_path.parent.name + ("-official" if official else ""))
+            forms_dir = None
+            if official:
+                forms_dir = out / "forms"
+                forms_dir.mkdir()
+                shutil.copy(OFFICIAL_I131, forms_dir / OFFICIAL_I131.name)
+            result = api.build(case_path, outdir=out / "out", forms_dir=forms_dir)
+            manifest = json.loads(result.manifest.read_text(encoding="utf-8"))
+            cache[key] = (result, manifest)
+        return cache[key]
+    return _get
+
+
+def _text(reader: PdfReader, first: int, last: int) -> str:
+    return "\n".join(reader.pages[i - 1].extract_text() or "" for i in range(first, last + 1))
+
+
+@pytest.mark.parametrize("case_path", SAMPLES, ids=lambda p: p.parent.name)
+def test_sample_packet_structure(built, case_path):
+    result, manifest = built(case_path)
+    case = load_case(case_path)
+    reader = PdfReader(result.packet)
+    n = len(reader.pages)
+    assert n == manifest["output"]["pages"] == result.pages
+
+    # Every page is US Letter.
+    for page in reader.pages:
+        assert [round(float(v)) for v in page.mediabox] == [0, 0, 612, 792]
+
+    # Sections are laid end to end in the documented order.
+    sec = manifest["sections"]
+    assert sec["letter"][0] == 1
+    forms = sec["forms"]
+    assert [f["form"] for f in forms] == ["I-131"] * len(case.beneficiaries) + ["I-134"] * len(case.supporter_pairs())
+    assert forms[0]["pages"][0] == sec["letter"][1] + 1
+    exhibits = sec["exhibits"]
+    assert len(exhibits) == len(case.evidence)
+    prev = forms[-1]["pages"][1]
+    for x in exhibits:
+        assert x["pages"][0] == prev + 1
+        prev = x["pages"][1]
+    assert prev == n
+    assert [x["letter"] for x in exhibits] == [chr(ord("A") + i) for i in range(len(exhibits))]
+
+    # The letter names the request and cites exhibits with the real page ranges.
+    letter = _text(reader, *sec["letter"])
+    assert "Attn: HP" in letter and "212(d)(5)(A)" in letter and "Item 7" in letter
+    flat = re.sub(r"\s+", " ", letter)
+    for x in exhibits:
+        a, b = x["pages"]
+        rng = f"{a}\u2013{b}" if a != b else f"{a}"
+        assert f"Exhibit {x['letter']}" in flat
+        assert rng in flat, (x["letter"], rng)
+
+    # Each separator sheet says which exhibit it is; the stamp says where we are.
+    for x in exhibits:
+        sep = reader.pages[x["separator_page"] - 1].extract_text()
+        assert f"EXHIBIT {x['letter']}" in sep
+        assert f"Packet page {x['separator_page']} of {n}" in sep
+    last = reader.pages[n - 1].extract_text()
+    assert f"Packet page {n} of {n}" in last and case.case_name in last
+
+
+@pytest.mark.parametrize("case_path", SAMPLES, ids=lambda p: p.parent.name)
+def test_every_evidence_page_is_in_the_packet(built, case_path):
+    from packetgen.evidence import normalize
+
+    result, manifest = built(case_path)
+    case = load_case(case_path)
+    for x in manifest["sections"]["exhibits"]:
+        ev = case.evidence_by_id(x["evidence_id"])
+        expected = sum(normalize(case.base_dir / f).page_count for f in [ev.file, *ev.more_files])
+        a, b = x["document_pages"]
+        assert b - a + 1 == expected, ev.id
+        if ev.translation:
+            tr = normalize(case.base_dir / ev.translation.file).page_count
+            ta, tb = x["translation"]["pages"]
+            assert tb - ta + 1 == tr + (1 if ev.translation.translator else 0)
+            assert ta == b + 1   # the translation follows its original immediately
+
+
+@pytest.mark.parametrize("case_path", SAMPLES, ids=lambda p: p.parent.name)
+def test_bookmarks_and_index_links_land_on_exhibits(built, case_path):
+    result, manifest = built(case_path)
+    exhibits = manifest["sections"]["exhibits"]
+    with pikepdf.open(result.packet) as pdf:
+        page_index = {p.objgen: i + 1 for i, p in enumerate(pdf.pages)}
+        with pdf.open_outline() as ol:
+            top = {item.title: item for item in ol.root}
+            assert "Cover letter and exhibit index" in top and "Forms" in top and "Exhibits" in top
+            kids = list(top["Exhibits"].children)
+            assert len(kids) == len(exhibits)
+            for item, x in zip(kids, exhibits):
+                assert item.title.startswith(f"{x['letter']}: ")
+                assert page_index[item.destination[0].objgen] == x["separator_page"]
+            forms = manifest["sections"]["forms"]
+            for item, f in zip(top["Forms"].children, forms):
+                assert page_index[item.destination[0].objgen] == f["pages"][0]
+        targets = []
+        a, b = manifest["sections"]["letter"]
+        for i in range(a - 1, b):
+            for annot in pdf.pages[i].get("/Annots", []):
+                if annot.get("/Subtype") == "/Link" and "/Dest" in annot:
+                    targets.append(page_index[annot.Dest[0].objgen])
+        assert sorted(targets) == sorted(x["separator_page"] for x in exhibits)
+
+
+@pytest.mark.parametrize("case_path", SAMPLES, ids=lambda p: p.parent.name)
+def test_manifest_records_inputs_and_output(built, case_path):
+    import hashlib
+
+    result, manifest = built(case_path)
+    assert manifest["output"]["sha256"] == hashlib.sha256(result.packet.read_bytes()).hexdigest()
+    for x in manifest["sections"]["exhibits"]:
+        for f in x["files"]:
+            src = result.case.base_dir / f["path"]
+            assert f["sha256"] == hashlib.sha256(src.read_bytes()).hexdigest()
+    for f in manifest["sections"]["forms"]:
+        assert f["values"], f["title"]
+
+
+def test_forms_per_beneficiary_and_item_7(built):
+    case_path = next(p for p in SAMPLES if p.parent.name == "child-surgery")
+    result, manifest = built(case_path)
+    fields = PdfReader(result.packet).get_fields()
+    item7 = {k: v.get("/V") for k, v in fields.items() if k.endswith("P3[0].CB_AppType[5]")}
+    assert len(item7) == 2 and set(item7.values()) == {"/23"}
+    # Someone else files: the beneficiary is in Part 2 items 16 onward.
+    fam16 = sorted(str(v.get("/V")) for k, v in fields.items() if k.endswith("P2_Line16_FamilyName[0]"))
+    assert fam16 == sorted(b.name.family for b in load_case(case_path).beneficiaries)
+    # Two forms never share a field name: each root is unique.
+    roots = {k.split(".")[0] for k in fields}
+    assert len(roots) == len(manifest["sections"]["forms"])
+
+
+@pytest.mark.skipif(not OFFICIAL_I131.is_file(), reason="official I-131 not present in ../shared/uscis-forms")
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) not installed")
+def test_official_i131_in_packet_keeps_barcodes_and_shows_values(built):
+    case_path = next(p for p in SAMPLES if p.parent.name == "child-surgery")
+    result, manifest = built(case_path, official=True)
+    f131 = [f for f in manifest["sections"]["forms"] if f["form"] == "I-131"]
+    assert all(f["official"] for f in f131)
+    with pikepdf.open(result.packet) as pdf:
+        assert "/XFA" not in pdf.Root.AcroForm and "/Perms" not in pdf.Root
+        assert "/NeedAppearances" not in pdf.Root.AcroForm
+    a, b = f131[0]["pages"]
+    # poppler draws the widgets' appearance streams: what a printed page shows.
+    text = subprocess.run(["pdftotext", "-f", str(a), "-l", str(b), str(result.packet), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "Edition 01/20/25" in re.sub(r"\s+", " ", text)
+    case = load_case(case_path)
+    beneficiary = case.beneficiaries[0]
+    for value in (beneficiary.name.family, beneficiary.date_of_birth.strftime("%m/%d/%Y"),
+                  case.request.intended_arrival.strftime("%m/%d/%Y"), case.request.consulate.city):
+        assert value in text, value
+    # The PDF417 barcode fields keep their value (form|edition|page) and image appearance.
+    fields = PdfReader(result.packet).get_fields()
+    codes = sorted(str(v.get("/V")) for k, v in fields.items() if k.startswith("i131_mateo") and "PDF417" in k)
+    assert codes[0].startswith("I-131|01/20/25|") and len(codes) == 14
+
+
+def test_build_is_reproducible(tmp_path):
+    case_path = next(p for p in SAMPLES if p.parent.name == "child-surgery")
+    r1 = api.build(case_path, outdir=tmp_path / "a")
+    r2 = api.build(case_path, outdir=tmp_path / "b")
+    assert r1.packet.read_bytes() == r2.packet.read_bytes()
+
+
+def test_no_active_content_in_packet(built):
+    for case_path in SAMPLES:
+        result, _ = built(case_path)
+        raw = result.packet.read_bytes()
+        with pikepdf.open(result.packet) as pdf:
+            assert "/OpenAction" not in pdf.Root and "/Names" not in pdf.Root or \
+                "/EmbeddedFiles" not in pdf.Root.get("/Names", {})
+            for page in pdf.pages:
+                for annot in page.get("/Annots", []):
+                    action = annot.get("/A")
+                    assert action is None or action.get("/S") not in ("/JavaScript", "/Launch")
+        assert b"/JavaScript" not in raw or True  # streams are compressed; the object walk above is the check
+
+
+def test_cli_build_refuses_to_overwrite_foreign_packet(tmp_path, sample_copy):
+    case = sample_copy("child-surgery")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "packet.pdf").write_bytes(b"a packet someone printed and annotated")
+    proc = subprocess.run([sys.executable, "-m", "packetgen", "build", "-q", str(case), "-o", str(out)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 9, proc.stderr
+    assert "--force" in proc.stderr and "Traceback" not in proc.stderr
+    assert (out / "packet.pdf").read_bytes() == b"a packet someone printed and annotated"
+
+
+def test_cli_three_mistakes(tmp_path, sample_copy):
+    case = sample_copy("child-surgery")
+    data = json.loads(case.read_text(encoding="utf-8"))
+    data["beneficiaries"][0]["date_of_birth"] = "2019-13-45"
+    data["petitioner"]["mailing_address"]["state"] = "Texas"
+    del data["request"]["intended_arrival"]
+    case.write_text(json.dumps(data), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "packetgen", "build", str(case)], capture_output=True, text=True)
+    assert proc.returncode == 3
+    err = proc.stderr
+    assert "3 problems" in err and str(case) in err
+    assert "beneficiaries[0].date_of_birth" in err
+    assert "petitioner.mailing_address.state" in err
+    assert "request.intended_arrival" in err
+    assert "Traceback" not in err
+    assert not (case.parent / "out" / "packet.pdf").exists()
+
+
+def test_cli_check_errors_stop_build_unless_draft(tmp_path, sample_copy):
+    case = sample_copy("child-surgery")
+    data = json.loads(case.read_text(encoding="utf-8"))
+    data["request"]["visa"] = {"attempts": []}
+    case.write_text(json.dumps(data), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "packetgen", "check", str(case)], capture_output=True, text=True)
+    assert proc.returncode == 1 and "request.visa.why_not_possible" in proc.stdout
+    proc = subprocess.run([sys.executable, "-m", "packetgen", "build", "-q", str(case)], capture_output=True, text=True)
+    assert proc.returncode == 1 and "--draft" in proc.stderr
+    assert not (case.parent / "out" / "packet.pdf").exists()
+    proc = subprocess.run([sys.executable, "-m", "packetgen", "build", "-q", "--draft", str(case)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert (case.parent / "out" / "packet.pdf").exists()
