@@ -276,8 +276,15 @@ def line_pitch(w: Widget) -> float:
     return round(w.size * 1.15, 2)
 
 
+def first_baseline(w: Widget) -> float:
+    """Baseline of the first line, centred in the first line band of the field."""
+    return w.height - (line_pitch(w) + 0.7 * w.size) / 2
+
+
 def line_capacity(w: Widget) -> int:
-    return max(1, int((w.height - 1.0) // line_pitch(w)))
+    """Lines whose descenders stay inside the field (1 pt clip margin)."""
+    room = first_baseline(w) - 0.25 * w.size - 1.0
+    return max(1, int(room // line_pitch(w)) + 1) if room >= 0 else 1
 
 
 def chars_per_line(w: Widget) -> int:
@@ -689,8 +696,7 @@ def _multiline_appearance(pdf: pikepdf.Pdf, w: Widget, text: str, font_name: str
     width, height = w.width, w.height
     ops = [b"/Tx BMC", b"q", f"1 1 {width - 2:.2f} {height - 2:.2f} re W n".encode(), b"BT",
            f"/{font_name} {size:g} Tf 0 g".encode()]
-    y0 = height - (pitch + 0.7 * size) / 2
-    ops.append(f"2 {y0:.2f} Td".encode())
+    ops.append(f"2 {first_baseline(w):.2f} Td".encode())
     for i, line in enumerate(text.split("\n")):
         if i:
             ops.append(f"0 {-pitch:.2f} Td".encode())

@@ -275,7 +275,7 @@ def _draw_page(c: canvas.Canvas, fd: FormDef, page_no: int, placed: list[_Placed
     w, h = fd.model.page_size
     c.setFillColor(Color(0, 0, 0))
     c.setFont(LABEL_BOLD, 11)
-    c.drawString(36, h - 58, f"Form {fd.model.form}  {fd.model.short_title}")
+    c.drawString(36, h - 58, _fit(f"Form {fd.model.form}  {fd.model.short_title}", LABEL_BOLD, 11, w - 72 - 150))
     c.setFont(LABEL_FONT, 8)
     c.drawRightString(w - 36, h - 58, f"Edition {fd.model.edition}  \u2022  page {page_no} of {fd.model.page_count}")
     rects = [p.rect for p in placed if p.rect]
@@ -305,15 +305,22 @@ def _draw_page(c: canvas.Canvas, fd: FormDef, page_no: int, placed: list[_Placed
             c.setStrokeColor(Color(0.75, 0.75, 0.75))
             for i in range(1, f.maxlen):
                 c.line(x0 + i * step, y0, x0 + i * step, y0 + 4)
-        label = _short(p.label) if (flow and f.type == "checkbox") else p.label
+        label = _short(p.label) if f.type == "checkbox" else p.label
         c.setFillColor(Color(0.2, 0.2, 0.2))
+
+        def room_right(ya, yb, xr, cap):
+            nxt = [r[0] for r in rects if r is not p.rect and r[0] >= xr - 0.5 and r[1] < yb and r[3] > ya]
+            return min([cap] + [n - xr - 3 for n in nxt])
+
         if f.type == "checkbox":
             size = 6.5
             c.setFont(LABEL_FONT, size)
-            room = 160 if flow else 110
-            if not flow:
-                label = _short(p.label)
-            c.drawString(x1 + 3, y0 + 2, _fit(label, LABEL_FONT, size, room))
+            room = room_right(y0, y1, x1, 160 if flow else 110)
+            if room >= 14:
+                c.drawString(x1 + 3, y0 + 2, _fit(label, LABEL_FONT, size, room))
+            else:
+                c.setFont(LABEL_FONT, 5)
+                c.drawCentredString((x0 + x1) / 2, y1 + 1.5, _fit(label, LABEL_FONT, 5, 18))
         else:
             above = (x0, y1, x1, y1 + 7)
             blocked = any(r is not p.rect and r[0] < above[2] and r[2] > above[0] and r[1] < above[3] and r[3] > above[1]
@@ -321,7 +328,13 @@ def _draw_page(c: canvas.Canvas, fd: FormDef, page_no: int, placed: list[_Placed
             if not blocked and label:
                 size = 6.2
                 c.setFont(LABEL_FONT, size)
-                c.drawString(x0 + 1, y1 + 1.5, _fit(label, LABEL_FONT, size, max(x1 - x0, 120)))
+                room = room_right(y0, y1 + 8, x1, 120) + (x1 - x0)
+                c.drawString(x0 + 1, y1 + 1.5, _fit(label, LABEL_FONT, size, max(x1 - x0, room)))
+            elif label and not flow:
+                left_edge = max([56.0] + [r[2] + 3 for r in rects if r is not p.rect and r[2] <= x0 and r[1] < y1 and r[3] > y0])
+                if x0 - left_edge >= 30:
+                    c.setFont(LABEL_FONT, 6.2)
+                    c.drawRightString(x0 - 3, y0 + 5, _fit(label, LABEL_FONT, 6.2, x0 - left_edge - 3))
         if not flow and f.part and f.item and (f.part, f.item) not in tags_done:
             tags_done.add((f.part, f.item))
             c.setFont(LABEL_BOLD, 6)
