@@ -1,0 +1,510 @@
+"""``packetgen init``: start a case by answering questions (or from options, for scripts).
+
+Only click is imported at module level; the answer checks live in
+:mod:`packetgen.initcase` and are imported when a value is checked.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+
+class _Checked(click.ParamType):
+    """A value checked by a function of packetgen.initcase (the same check for prompts and options)."""
+
+    def __init__(self, fn: str, name: str, optional: bool = False):
+        self.fn = fn
+        self.name = name
+        self.optional = optional
+
+    def convert(self, value, param, ctx):
+        if not isinstance(value, str):
+            return value
+        if self.optional and not value.strip():
+            return None
+        from . import initcase
+
+        try:
+            return getattr(initcase, self.fn)(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class _Optional(click.ParamType):
+    """Any type, where an empty answer means 'not given'."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.name = getattr(inner, "name", "text")
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and not value.strip():
+            return None
+        return self.inner.convert(value, param, ctx)
+
+
+class _Menu(click.ParamType):
+    """One of a few choices, by name or by its number in the menu shown."""
+
+    name = "choice"
+
+    def __init__(self, table: str, optional: bool = False):
+        self.table = table
+        self.optional = optional
+
+    def choices(self) -> dict:
+        from . import initcase
+
+        return getattr(initcase, self.table)
+
+    def get_metavar(self, param, ctx=None):
+        return "[" + "|".join(self.choices()) + "]"
+
+    def convert(self, value, param, ctx):
+        if not isinstance(value, str):
+            return value
+        s = value.strip()
+        if self.optional and not s:
+            return None
+        keys = list(self.choices())
+        if s.isdigit() and 1 <= int(s) <= len(keys):
+            return keys[int(s) - 1]
+        norm = s.lower().replace("-", "_").replace(" ", "_")
+        for k in keys:
+            if k.lower().replace("-", "_") == norm:
+                return k
+        self.fail(f"'{s}' is not one of the choices; type a number from 1 to {len(keys)} or one of: "
+                  + ", ".join(keys), param, ctx)
+
+
+DOB = _Checked("birth_date", "date")
+ARRIVAL = _Checked("arrival_date", "date")
+EXPIRY = _Checked("expiry_date", "date")
+FILING = _Checked("filing_date", "date")
+STATE = _Checked("state_code", "state")
+ZIP = _Checked("zip_code", "zip")
+EMAIL = _Checked("email", "email")
+COUNTRY = _Checked("country", "country")
+MONTHS = _Checked("months", "months")
+MONEY = _Checked("money", "amount")
+NAME = _Checked("person_name", "name")
+TEXT = _Checked("text_line", "text")
+VISA_DATE = _Checked("visa_date", "date")
+
+
+class _Session:
+    """Asks a question unless its option was given; with --no-input, records what is missing."""
+
+    def __init__(self, no_input: bool):
+        self.no_input = no_input
+        self.missing: list[str] = []
+
+    def section(self, title: str, note: str = "") -> None:
+        if not self.no_input:
+            click.echo()
+            click.secho(title, bold=True)
+            if note:
+                click.echo(click.style(f"  {note}", dim=True))
+
+    def ask(self, text: str, ptype=None, *, given=None, default=None, optional: bool = False,
+            flag: str | None = None):
+        if given is not None:
+            return given
+        if self.no_input:
+            if default is None and not optional and flag:
+                self.missing.append(flag)
+            return default
+        if optional:
+            ptype = _Optional(ptype or TEXT)
+            value = click.prompt(f"  {text} (optional, Enter to skip)" if default is None else f"  {text}",
+                                 type=ptype, default="" if default is None else default,
+                                 show_default=default is not None, show_choices=False)
+            return value if value not in ("", None) else None
+        return click.prompt(f"  {text}", type=ptype or TEXT, default=default)
+
+    def menu(self, text: str, table: str, *, given=None, default=None, flag: str | None = None):
+        if given is not None or self.no_input:
+            return self.ask(text, given=given, default=default, flag=flag)
+        from . import initcase
+
+        choices = getattr(initcase, table)
+        click.echo(f"  {text}")
+        width = max(len(k) for k in choices)
+        num = len(str(len(choices)))
+        for i, (k, desc) in enumerate(choices.items(), 1):
+            click.echo(f"    {i:>{num}}  {k:<{width}}  {click.style(desc, dim=True)}")
+        return click.prompt("  Choice (number or name)", type=_Menu(table), default=default)
+
+    def confirm(self, text: str, *, given=None, default=None, flag: str | None = None):
+        if given is not None:
+            return given
+        if self.no_input:
+            if default is None and flag:
+                self.missing.append(flag)
+            return default
+        return click.confirm(f"  {text}", default=default)
+
+
+def _nth(values, i):
+    return values[i] if values and i < len(values) else None
+
+
+def _person(s: _Session, who: str, *, name=None, dob=None, us: bool, country=None, sex=None,
+            city=None, street=None, unit=None, state=None, zip_=None, phone=None, email=None,
+            country_of_birth=None, flag_prefix: str, ask_contact: bool = True):
+    from . import initcase
+
+    if name is None:
+        if s.no_input:
+            s.missing.append(f"--{flag_prefix}")
+            given, middle, family = "TODO", None, "TODO"
+        else:
+            given = s.ask(f"{who}: given (first) name(s)")
+            family = s.ask(f"{who}: family (last) name, as in the passport")
+            middle = s.ask(f"{who}: middle name", optional=True)
+    else:
+        given, middle, family = name
+    dob = s.ask(f"{given}'s date of birth (YYYY-MM-DD)", DOB, given=dob, flag=f"--{flag_prefix}-dob")
+    sex = s.ask(f"{given}'s sex (F or M)", click.Choice(["F", "M", "f", "m"], case_sensitive=False),
+                given=sex, optional=True) if not s.no_input or sex else None
+    if sex:
+        sex = sex.upper()
+    if us:
+        citizenship = s.ask(f"{given}'s country of citizenship", COUNTRY, given=country, default=initcase.US)
+        birth = s.ask(f"{given}'s country of birth", COUNTRY, given=country_of_birth, default=citizenship)
+        street = s.ask(f"{given}'s street address in the U.S. (number and street)", given=street,
+                       optional=s.no_input)
+        unit = s.ask("Apartment, suite or floor (e.g. Apt 12B)", given=unit, optional=True) \
+            if not s.no_input else unit
+        city = s.ask("City", given=city, optional=s.no_input)
+        state = s.ask("State (two letters, e.g. TX)", STATE, given=state, optional=s.no_input)
+        zip_ = s.ask("ZIP code", ZIP, given=zip_, optional=s.no_input)
+        address = initcase.AddressAnswers(street=street, unit=unit, city=city, state=state, zip_code=zip_,
+                                          country=initcase.US)
+    else:
+        citizenship = s.ask(f"{given}'s country of citizenship", COUNTRY, given=country,
+                            flag=f"--{flag_prefix}-country")
+        birth = s.ask(f"{given}'s country of birth", COUNTRY, given=country_of_birth, default=citizenship)
+        res_country = s.ask(f"Country where {given} lives now", COUNTRY, default=citizenship)
+        city = s.ask(f"City where {given} lives", given=city, optional=s.no_input)
+        street = s.ask(f"{given}'s street address there", given=street, optional=True) \
+            if not s.no_input else street
+        address = initcase.AddressAnswers(street=street, city=city, country=res_country)
+    if ask_contact:
+        phone = s.ask(f"{given}'s daytime phone", given=phone, optional=True) if not s.no_input else phone
+        email = s.ask(f"{given}'s email", EMAIL, given=email, optional=True) if not s.no_input else email
+    return dict(given=given, middle=middle, family=family, date_of_birth=dob, sex=sex,
+                country_of_birth=birth, country_of_citizenship=citizenship, phone=phone, email=email,
+                address=address)
+
+
+@click.command("init", context_settings={"max_content_width": 100})
+@click.argument("folder", required=False, default=".", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--no-input", is_flag=True,
+              help="Ask nothing: every answer comes from the options below (for scripts). "
+                   "Lists every missing required option at once.")
+@click.option("--force", is_flag=True, help="Replace an existing case.json (evidence files are never touched).")
+@click.option("--reason", type=_Menu("REASONS"), help="Why parole is needed.")
+@click.option("--summary", type=TEXT, help="One or two sentences: who needs to come, why, how urgently.")
+@click.option("--arrival", type=ARRIVAL, metavar="YYYY-MM-DD", help="Date of intended arrival in the U.S.")
+@click.option("--stay-months", type=MONTHS, help="Length of stay requested, in months (default 6).")
+@click.option("--treatment-months", type=MONTHS, help="Length of treatment the doctors state, in months.")
+@click.option("--expedite/--no-expedite", default=None, help="Ask USCIS to decide quickly.")
+@click.option("--beneficiary", "ben_names", multiple=True, type=NAME, metavar="NAME",
+              help='A person who needs parole: "Given Family" or "Family, Given Middle". Repeat for each person; '
+                   "the --beneficiary-* options below follow the same order.")
+@click.option("--beneficiary-dob", "ben_dobs", multiple=True, type=DOB, metavar="YYYY-MM-DD")
+@click.option("--beneficiary-country", "ben_countries", multiple=True, type=COUNTRY, metavar="COUNTRY",
+              help="Country of citizenship (also used for birth and residence unless told otherwise).")
+@click.option("--beneficiary-sex", "ben_sexes", multiple=True, type=click.Choice(["F", "M"], case_sensitive=False))
+@click.option("--beneficiary-city", "ben_cities", multiple=True, metavar="CITY", help="City where the person lives.")
+@click.option("--relationship", "ben_relationships", multiple=True, metavar="TEXT",
+              help="Relationship to the petitioner, e.g. son, nephew.")
+@click.option("--role", "ben_roles", multiple=True, metavar="TEXT",
+              help='e.g. "patient", "accompanying parent" (an accompanying person accompanies the first one).')
+@click.option("--passport", "ben_passports", multiple=True, metavar="NUMBER:YYYY-MM-DD",
+              help="Passport number and expiry date, e.g. H0012345:2030-05-14.")
+@click.option("--petitioner-is-beneficiary", "self_petition", is_flag=True, default=None,
+              help="The (first) beneficiary files for themself.")
+@click.option("--petitioner", "pet_name", type=NAME, metavar="NAME", help="The person in the U.S. who files the I-131.")
+@click.option("--petitioner-dob", "pet_dob", type=DOB, metavar="YYYY-MM-DD")
+@click.option("--petitioner-status", "pet_status", type=_Menu("STATUSES"), help="The petitioner's U.S. status.")
+@click.option("--petitioner-country-of-birth", "pet_birth", type=COUNTRY, metavar="COUNTRY")
+@click.option("--phone", "pet_phone", metavar="PHONE", help="The petitioner's daytime phone.")
+@click.option("--email", "pet_email", type=EMAIL, metavar="EMAIL", help="The petitioner's email.")
+@click.option("--street", "pet_street", metavar="TEXT", help="The petitioner's street address.")
+@click.option("--unit", "pet_unit", metavar="TEXT", help="Apartment, suite or floor, e.g. 'Apt 12B'.")
+@click.option("--city", "pet_city", metavar="CITY")
+@click.option("--state", "pet_state", type=STATE, metavar="XX", help="Two-letter state code.")
+@click.option("--zip", "pet_zip", type=ZIP, metavar="ZIP")
+@click.option("--supporter", "sup_names", multiple=True, metavar="NAME|petitioner|none",
+              help="Who signs a Form I-134 (default: the petitioner, when the petitioner is not a beneficiary). "
+                   "Repeat for several; the --supporter-* options follow the order of the named people.")
+@click.option("--supporter-dob", "sup_dobs", multiple=True, type=DOB, metavar="YYYY-MM-DD")
+@click.option("--supporter-status", "sup_statuses", multiple=True, type=_Menu("STATUSES"))
+@click.option("--income", "incomes", multiple=True, type=MONEY, metavar="USD",
+              help="Annual income of each supporter, in order (the petitioner first when they support).")
+@click.option("--employer", "employers", multiple=True, metavar="TEXT", help="Employer of each supporter, in order.")
+@click.option("--consulate", metavar="CITY, COUNTRY", help="U.S. embassy or consulate to notify, e.g. 'Tegucigalpa, Honduras'.")
+@click.option("--visa-refused", "visa_refused", multiple=True, metavar="YYYY-MM-DD:PLACE",
+              help="A visa refusal, e.g. '2026-09-15:U.S. Embassy Tegucigalpa' (INA 214(b) assumed).")
+@click.option("--no-criminal-history", "no_crim", is_flag=True, default=None,
+              help="Confirm no beneficiary was ever arrested, charged or convicted.")
+@click.option("--payment", type=_Menu("PAYMENTS"), help="How the filing fee is paid (default G-1450).")
+@click.option("--mailing-date", type=FILING, metavar="YYYY-MM-DD", help="Planned mailing date.")
+@click.option("--case-name", type=TEXT, help="Short name printed on every page (default: from the family name).")
+@click.option("--preparer", type=TEXT, metavar="NAME", help="The paralegal preparing the forms (I-131 Part 12).")
+@click.option("--organization", type=TEXT, metavar="TEXT", help="The preparer's organization.")
+def command(folder, no_input, force, reason, summary, arrival, stay_months, treatment_months, expedite,
+            ben_names, ben_dobs, ben_countries, ben_sexes, ben_cities, ben_relationships, ben_roles, ben_passports,
+            self_petition, pet_name, pet_dob, pet_status, pet_birth, pet_phone, pet_email, pet_street, pet_unit,
+            pet_city, pet_state, pet_zip, sup_names, sup_dobs, sup_statuses, incomes, employers, consulate,
+            visa_refused, no_crim, payment, mailing_date, case_name, preparer, organization):
+    """Start a new case in FOLDER (default: here): answer questions, get a case.json and evidence folders.
+
+    \b
+    Writes FOLDER/case.json (checked before it is written; mode 0600),
+    FOLDER/case.schema.json (lets an editor check the case file as you type)
+    and FOLDER/evidence/ with one folder per document the case needs, each
+    with a README.txt saying what to put in it. What cannot be answered at a
+    prompt (the narrative, the payment plan) is marked TODO in case.json.
+
+    \b
+    Every question can be answered by an option instead; with --no-input
+    nothing is asked:
+      packetgen init mycase --no-input --reason medical \\
+        --beneficiary "Mateo Reyes" --beneficiary-dob 2019-07-02 \\
+        --beneficiary-country Honduras --petitioner "Lucia Reyes" \\
+        --petitioner-dob 1984-03-12 --state TX --arrival 2027-01-25
+    """
+    from . import initcase
+    from .cli import _run
+
+    _run(initcase.ensure_can_write, folder, force=force)   # before any question is asked
+
+    s = _Session(no_input)
+    try:
+        answers = _collect(s, folder, locals())
+    except click.Abort:
+        click.echo("\nstopped: nothing was written", err=True)
+        sys.exit(130)
+    if s.missing:
+        raise click.UsageError("with --no-input these options are needed: " + ", ".join(dict.fromkeys(s.missing)))
+
+    result = _run(initcase.create_case, folder, answers, force=force)
+    _report(result)
+
+
+def _collect(s: _Session, folder: Path, o: dict):
+    from . import initcase
+
+    if not s.no_input:
+        click.secho(f"packetgen init: a new case in {folder.resolve()}", bold=True)
+        click.echo("Answer each question and press Enter. [Text in brackets] is the answer if you just press Enter.\n"
+                   "Ctrl-C stops without writing anything. You can change every answer later in case.json.")
+
+    # 1. The request
+    s.section("1. The request")
+    reason = s.menu("Why is parole needed?", "REASONS", given=o["reason"], flag="--reason",
+                    default=None if s.no_input else "medical")
+    medical = reason == "medical"
+
+    # 2. Beneficiaries
+    s.section("2. Who needs to come (the beneficiaries)", "One Form I-131 is filed for each person.")
+    n = len(o["ben_names"]) or (0 if s.no_input else s.ask(
+        "How many people need parole?", click.IntRange(1, 12), default=1))
+    if s.no_input and not n:
+        s.missing.append("--beneficiary")
+    bens: list = []
+    for i in range(n):
+        if not s.no_input:
+            click.secho(f"  Person {i + 1} of {n}", fg="cyan")
+        p = _person(s, f"Person {i + 1}", name=_nth(o["ben_names"], i), dob=_nth(o["ben_dobs"], i), us=False,
+                    country=_nth(o["ben_countries"], i), sex=_nth(o["ben_sexes"], i), city=_nth(o["ben_cities"], i),
+                    flag_prefix="beneficiary", ask_contact=not s.no_input)
+        role_default = ("patient" if i == 0 else "accompanying parent") if medical else None
+        role = _nth(o["ben_roles"], i) or (s.ask(f"{p['given']}'s role (e.g. patient, accompanying parent)",
+                                                 optional=True, default=role_default) if not s.no_input
+                                          else role_default)
+        accompanies = 0 if (i > 0 and role and role.lower().startswith("accompan")) else None
+        pp = _nth(o["ben_passports"], i)
+        number = expires = None
+        if pp:
+            number, _, exp = pp.partition(":")
+            try:
+                expires = initcase.expiry_date(exp)
+            except ValueError as exc:
+                raise click.BadParameter(str(exc), param_hint="--passport")
+        elif not s.no_input:
+            number = s.ask(f"{p['given']}'s passport number", optional=True)
+            if number:
+                expires = s.ask("Passport expiry date (YYYY-MM-DD)", EXPIRY)
+        bens.append(initcase.BeneficiaryAnswers(**p, role=role, accompanies=accompanies,
+                                                passport_number=number, passport_expires=expires))
+
+    # 3. Petitioner
+    s.section("3. The petitioner", "The person who files and signs the I-131.")
+    self_pet = o["self_petition"]
+    if self_pet is None and o["pet_name"] is None and bens:
+        self_pet = s.confirm(f"Is the petitioner {'one of these people' if n > 1 else bens[0].given} "
+                             "(filing for themself)?", default=False)
+    petitioner = None
+    pet_is = None
+    pet_status = o["pet_status"]
+    if self_pet:
+        pet_is = 0
+        if n > 1 and not s.no_input:
+            pet_is = s.ask("Which person (number)?", click.IntRange(1, n), default=1) - 1
+    else:
+        if o["pet_name"] is None and s.no_input:
+            s.missing.append("--petitioner (or --petitioner-is-beneficiary)")
+            o = {**o, "pet_name": ("TODO", None, "TODO")}
+        p = _person(s, "Petitioner", name=o["pet_name"], dob=o["pet_dob"], us=True, country=None,
+                    country_of_birth=o["pet_birth"], street=o["pet_street"], unit=o["pet_unit"], city=o["pet_city"],
+                    state=o["pet_state"], zip_=o["pet_zip"], phone=o["pet_phone"], email=o["pet_email"],
+                    flag_prefix="petitioner")
+        petitioner = initcase.PersonAnswers(**p)
+        pet_status = s.menu(f"{p['given']}'s U.S. immigration status", "STATUSES", given=pet_status,
+                            default="citizen")
+        if not s.no_input:
+            for b in bens:
+                if pet_is is None:
+                    b.relationship = s.ask(f"{b.given} is {p['given']}'s ... (e.g. son, nephew)", optional=True)
+    for b, rel in zip(bens, o["ben_relationships"]):
+        b.relationship = rel
+
+    # 4. Supporters
+    s.section("4. Financial support (Form I-134)",
+              "Each supporter signs one Form I-134 for each person they support.")
+    sups: list = []
+    names = list(o["sup_names"])
+    incomes, employers = list(o["incomes"]), list(o["employers"])
+    if names:
+        pet_supports = any(x.strip().lower() == "petitioner" for x in names)
+        others = [x for x in names if x.strip().lower() not in {"petitioner", "none"}]
+    else:
+        pet_supports = petitioner is not None and (s.no_input or s.confirm(
+            f"Will {petitioner.given} sign the Form I-134 (support the beneficiaries)?", default=True))
+        others = None
+    if pet_supports and petitioner is None:
+        raise click.BadParameter("the petitioner is a beneficiary; name the supporter instead",
+                                 param_hint="--supporter")
+    if pet_supports:
+        income = incomes.pop(0) if incomes else s.ask(f"{petitioner.given}'s annual income in U.S. dollars", MONEY,
+                                                      optional=s.no_input)
+        employer = employers.pop(0) if employers else (
+            s.ask(f"{petitioner.given}'s employer", optional=True) if not s.no_input else None)
+        sups.append(initcase.SupporterAnswers(**petitioner.__dict__, status=pet_status or "citizen",
+                                              annual_income=income, employer=employer, is_petitioner=True))
+    if others is None:
+        k = 0 if s.no_input else s.ask("How many (other) people will sign a Form I-134?", click.IntRange(0, 6),
+                                       default=0 if sups else 1)
+        others = [None] * k
+    for j, nm in enumerate(others):
+        if not s.no_input:
+            click.secho(f"  Supporter {len(sups) + 1}", fg="cyan")
+        name = None
+        if nm is not None:
+            try:
+                name = initcase.person_name(nm)
+            except ValueError as exc:
+                raise click.BadParameter(str(exc), param_hint="--supporter")
+        p = _person(s, f"Supporter {len(sups) + 1}", name=name, dob=_nth(o["sup_dobs"], j), us=True,
+                    flag_prefix="supporter")
+        status = s.menu(f"{p['given']}'s U.S. immigration status", "STATUSES", given=_nth(o["sup_statuses"], j),
+                        default="citizen")
+        income = incomes.pop(0) if incomes else s.ask(f"{p['given']}'s annual income in U.S. dollars", MONEY,
+                                                      optional=s.no_input)
+        employer = employers.pop(0) if employers else (
+            s.ask(f"{p['given']}'s employer", optional=True) if not s.no_input else None)
+        sups.append(initcase.SupporterAnswers(**p, status=status, annual_income=income, employer=employer))
+    if not s.no_input and sups:
+        click.echo("  For the Form I-134: how is each supporter related to each person?")
+        for sup in sups:
+            for k, b in enumerate(bens):
+                if sup.is_petitioner and pet_is == k:
+                    continue
+                rel = s.ask(f"{sup.given} is {b.given}'s ... (e.g. aunt, father, friend; Form I-134)", optional=True)
+                if rel:
+                    sup.relationships[k] = rel
+
+    # 5. Trip, visa, consulate
+    s.section("5. The trip")
+    summary = s.ask("In one or two sentences: who needs to come, why, and how urgently?", given=o["summary"],
+                    optional=s.no_input)
+    arrival = s.ask("Date of intended arrival in the U.S. (YYYY-MM-DD)", ARRIVAL, given=o["arrival"],
+                    flag="--arrival")
+    stay = s.ask("Length of stay requested, in months", MONTHS, given=o["stay_months"], default=6)
+    treatment = o["treatment_months"] if o["treatment_months"] else (
+        s.ask("Length of treatment the doctors state, in months", MONTHS, optional=True)
+        if medical and not s.no_input else None)
+    expedite = s.confirm("Ask USCIS to expedite (decide quickly)?", given=o["expedite"],
+                         default=medical if not s.no_input else False)
+    cons_city = cons_country = None
+    if o["consulate"]:
+        cons_city, _, cons_country = (x.strip() for x in o["consulate"].partition(","))
+    elif not s.no_input and bens:
+        home = bens[0].address.country or bens[0].country_of_citizenship
+        cons_country = s.ask("Country of the U.S. embassy or consulate to notify", COUNTRY, default=home)
+        cons_city = s.ask("City of that U.S. embassy or consulate",
+                          default=bens[0].address.city if bens[0].address.city and cons_country == home else None)
+    visas = []
+    for v in o["visa_refused"]:
+        d, _, place = v.partition(":")
+        try:
+            day = initcase.parse_date(d, latest=initcase.today(), what="visa refusal date")
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--visa-refused")
+        visas.append(initcase.VisaAnswers(date=day, place=place.strip() or "U.S. Embassy"))
+    if not o["visa_refused"] and not s.no_input:
+        if click.confirm("  Did anyone apply for a U.S. visa for this trip?", default=False):
+            day = s.ask("Date of the visa interview (YYYY-MM-DD)", VISA_DATE)
+            place = s.ask("Where (e.g. U.S. Embassy Tegucigalpa)",
+                          default=f"U.S. Embassy {cons_city}" if cons_city else None)
+            outcome = s.ask("Outcome", default="refused under INA 214(b)")
+            visas.append(initcase.VisaAnswers(date=day, place=place, outcome=outcome))
+    no_crim = s.confirm("Has anyone of them ever been arrested, charged or convicted anywhere?",
+                        given=None if o["no_crim"] is None else not o["no_crim"], default=None if not s.no_input
+                        else True)
+    # 6. Filing
+    s.section("6. Filing")
+    payment = s.menu("How will the I-131 filing fee be paid?", "PAYMENTS", given=o["payment"], default="G-1450")
+    family = bens[0].family.split()[0] if bens else "New"
+    case_name = s.ask("Case name (printed on every page)", given=o["case_name"],
+                      default=f"{family} {'Medical' if medical else 'Humanitarian'} Parole")
+    preparer = o["preparer"] if o["preparer"] else (
+        s.ask("Your name, if you prepare the forms for the petitioner (I-131 Part 12)", optional=True)
+        if not s.no_input else None)
+    organization = o["organization"] if o["organization"] else (
+        s.ask("Your organization", optional=True) if preparer and not s.no_input else None)
+
+    return initcase.Answers(
+        reason=reason, beneficiaries=bens, petitioner=petitioner, petitioner_is=pet_is,
+        petitioner_status=pet_status, supporters=sups, summary=summary, intended_arrival=arrival,
+        stay_months=stay, treatment_months=treatment, consulate_city=cons_city, consulate_country=cons_country,
+        visa=visas, expedite=bool(expedite), criminal_history_none=(no_crim is False), payment=payment or "G-1450",
+        filing_date=o["mailing_date"], case_name=case_name, preparer=preparer, organization=organization)
+
+
+def _report(r) -> None:
+    click.echo(f"wrote {r.case_file}  ({r.beneficiaries} beneficiar{'ies' if r.beneficiaries != 1 else 'y'}, "
+               f"{r.supporters} supporter{'s' if r.supporters != 1 else ''}, {len(r.slots)} documents expected)")
+    click.echo(f"      {r.evidence_dir}/  (one folder per document, each with a README.txt)")
+    click.echo()
+    click.secho("Documents to collect:", bold=True)
+    width = max(len(x.file) for x in r.slots)
+    for x in r.slots:
+        click.echo(f"  [ ] {x.file:<{width}}  {x.title}")
+    if r.todos:
+        click.echo()
+        click.secho(f"Still to write in case.json ({len(r.todos)} places marked TODO):", bold=True)
+        for path, what in r.todos:
+            click.echo(f"  {path}: {what}")
+    click.echo()
+    click.secho("Next:", bold=True)
+    click.echo(f"  1. put each document in its folder, write the TODO texts in {r.case_file.name}")
+    click.echo(f"  2. packetgen check {r.case_file}      (lists what is still missing, with fixes)")
+    click.echo(f"  3. packetgen build {r.case_file}      then: packetgen preview {r.case_file}")

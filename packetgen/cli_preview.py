@@ -1,0 +1,81 @@
+"""``packetgen preview``: page images, contact sheets and an HTML review page for a packet.
+
+Only click is imported at module level; pypdfium2 and Pillow come in with
+:mod:`packetgen.preview` when the command runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command("preview", context_settings={"max_content_width": 100})
+@click.argument("target", type=click.Path(path_type=Path))
+@click.option("-o", "--outdir", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder for the preview (default: 'preview' beside packet.pdf). "
+                   "An existing folder is replaced only if it is a packetgen preview or empty.")
+@click.option("--forms-dir", type=click.Path(path_type=Path), envvar="PACKETGEN_FORMS_DIR",
+              help="When TARGET is a case file: folder with official form PDFs (as for 'packetgen build').")
+@click.option("--draft", is_flag=True,
+              help="When TARGET is a case file: build even if the pre-flight check finds errors (not for filing).")
+@click.option("--dpi", type=click.IntRange(50, 200), default=100, show_default=True,
+              help="Resolution of the single-page images.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress output; print only the path of index.html.")
+def command(target, outdir, forms_dir, draft, dpi, quiet):
+    """Render TARGET's pages and write an HTML review page (opens in any browser, works offline).
+
+    \b
+    TARGET is a built packet: its folder, packet.pdf or manifest.json; or a
+    case file (case.json), which is built first into its usual 'out' folder.
+
+    \b
+    Writes, in the preview folder (mode 0700, files 0600: personal data stays
+    on this computer):
+      index.html          exhibit index with thumbnails and page ranges,
+                          pre-flight findings with fixes, every form value filled
+      contact-sheet-N.png every page at a glance, sections framed in colour
+      pages/page-NNN.png  each page (and page-NNN.html to page through them)
+    """
+    from . import preview as pv
+    from .cli import _progress, _run
+
+    say = _progress(not quiet)       # build progress, when TARGET is a case file
+    bar = {}
+
+    def on_page(done: int, total: int) -> None:
+        if quiet:
+            return
+        if "bar" not in bar:
+            if say:
+                say.finish()
+            bar["bar"] = click.progressbar(length=total, label="rendering pages", file=click.get_text_stream("stderr"),
+                                           show_pos=True, width=30)
+            bar["bar"].__enter__()
+        bar["bar"].update(1)
+
+    try:
+        result = _run(pv.preview, target, outdir=outdir, forms_dir=forms_dir, draft=draft, build_progress=say,
+                      page_progress=on_page, dpi=dpi)
+    finally:
+        if "bar" in bar:
+            bar["bar"].__exit__(None, None, None)
+        elif say:
+            say.finish()
+
+    if not quiet:
+        if result.built and result.build_result is not None:
+            from .cli import _print_build
+
+            _print_build(result.build_result, draft)
+        n_err = sum(1 for f in result.findings if f.get("severity") == "error")
+        n_warn = sum(1 for f in result.findings if f.get("severity") == "warning")
+        exhibits = sum(1 for s in result.sections if s.kind == "exhibit")
+        click.echo(f"preview:      {result.pages} pages, {exhibits} exhibits, {n_err} error"
+                   f"{'s' if n_err != 1 else ''}, {n_warn} warning{'s' if n_warn != 1 else ''} "
+                   f"({result.seconds:.1f} s)", err=True)
+        for s in result.contact_sheets:
+            click.echo(f"contact sheet: {s}", err=True)
+        click.echo("open in a browser:", err=True)
+    click.echo(str(result.index.resolve()))
