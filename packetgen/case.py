@@ -145,6 +145,10 @@ class Beneficiary(Person):
     marital_status: Optional[Literal["single", "married", "divorced", "widowed", "separated", "annulled", "other"]] = None
     biographics: Biographics = Field(default_factory=Biographics)
     in_removal_proceedings: bool = Field(False, description="Ever in exclusion, deportation, removal or rescission proceedings (I-131 Part 4 Item 1).")
+    ever_issued_reentry_permit_or_refugee_travel_document: Optional[bool] = Field(
+        None, description="I-131 Part 4 Item 2.a: ever issued a Reentry Permit or Refugee Travel Document.")
+    ever_issued_advance_parole: Optional[bool] = Field(
+        None, description="I-131 Part 4 Item 3.a: ever issued an Advance Parole Document.")
     role: Optional[ShortStr] = Field(None, description="Role in the request, e.g. 'patient', 'accompanying parent', 'witness'.")
     accompanies: Optional[Slug] = Field(None, description="Id of the beneficiary this person accompanies (e.g. a parent of a minor patient).")
 
@@ -179,6 +183,9 @@ class Supporter(Person):
     assets: list[Asset] = Field(default_factory=list)
     dependents: Annotated[int, Field(ge=0, le=99)] = 0
     will_provide: Optional[Str] = Field(None, description="What support is provided (housing, food, medical costs).")
+    other_obligations: Optional[Str] = Field(
+        None, description="I-134 Part 2 Item 13: people already sponsored or supported under other Forms I-134 or "
+                          "I-864, with dates; 'None' if none.")
 
 
 class VisaAttempt(_Model):
