@@ -120,12 +120,19 @@ def build(cases, outdir, forms_dir, templates_dir, draft, force, flatten, jobs, 
 
 def _print_build(result, draft: bool) -> None:
     from .checks import format_findings
+    from .privacy import redactor_for
 
+    ctx = click.get_current_context().find_object(_Ctx) or _Ctx()
+    # Default verbosity: no personal data in what is printed (see packetgen/privacy.py).
+    clean = (lambda s: s) if ctx.verbose else redactor_for(result.case)
     warn = [f for f in result.findings if f.severity != "info"]
     if warn:
-        click.echo(format_findings(warn), err=True)
+        click.echo(clean(format_findings(warn)), err=True)
     for w in result.warnings:
-        click.echo(click.style("warning: ", fg="yellow") + w, err=True)
+        click.echo(click.style("warning: ", fg="yellow") + clean(w), err=True)
+    if result.warnings and not ctx.verbose:
+        click.echo("(names and numbers are hidden in these messages; -v shows them, manifest.json lists them)",
+                   err=True)
     if result.standin_forms:
         click.echo(click.style(
             f"NOT FOR FILING: {', '.join(result.standin_forms)} filled on a generated stand-in. "
