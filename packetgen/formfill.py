@@ -145,7 +145,7 @@ def _prepare_official(fd: FormDef, path: Path) -> bytes:
         acro = root.get("/AcroForm")
         if acro is None or "/Fields" not in acro:
             raise FormError(f"{path}: the PDF has no form fields", fix="install the fillable PDF from uscis.gov")
-        for k in ("/XFA", "/NeedAppearances"):
+        for k in ("/XFA", "/NeedAppearances", "/SigFlags"):  # SigFlags: append-only was for the UR3 signature
             if k in acro:
                 del acro[k]
         for k in ("/Perms", "/StructTreeRoot", "/OpenAction", "/AA"):
