@@ -20,7 +20,7 @@ from . import __version__
 from .case import Case, Evidence, load_case
 from .errors import ChecksFailed, EvidenceError, PacketgenError
 from .output import (MANIFEST_NAME, PACKET_NAME, check_overwrite, clean_stale_parts, locked, prepare_outdir,
-                     sha256_bytes, write_atomic)
+                     record_written, sha256_bytes, write_atomic)
 
 Progress = Callable[[str], None]
 INSTRUCTIONS_NAME = "filing-instructions.pdf"
@@ -172,6 +172,7 @@ def build(case_path, *, outdir: Optional[Path] = None, forms_dir: Optional[Path]
         clean_stale_parts(outdir)
         check_overwrite(outdir, force=force)
         write_atomic(outdir / INSTRUCTIONS_NAME, instructions)
+        record_written(outdir, manifest["output"]["sha256"])
         write_atomic(outdir / PACKET_NAME, packet_bytes)
         write_atomic(outdir / MANIFEST_NAME, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
     say(f"wrote {page_map.total} pages")

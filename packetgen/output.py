@@ -9,8 +9,11 @@ Rules (documented in docs/errors.md, "Output files"):
   A-numbers, medical details and bank records.
 * A build holds an exclusive lock on ``OUTDIR/.packetgen.lock``, so two builds of
   the same case at once run one after the other instead of interleaving.
-* An existing ``packet.pdf`` is replaced only when ``manifest.json`` beside it
-  proves packetgen wrote it (the recorded SHA-256 matches), or with ``--force``.
+* An existing ``packet.pdf`` is replaced only when packetgen can prove it wrote
+  it: its SHA-256 is the one in ``manifest.json`` beside it, or one recorded in
+  ``.packetgen-written`` (every packet written to the folder is recorded there
+  *before* it is renamed into place, so a build killed between writing the packet
+  and its manifest does not lock the folder).  Otherwise ``--force`` is needed.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from .errors import OutputError
 
 PACKET_NAME = "packet.pdf"
 MANIFEST_NAME = "manifest.json"
+RECORD_NAME = ".packetgen-written"
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -78,12 +82,21 @@ def check_overwrite(outdir: Path, *, force: bool) -> None:
     packet = outdir / PACKET_NAME
     if force or not packet.exists():
         return
-    manifest = outdir / MANIFEST_NAME
+    ours = False
     try:
-        recorded = json.loads(manifest.read_text(encoding="utf-8"))["output"]["sha256"]
-        ours = recorded == sha256_file(packet)
-    except (OSError, ValueError, KeyError, TypeError):
-        ours = False
+        actual = sha256_file(packet)
+    except OSError:
+        actual = None
+    if actual:
+        try:
+            ours = json.loads((outdir / MANIFEST_NAME).read_text(encoding="utf-8"))["output"]["sha256"] == actual
+        except (OSError, ValueError, KeyError, TypeError):
+            ours = False
+        if not ours:
+            try:
+                ours = actual in (outdir / RECORD_NAME).read_text(encoding="ascii").split()
+            except (OSError, ValueError):
+                ours = False
     if not ours:
         raise OutputError(
             f"{packet}: already exists and its manifest.json does not show packetgen wrote it "
@@ -110,6 +123,16 @@ def write_atomic(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def record_written(outdir: Path, sha256: str) -> None:
+    """Remember (durably) that packetgen wrote a packet with this hash into ``outdir``."""
+    path = outdir / RECORD_NAME
+    try:
+        lines = path.read_text(encoding="ascii").split()[-49:]
+    except (OSError, ValueError):
+        lines = []
+    write_atomic(path, ("\n".join(lines + [sha256]) + "\n").encode("ascii"))
 
 
 def clean_stale_parts(outdir: Path) -> None:

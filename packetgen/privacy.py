@@ -37,7 +37,8 @@ class Redactor:
             self._map = {}
             for value, label in ordered:
                 self._map.setdefault(value.casefold(), label)
-            self._rx = re.compile("|".join(re.escape(v) for v, _ in ordered), re.IGNORECASE)
+            # Whole words only: ids and file names such as 'mateo_passport' stay readable.
+            self._rx = re.compile("|".join(rf"(?<!\w){re.escape(v)}(?!\w)" for v, _ in ordered), re.IGNORECASE)
         return self._rx.sub(lambda m: self._map.get(m.group(0).casefold(), "[redacted]"), line)
 
 
