@@ -427,6 +427,9 @@ class _Plan:
                 self.warn(f"Part {e.part}, Item {e.item} ({e.label}) was left blank: {e.manual}")
             return
         v = fd.expr(e.value, where=loc).evaluate(ctx, where=loc)
+        if (v is None or v == "") and e.manual:
+            self.warn(f"Part {e.part}, Item {e.item} ({e.label}) was left blank: {e.manual}")
+            return
         if e.lookup and v is not None and not isinstance(v, bool):
             v = {k.casefold(): val for k, val in e.lookup.items()}.get(str(v).casefold(), v)
         if e.type == "checkbox":

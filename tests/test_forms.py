@@ -299,7 +299,36 @@ def test_i131_standin_values(sample_forms):
     assert value_of(fields, "i131_mateo.#subform[13].Part13_Line3_ItemNumber[0]") == "24"
     assert "Colonia Palmira, Avenida República de Chile 1520" in norm(
         value_of(fields, "i131_mateo.#subform[13].Part13_Line3_AdditionalInfo[0]"))
-    assert f.warnings and any("Part 4, Item 2.a" in w for w in f.warnings)
+    assert vals[("4", "2.a", "Have you ever been issued a Reentry Permit or Refugee Travel Document?: No")] == "/N"
+    assert vals[("4", "3.a", "Have you ever been issued an Advance Parole Document?: No")] == "/N"
+
+
+def test_items_without_a_case_fact_are_left_blank_with_a_warning(case):
+    case.beneficiaries[0].ever_issued_advance_parole = None
+    f = fill_i131(case)
+    assert not [v for v in f.values if (v["part"], v["item"]) == ("4", "3.a")]
+    assert any("Part 4, Item 3.a" in w and "left blank" in w and "ever_issued_advance_parole" in w for w in f.warnings)
+
+
+def test_attorney_interpreter_and_preparer(case):
+    from packetgen.case import Helper, Name
+
+    case.attorney = Helper(name=Name(family="Okafor", given="Grace"), organization="Okafor Immigration Law PLLC",
+                           phone="(713) 555-0199", email="grace@okafor.example", bar_number="TX24012345", g28=True)
+    case.interpreter = Helper(name=Name(family="López", given="María José"), phone="(713) 555-0190", language="Spanish")
+    f = fill_i131(case)
+    vals = {v["label"]: v["value"] for v in f.values}
+    assert vals["G-28 attached (attorney or accredited representative)"] == "/Y"
+    assert vals["Preparer's family name"] == "Okafor" and vals["Preparer's business or organization"] == "Okafor Immigration Law PLLC"
+    assert vals["Interpreter's family name"] == "López" and vals["Language the interpreter is fluent in"] == "Spanish"
+    assert vals["Interpreter's daytime telephone number"] == "7135550190"
+    assert [(s["part"], s["item"], s["who"]) for s in f.signatures] == [
+        ("10", "4", "petitioner"), ("11", "6", "interpreter"), ("12", "6", "preparer")]
+    i134 = fill_i134(case)
+    v134 = {v["label"]: v["value"] for v in i134.values}
+    assert v134["Supporter's statement: English or interpreter: 1.b The interpreter named in Part 6 read it to me"] == "/B"
+    assert v134["Name of the preparer"] == "Grace Okafor" and v134["Preparer's family name"] == "Okafor"
+    assert [(s["part"], s["who"]) for s in i134.signatures] == [("5", "supporter"), ("6", "interpreter"), ("7", "preparer")]
 
 
 def test_i134_standin_values(sample_forms):
