@@ -218,7 +218,7 @@ def _person(s: _Session, who: str, *, name=None, dob=None, us: bool, country=Non
                    "the --beneficiary-* options below follow the same order.")
 @click.option("--beneficiary-dob", "ben_dobs", multiple=True, type=DOB, metavar="YYYY-MM-DD")
 @click.option("--beneficiary-country", "ben_countries", multiple=True, type=COUNTRY, metavar="COUNTRY",
-              help="Country of citizenship (also used for birth and residence unless told otherwise).")
+              help="Country of citizenship (also taken as the country of birth and of residence).")
 @click.option("--beneficiary-sex", "ben_sexes", multiple=True, type=click.Choice(["F", "M"], case_sensitive=False))
 @click.option("--beneficiary-city", "ben_cities", multiple=True, metavar="CITY", help="City where the person lives.")
 @click.option("--relationship", "ben_relationships", multiple=True, metavar="TEXT",
@@ -226,7 +226,10 @@ def _person(s: _Session, who: str, *, name=None, dob=None, us: bool, country=Non
 @click.option("--role", "ben_roles", multiple=True, metavar="TEXT",
               help='e.g. "patient", "accompanying parent" (an accompanying person accompanies the first one).')
 @click.option("--passport", "ben_passports", multiple=True, metavar="NUMBER:YYYY-MM-DD",
-              help="Passport number and expiry date, e.g. H0012345:2030-05-14.")
+              help="Passport number and expiry date, e.g. H0012345:2030-05-14 (one per --beneficiary, in order).")
+@click.option("--no-prior-parole-documents", "no_prior_docs", is_flag=True,
+              help="No beneficiary was ever in U.S. removal proceedings or issued a reentry permit, refugee travel "
+                   "document or advance parole document (I-131 Part 4).")
 @click.option("--petitioner-is-beneficiary", "self_petition", is_flag=True, default=None,
               help="The (first) beneficiary files for themself.")
 @click.option("--petitioner", "pet_name", type=NAME, metavar="NAME", help="The person in the U.S. who files the I-131.")
@@ -248,6 +251,8 @@ def _person(s: _Session, who: str, *, name=None, dob=None, us: bool, country=Non
 @click.option("--income", "incomes", multiple=True, type=MONEY, metavar="USD",
               help="Annual income of each supporter, in order (the petitioner first when they support).")
 @click.option("--employer", "employers", multiple=True, metavar="TEXT", help="Employer of each supporter, in order.")
+@click.option("--no-other-sponsorships", is_flag=True,
+              help="No supporter has signed a Form I-134 or I-864 for anyone else (I-134 Part 2 Item 13).")
 @click.option("--consulate", metavar="CITY, COUNTRY", help="U.S. embassy or consulate to notify, e.g. 'Tegucigalpa, Honduras'.")
 @click.option("--visa-refused", "visa_refused", multiple=True, metavar="YYYY-MM-DD:PLACE",
               help="A visa refusal, e.g. '2026-09-15:U.S. Embassy Tegucigalpa' (INA 214(b) assumed).")
@@ -260,8 +265,8 @@ def _person(s: _Session, who: str, *, name=None, dob=None, us: bool, country=Non
 @click.option("--organization", type=TEXT, metavar="TEXT", help="The preparer's organization.")
 def command(folder, no_input, force, reason, summary, arrival, stay_months, treatment_months, expedite,
             ben_names, ben_dobs, ben_countries, ben_sexes, ben_cities, ben_relationships, ben_roles, ben_passports,
-            self_petition, pet_name, pet_dob, pet_status, pet_birth, pet_phone, pet_email, pet_street, pet_unit,
-            pet_city, pet_state, pet_zip, sup_names, sup_dobs, sup_statuses, incomes, employers, consulate,
+            no_prior_docs, self_petition, pet_name, pet_dob, pet_status, pet_birth, pet_phone, pet_email, pet_street, pet_unit,
+            pet_city, pet_state, pet_zip, sup_names, sup_dobs, sup_statuses, incomes, employers, no_other_sponsorships, consulate,
             visa_refused, no_crim, payment, mailing_date, case_name, preparer, organization):
     """Start a new case in FOLDER (default: here): answer questions, get a case.json and evidence folders.
 
@@ -342,8 +347,20 @@ def _collect(s: _Session, folder: Path, o: dict):
             number = s.ask(f"{p['given']}'s passport number", optional=True)
             if number:
                 expires = s.ask("Passport expiry date (YYYY-MM-DD)", EXPIRY)
+        history = dict.fromkeys(("removal_proceedings", "reentry_permit", "advance_parole"),
+                                False if o["no_prior_docs"] else None)
+        if not s.no_input and not o["no_prior_docs"]:
+            if click.confirm(f"  Has {p['given']} ever been in U.S. removal proceedings, or been issued a U.S. reentry "
+                             "permit, refugee travel document or advance parole document?", default=False):
+                history["removal_proceedings"] = click.confirm("    in removal (or exclusion, deportation) "
+                                                               "proceedings?", default=False)
+                history["reentry_permit"] = click.confirm("    issued a reentry permit or refugee travel document?",
+                                                          default=False)
+                history["advance_parole"] = click.confirm("    issued an advance parole document?", default=False)
+            else:
+                history = dict.fromkeys(history, False)
         bens.append(initcase.BeneficiaryAnswers(**p, role=role, accompanies=accompanies,
-                                                passport_number=number, passport_expires=expires))
+                                                passport_number=number, passport_expires=expires, **history))
 
     # 3. Petitioner
     s.section("3. The petitioner", "The person who files and signs the I-131.")
@@ -421,6 +438,12 @@ def _collect(s: _Session, folder: Path, o: dict):
         employer = employers.pop(0) if employers else (
             s.ask(f"{p['given']}'s employer", optional=True) if not s.no_input else None)
         sups.append(initcase.SupporterAnswers(**p, status=status, annual_income=income, employer=employer))
+    for sup in sups:
+        if o["no_other_sponsorships"]:
+            sup.other_obligations_none = True
+        elif not s.no_input:
+            sup.other_obligations_none = not click.confirm(
+                f"  Has {sup.given} already signed a Form I-134 or I-864 for anyone else?", default=False)
     if not s.no_input and sups:
         click.echo("  For the Form I-134: how is each supporter related to each person?")
         for sup in sups:

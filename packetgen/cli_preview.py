@@ -70,11 +70,17 @@ def command(target, outdir, forms_dir, draft, dpi, quiet):
 
             _print_build(result.build_result, draft)
         n_err = sum(1 for f in result.findings if f.get("severity") == "error")
-        n_warn = sum(1 for f in result.findings if f.get("severity") == "warning")
+        n_warn = sum(1 for f in result.findings if f.get("severity") == "warning") + len(result.warnings)
         exhibits = sum(1 for s in result.sections if s.kind == "exhibit")
         click.echo(f"preview:      {result.pages} pages, {exhibits} exhibits, {n_err} error"
                    f"{'s' if n_err != 1 else ''}, {n_warn} warning{'s' if n_warn != 1 else ''} "
                    f"({result.seconds:.1f} s)", err=True)
+        if result.unfinished_pages:
+            shown = ", ".join(str(n) for n in result.unfinished_pages[:12])
+            more = " …" if len(result.unfinished_pages) > 12 else ""
+            click.secho(f"UNFINISHED: 'TODO:' placeholder text is still on page"
+                        f"{'s' if len(result.unfinished_pages) > 1 else ''} {shown}{more}; "
+                        "replace every TODO in the case file and build again", fg="red", bold=True, err=True)
         for s in result.contact_sheets:
             click.echo(f"contact sheet: {s}", err=True)
         click.echo("open in a browser:", err=True)

@@ -278,6 +278,9 @@ class BeneficiaryAnswers(PersonAnswers):
     passport_number: Optional[str] = None
     passport_expires: Optional[dt.date] = None
     id: Optional[str] = None
+    removal_proceedings: Optional[bool] = None       # I-131 Part 4 Item 1
+    reentry_permit: Optional[bool] = None            # I-131 Part 4 Item 2.a
+    advance_parole: Optional[bool] = None            # I-131 Part 4 Item 3.a
 
 
 @dataclass
@@ -290,6 +293,7 @@ class SupporterAnswers(PersonAnswers):
     relationships: dict[int, str] = field(default_factory=dict)  # beneficiary index -> "aunt", "friend"
     is_petitioner: bool = False
     id: Optional[str] = None
+    other_obligations_none: Optional[bool] = None    # I-134 Part 2 Item 13: no other I-134/I-864 signed
 
 
 @dataclass
@@ -583,6 +587,12 @@ def case_data(a: Answers) -> tuple[dict, list[EvidenceSlot]]:
             d["role"] = b.role
         if b.accompanies is not None and b.accompanies != i:
             d["accompanies"] = ids.beneficiaries[b.accompanies]
+        if b.removal_proceedings is not None:
+            d["in_removal_proceedings"] = b.removal_proceedings
+        if b.reentry_permit is not None:
+            d["ever_issued_reentry_permit_or_refugee_travel_document"] = b.reentry_permit
+        if b.advance_parole is not None:
+            d["ever_issued_advance_parole"] = b.advance_parole
         if b.passport_number and b.passport_expires:
             d["passport"] = {"number": b.passport_number,
                              "country": b.country_of_citizenship or _todo("issuing country"),
@@ -617,6 +627,11 @@ def case_data(a: Answers) -> tuple[dict, list[EvidenceSlot]]:
         if s.relationships:
             d["relationship"] = {ids.beneficiaries[k]: v for k, v in s.relationships.items() if v}
         d["will_provide"] = _todo("what this supporter provides (housing, food, medical costs, travel)")
+        if s.other_obligations_none is True:
+            d["other_obligations"] = "None"
+        elif s.other_obligations_none is False:
+            d["other_obligations"] = _todo("people already sponsored or supported under other Forms I-134 or I-864, "
+                                           "with dates")
         supporters.append(d)
 
     slots = expected_evidence(a, ids)

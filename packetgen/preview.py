@@ -49,6 +49,7 @@ EXHIBIT_COLOURS = ["#c2410c", "#6d28d9", "#0369a1", "#b91c1c", "#15803d", "#a162
 OTHER_COLOUR = "#6b7280"
 
 PageProgress = Callable[[int, int], None]
+TODO_MARK = "TODO:"              # placeholders written by packetgen init
 
 
 class PreviewError(OutputError):
@@ -265,6 +266,7 @@ class RenderedPage:
     width: int
     height: int
     thumb_image: object = None
+    unfinished: bool = False      # the page still shows a "TODO:" placeholder from packetgen init
 
     @property
     def stem(self) -> str:
@@ -297,6 +299,11 @@ def _render_range(packet: str, outdir: str, first: int, last: int, dpi: int, thu
             page = pdf[number - 1]
             try:
                 im = page.render(scale=dpi / 72, may_draw_forms=True).to_pil()
+                textpage = page.get_textpage()
+                try:
+                    unfinished = TODO_MARK in textpage.get_text_range()
+                finally:
+                    textpage.close()
             finally:
                 page.close()
             if im.mode != "RGB":
@@ -309,7 +316,7 @@ def _render_range(packet: str, outdir: str, first: int, last: int, dpi: int, thu
             name = f"page-{number:0{digits}d}.png"
             _save_png(im, Path(outdir) / "pages" / name)
             _save_png(th, Path(outdir) / "thumbs" / name)
-            out.append((number, name, im.width, im.height, th.mode, th.size, th.tobytes()))
+            out.append((number, name, im.width, im.height, th.mode, th.size, th.tobytes(), unfinished))
     finally:
         pdf.close()
     return out
@@ -378,8 +385,9 @@ def render_pages(packet: Path, outdir: Path, *, dpi: int = PAGE_DPI, thumb_width
         collect(_render_range(*args, a, b, dpi, thumb_width, digits))
     out = []
     for number in range(1, n + 1):
-        _, name, w, h, mode, size, data = results[number]
-        out.append(RenderedPage(number, f"pages/{name}", f"thumbs/{name}", w, h, Image.frombytes(mode, size, data)))
+        _, name, w, h, mode, size, data, unfinished = results[number]
+        out.append(RenderedPage(number, f"pages/{name}", f"thumbs/{name}", w, h, Image.frombytes(mode, size, data),
+                                unfinished))
     return out
 
 
@@ -474,6 +482,11 @@ def contact_sheets(pages: list[RenderedPage], sections: list[Section], outdir: P
                        font=f_small, fill=colour)
             d.text((x + img.width // 2, iy + img.height + 6), str(p.number), font=f_small, fill=(70, 70, 70),
                    anchor="mt")
+            if p.unfinished:      # a "TODO:" placeholder is still on the page
+                bw = int(d.textlength("TODO", font=f_tab)) + 10
+                bx, by = x + img.width - bw - 4, iy + img.height - 22
+                d.rectangle((bx, by, bx + bw, by + 18), fill=(200, 16, 46))
+                d.text((bx + 5, by + 3), "TODO", font=f_tab, fill=(255, 255, 255))
         # legend
         ly = top + rows * cell_h + 8
         d.line((margin, ly, width - margin, ly), fill=(210, 210, 205), width=1)
@@ -558,6 +571,8 @@ details > table { border:0; border-top:1px solid var(--line); border-radius:0; }
 .sheet img { max-width:100%; border:1px solid var(--line); }
 .overflow { background:#fffaeb; }
 .value { white-space:pre-wrap; word-break:break-word; }
+tr.todo td { background:#fee4e2; }
+.grid figure.todo img { outline:3px solid #c8102e; outline-offset:2px; }
 details.notes { border:0; background:transparent; margin:4px 0 0; }
 details.notes > summary { padding:2px 0; font-weight:500; color:var(--info); font-size:14px; }
 details.notes ul { margin:4px 0 8px; padding-left:20px; font-size:13.5px; }
@@ -784,7 +799,9 @@ def _html_fields(forms: list[dict], pages: list[RenderedPage]) -> list[str]:
             pp = _packet_page(f, v.get("page"))
             page_txt = (_page_link(pages, pp, f"p. {pp}") + f" <span class='muted'>(form p. {_e(v.get('page'))})</span>"
                         if pp else _e(v.get("page")))
-            h.append(f"<tr><td class='num'>{_e(v.get('part'))}</td><td class='num'>{_e(v.get('item'))}</td>"
+            row_class = ' class="todo"' if str(v.get("value") or "").startswith(TODO_MARK) else ""
+            h.append(f"<tr{row_class}><td class='num'>{_e(v.get('part'))}</td>"
+                     f"<td class='num'>{_e(v.get('item'))}</td>"
                      f"<td>{_e(v.get('label') or v.get('field'))}</td>"
                      f"<td class='value'><b>{_e(_value_text(v.get('value'), v.get('kind')))}</b></td>"
                      f"<td class='num small'>{page_txt}</td></tr>")
@@ -826,6 +843,19 @@ def review_html(*, manifest: dict, sections: list[Section], pages: list[Rendered
         names = ", ".join(sorted({str(f.get("form", "?")) for f in standins}))
         h.append(f'<div class="banner standin">NOT FOR FILING: {_e(names)} filled on a generated stand-in. Install the '
                  "official PDFs with <code>packetgen forms add FILE</code> and build again.</div>")
+    todo_pages = [p for p in pages if p.unfinished]
+    todo_values = [(f, v) for f in forms for v in _form_values(f) if str(v.get("value") or "").startswith(TODO_MARK)]
+    if todo_pages or todo_values:
+        where = []
+        if todo_pages:
+            where.append(f"page{'s' if len(todo_pages) > 1 else ''} "
+                         + ", ".join(_page_link(pages, p.number, str(p.number)) for p in todo_pages[:30])
+                         + (" …" if len(todo_pages) > 30 else ""))
+        if todo_values:
+            where.append(f"{len(todo_values)} form value{'s' if len(todo_values) > 1 else ''}")
+        h.append('<div class="banner standin">UNFINISHED: placeholder text starting "TODO:" (written by '
+                 f"<code>packetgen init</code>) is still in the packet: {' and '.join(where)}. Replace every TODO "
+                 "in case.json and build again.</div>")
     if not manifest.get("sections"):
         h.append('<div class="banner draft">No manifest.json beside the packet: sections, findings and form values '
                  "are unknown. Build with <code>packetgen build</code> to get them.</div>")
@@ -853,9 +883,10 @@ def review_html(*, manifest: dict, sections: list[Section], pages: list[Rendered
         s = owner[p.number]
         colour = s.colour if s else OTHER_COLOUR
         tag = (s.key if s.kind == "exhibit" else s.tag) if s else ""
-        h.append(f'<a href="pages/{p.stem}.html" style="--c:{colour}"><figure>'
+        h.append(f'<a href="pages/{p.stem}.html" style="--c:{colour}"><figure{" class=todo" if p.unfinished else ""}>'
                  f'<img src="{p.thumb}" alt="page {p.number}" loading="lazy">'
-                 f"<figcaption><span>p. {p.number}</span><b>{_e(tag)}</b></figcaption></figure></a>")
+                 f"<figcaption><span>p. {p.number}{' · TODO' if p.unfinished else ''}</span><b>{_e(tag)}</b>"
+                 "</figcaption></figure></a>")
     h.append("</div></section>")
 
     h.append('<section id="sheet" class="sheet"><h2>Contact sheet</h2>')
@@ -897,6 +928,8 @@ class PreviewResult:
     contact_sheets: list[Path]
     sections: list[Section]
     findings: list[dict]
+    warnings: list[str]           # build warnings recorded in manifest.json
+    unfinished_pages: list[int]   # pages still showing a "TODO:" placeholder
     built: bool
     seconds: float
     build_result: object = None
@@ -935,5 +968,7 @@ def preview(target, *, outdir: Optional[Path] = None, forms_dir: Optional[Path] 
                                                      title=title, made=made))
     return PreviewResult(outdir=outdir, index=outdir / "index.html", packet=tgt.packet, pages=len(pages),
                          page_images=[outdir / p.png for p in pages], contact_sheets=[outdir / s for s in sheets],
-                         sections=sections, findings=findings, built=tgt.built, seconds=time.perf_counter() - t0,
+                         sections=sections, findings=findings,
+                         warnings=[w for w in manifest.get("warnings") or [] if isinstance(w, str)],
+                         unfinished_pages=[p.number for p in pages if p.unfinished], built=tgt.built, seconds=time.perf_counter() - t0,
                          build_result=tgt.build_result)

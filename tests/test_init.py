@@ -20,7 +20,8 @@ FLAGS = ["--no-input", "--reason", "medical",
          "--street", "4410 Fannin Street", "--unit", "Apt 12B", "--city", "Houston", "--state", "tx", "--zip", "77004",
          "--income", "92400", "--employer", "Harris Health System",
          "--arrival", "2027-01-25", "--stay-months", "6", "--consulate", "Tegucigalpa, Honduras",
-         "--visa-refused", "2026-09-15:U.S. Embassy Tegucigalpa", "--passport", "H0012345:2030-05-14"]
+         "--visa-refused", "2026-09-15:U.S. Embassy Tegucigalpa", "--passport", "H0012345:2030-05-14",
+         "--no-prior-parole-documents", "--no-other-sponsorships"]
 
 
 def _init(folder, *args, input=None):
@@ -48,6 +49,8 @@ def test_init_from_flags_makes_a_case_that_loads(tmp_path):
     assert case.request.consulate.city == "Tegucigalpa"
     assert case.request.visa.attempts[0].evidence == ["visa_refusal"]
     assert case.request.parole_fee_exception.claimed            # medical: the 1804(b)(1) exception is asked for
+    assert case.beneficiaries[1].ever_issued_reentry_permit_or_refugee_travel_document is False
+    assert case.supporters[0].other_obligations == "None"
     # evidence entries point at files inside one folder per exhibit, each folder with a README
     ids = {e.id for e in case.evidence}
     assert {"petitioner_statement", "mateo_passport", "ana_passport", "doctor_letter", "us_provider_letter",
@@ -158,6 +161,7 @@ INTERACTIVE = [
     "m", "Honduras", "", "", "Tegucigalpa", "", "", "",   # sex, citizenship, birth, residence, city, street, phone, email
     "",                                    # role [patient]
     "",                                    # no passport
+    "",                                    # no removal proceedings / reentry permit / advance parole [N]
     "n",                                   # the petitioner is not Mateo
     "Lucía", "Reyes", "", "1984-03-12", "", "", "Honduras",
     "4410 Fannin Street", "", "Houston", "Texsa", "texas", "77004", "", "",
@@ -166,6 +170,7 @@ INTERACTIVE = [
     "",                                    # Lucía signs the I-134 [Y]
     "$92,400", "",                         # income, employer
     "0",                                   # no other supporters
+    "",                                    # Lucía has signed no other I-134 / I-864 [N]
     "aunt",
     "Mateo needs heart surgery that is not available in Honduras.",
     "2027-01-25", "", "",                  # arrival, stay [6], treatment
@@ -198,6 +203,8 @@ def test_interactive_init(tmp_path):
     assert case.request.consulate.city == "Tegucigalpa" and case.request.consulate.country == "Honduras"
     assert case.discretion.criminal_history.startswith("No beneficiary has ever been arrested")
     assert case.filing.payment == "G-1650"
+    assert b.ever_issued_advance_parole is False and b.in_removal_proceedings is False
+    assert s.other_obligations == "None"
     assert case.case_name == "Reyes Medical Parole"
     assert any(e.category == "consent" for e in case.evidence)   # a minor patient: parental consent expected
 

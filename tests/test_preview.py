@@ -21,7 +21,7 @@ def _mode(p):
     return stat.S_IMODE(p.stat().st_mode)
 
 
-def make_packet(folder, *, exhibits=3, pages_each=2, letter=2, form_pages=3, manifest=True):
+def make_packet(folder, *, exhibits=3, pages_each=2, letter=2, form_pages=3, manifest=True, todo_on_page=None):
     """A small packet.pdf with a manifest.json shaped like packetgen.api's."""
     from reportlab.lib.pagesizes import letter as LETTER
     from reportlab.pdfgen import canvas
@@ -40,6 +40,8 @@ def make_packet(folder, *, exhibits=3, pages_each=2, letter=2, form_pages=3, man
             c.setFillColorRGB(0, 0, 0)
         c.setFont("Helvetica-Bold", 24)
         c.drawString(72, 700, text)
+        if n == todo_on_page:
+            c.drawString(72, 650, "TODO: why parole is needed")
         c.showPage()
 
     for i in range(letter):
@@ -224,3 +226,36 @@ def test_preview_passes_build_options(tmp_path, args, monkeypatch):
     r = CliRunner().invoke(cli, ["preview", str(case), "--forms-dir", str(tmp_path), *args])
     assert r.exit_code == 1 and "stop here" in r.output       # the build's own error and exit code
     assert seen["draft"] is bool(args) and seen["forms_dir"] == tmp_path and seen["case"] == case
+
+
+def test_unfinished_placeholders_are_flagged(tmp_path):
+    folder, n = make_packet(tmp_path / "out", todo_on_page=2)
+    r = CliRunner().invoke(cli, ["preview", str(folder)])
+    assert r.exit_code == 0
+    assert "UNFINISHED" in r.output and "page 2" in r.output
+    res = preview(folder)
+    assert res.unfinished_pages == [2]
+    assert "UNFINISHED" in res.index.read_text(encoding="utf-8")
+
+
+def test_first_hour_init_build_preview(tmp_path):
+    """init -> documents dropped into the evidence folders -> build -> preview: TODO texts are caught."""
+    from packetgen.case import load_case
+
+    from .test_init import FLAGS
+
+    folder = tmp_path / "reyes"
+    assert CliRunner().invoke(cli, ["init", str(folder), *FLAGS]).exit_code == 0
+    case = folder / "case.json"
+    r = CliRunner().invoke(cli, ["check", str(case)])
+    assert r.exit_code == 1 and "evidence.file_missing" in r.output       # nothing collected yet
+    scan = (SAMPLES / "child-surgery" / "evidence" / "doctor-letter.pdf").read_bytes()
+    for e in load_case(case).evidence:
+        (folder / e.file).write_bytes(scan)
+    r = CliRunner().invoke(cli, ["preview", str(case)])
+    assert r.exit_code == 0, r.output
+    index = folder / "out" / "preview" / "index.html"
+    assert r.output.strip().splitlines()[-1] == str(index.resolve())
+    html = index.read_text(encoding="utf-8")
+    assert "UNFINISHED" in html                       # the letter still carries init's TODO texts
+    assert "UNFINISHED" in r.output
