@@ -240,12 +240,18 @@ def test_standin_has_the_maps_fields_and_is_marked_on_every_page(form, tmp_path)
     assert MARK.endswith("'packetgen forms add'")
 
 
-def test_standin_is_cached_by_field_map_hash(tmp_path):
+def test_standin_is_cached_by_field_map_hash(tmp_path, monkeypatch):
+    import packetgen.standin
+
+    monkeypatch.setattr(packetgen.standin, "_memory", {})   # earlier tests filled the in-process cache
     fd = load_formdef("I-134")
     first = standin_pdf(fd)
     cached = list((tmp_path / "xdg" / "packetgen" / "cache").glob("standin-i-134_2025-01-20-*.pdf"))
     assert len(cached) == 1 and fd.sha256[:16] in cached[0].name
-    assert standin_pdf(fd) is first or standin_pdf(fd) == first
+    assert standin_pdf(fd) == first
+    monkeypatch.setattr(packetgen.standin, "_memory", {})
+    monkeypatch.setattr(packetgen.standin, "build_standin", lambda fd: pytest.fail("not read from the disk cache"))
+    assert standin_pdf(fd) == first
 
 
 # --------------------------------------------------------------------------- filling on stand-ins
