@@ -4,6 +4,7 @@
     python benchmarks/profile_build.py                      # cProfile of the whole CLI build
     python benchmarks/profile_build.py --stage evidence     # only evidence normalization + assembly
     python benchmarks/profile_build.py --top 40 --prof /tmp/prof.out
+    python benchmarks/profile_build.py --profiler pyinstrument   # sampling: low overhead (pip install pyinstrument)
 
 The whole-build mode is exactly::
 
@@ -14,6 +15,12 @@ evidence`` runs in-process: ``packetgen.evidence.normalize`` on every evidence
 file of the case, then ``packetgen.assemble.assemble`` on the normalized
 documents (no letter, no forms): useful while the other stages are missing, and
 to see the evidence path without the rest.
+
+cProfile's per-call overhead inflates pure-Python code with many small calls
+(pypdf's parser, reportlab's TrueType reader) several times over relative to C
+code (Pillow, qpdf); ``--profiler pyinstrument`` samples the stack instead, so
+its proportions are close to an unprofiled run.  It also writes the call tree
+as text beside PROF (PROF.txt).
 
 The report lists the functions with the largest cumulative time (packetgen's
 own and the libraries'), then the largest self time.  Open PROF later with
@@ -93,6 +100,7 @@ def main(argv=None) -> int:
     ap.add_argument("--prof", type=Path, default=Path("/tmp/packetgen-build.prof"))
     ap.add_argument("--stage", choices=["build", "evidence"], default="build")
     ap.add_argument("--top", type=int, default=30)
+    ap.add_argument("--profiler", choices=["cprofile", "pyinstrument"], default="cprofile")
     a = ap.parse_args(argv)
 
     if a.case:
@@ -112,10 +120,19 @@ def main(argv=None) -> int:
         forms_dir, note = run.forms_dir_for(a.work, None)
         scratch = a.work / "cwd"
         scratch.mkdir(parents=True, exist_ok=True)
-        cmd = [sys.executable, "-m", "cProfile", "-o", str(a.prof), "-m", "packetgen", "build", str(case_json),
-               "-o", str(a.work / "out-prof"), "--force", "-q", "--forms-dir", str(forms_dir)]
+        build = ["-m", "packetgen", "build", str(case_json), "-o", str(a.work / "out-prof"), "--force", "-q",
+                 "--forms-dir", str(forms_dir)]
+        session = a.prof.with_suffix(".pyisession")
+        if a.profiler == "pyinstrument":
+            cmd = [sys.executable, "-m", "pyinstrument", "-r", "pyisession", "-o", str(session), *build]
+        else:
+            cmd = [sys.executable, "-m", "cProfile", "-o", str(a.prof), *build]
         t0 = time.perf_counter()
         r = subprocess.run(cmd, env=env, cwd=scratch)
+        if a.profiler == "pyinstrument" and r.returncode == 0:
+            pyi = [sys.executable, "-m", "pyinstrument", "--load", str(session)]
+            subprocess.run([*pyi, "-r", "pstats", "-o", str(a.prof)], check=True)
+            subprocess.run([*pyi, "-r", "text", "--no-color", "--unicode", "-o", str(a.prof) + ".txt"], check=True)
         print(f"{' '.join(cmd)}\n  exit {r.returncode} in {time.perf_counter() - t0:.1f} s (forms: {note})",
               file=sys.stderr)
         if r.returncode != 0 or not a.prof.exists():

@@ -69,8 +69,8 @@ sys.path.insert(0, str(HERE))
 # --------------------------------------------------------------------------- measuring
 
 class Run:
-    def __init__(self, cmd, rc, wall, rss_kb, stderr_tail=""):
-        self.cmd, self.rc, self.wall, self.rss_kb, self.stderr_tail = cmd, rc, wall, rss_kb, stderr_tail
+    def __init__(self, cmd, rc, wall, rss_kb, cpu=0.0, stderr_tail=""):
+        self.cmd, self.rc, self.wall, self.rss_kb, self.cpu, self.stderr_tail = cmd, rc, wall, rss_kb, cpu, stderr_tail
 
     @property
     def ok(self) -> bool:
@@ -100,7 +100,14 @@ def measure(cmd: list[str], *, env: Optional[dict] = None, cwd: Optional[Path] =
         p.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         tail = err.read()[-3000:].decode("utf-8", "replace")
-    return Run(cmd, p.returncode, wall, ru.ru_maxrss, tail)
+    return Run(cmd, p.returncode, wall, ru.ru_maxrss, ru.ru_utime + ru.ru_stime, tail)
+
+
+def loadavg() -> Optional[float]:
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def median(xs: list[float]) -> Optional[float]:
@@ -213,12 +220,14 @@ def machine_info() -> dict:
     except OSError:
         pass
     vers = {"python": platform.python_version()}
-    for mod in ("pikepdf", "pypdf", "reportlab", "PIL", "pypdfium2", "pydantic", "pillow_heif"):
+    from importlib import metadata
+
+    for dist in ("pikepdf", "pypdf", "reportlab", "Pillow", "pypdfium2", "pydantic", "pillow-heif", "click",
+                 "Jinja2"):
         try:
-            m = __import__(mod)
-            vers[mod] = getattr(m, "__version__", None) or getattr(m, "Version", None) or "?"
-        except Exception:
-            vers[mod] = None
+            vers[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            vers[dist] = None
     for tool, args in (("qpdf", ["--version"]), ("img2pdf", ["--version"])):
         try:
             vers[tool] = subprocess.run([tool, *args], capture_output=True, text=True).stdout.splitlines()[0]
@@ -285,6 +294,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     forms_dir, forms_note = forms_dir_for(work, a.forms_dir)
     n = max(1, a.repeat)
     results: dict = {"date": dt.datetime.now().isoformat(timespec="seconds"), "git": git_rev(),
+                     "load_before": loadavg(),
                      "machine": machine_info(), "repeat": n, "packetgen_command": pg, "forms": forms_note,
                      "targets": {k: {"limit": v[0], "stretch": v[1]} for k, v in TARGETS.items()}}
     failures: list[str] = []
@@ -301,40 +311,47 @@ def main(argv: Optional[list[str]] = None) -> int:
         out_pg = work / "out-big"
         build = [*pg, "build", str(case_json), "-o", str(out_pg), "--force", "-q", "--forms-dir", str(forms_dir)]
         base_cmds, base_out = baseline_cmds(inputs, work)
-        pg_runs, base_walls, base_rss = [], [], []
+        pg_runs, base_walls, base_cpus, base_rss = [], [], [], []
         pg_size = base_size = None
         for i in range(n):
             r = measure(build, env=env, cwd=scratch)
             pg_runs.append(r)
-            print(f"  [{i + 1}/{n}] packetgen build: {r.wall:.2f} s, {r.rss_kb / 1024:.0f} MB, rc={r.rc}",
-                  file=sys.stderr)
+            print(f"  [{i + 1}/{n}] packetgen build: {r.wall:.2f} s (cpu {r.cpu:.2f} s), {r.rss_kb / 1024:.0f} MB, "
+                  f"rc={r.rc}, load {loadavg()}", file=sys.stderr)
             if not r.ok:
                 failures.append(f"packetgen build failed (exit {r.rc}):\n{r.stderr_tail.strip()}")
                 break
             pg_size = (out_pg / "packet.pdf").stat().st_size
-            total, rss = 0.0, 0
+            total, cpu, rss = 0.0, 0.0, 0
             for c in base_cmds:
                 b = measure(c, cwd=scratch)
                 if not b.ok:
                     raise SystemExit(f"baseline failed: {shlex.join(c)}\n{b.stderr_tail}")
                 total += b.wall
+                cpu += b.cpu
                 rss = max(rss, b.rss_kb)
             base_walls.append(total)
+            base_cpus.append(cpu)
             base_rss.append(rss)
             base_size = base_out.stat().st_size
-            print(f"  [{i + 1}/{n}] baseline:        {total:.2f} s, {rss / 1024:.0f} MB", file=sys.stderr)
+            print(f"  [{i + 1}/{n}] baseline:        {total:.2f} s (cpu {cpu:.2f} s), {rss / 1024:.0f} MB",
+                  file=sys.stderr)
         if not base_walls:   # packetgen failed at once: still measure the baseline
             for _ in range(n):
-                total, rss = 0.0, 0
+                total, cpu, rss = 0.0, 0.0, 0
                 for c in base_cmds:
                     b = measure(c, cwd=scratch)
                     total += b.wall
+                    cpu += b.cpu
                     rss = max(rss, b.rss_kb)
                 base_walls.append(total)
+                base_cpus.append(cpu)
                 base_rss.append(rss)
             base_size = base_out.stat().st_size if base_out.exists() else None
         ok_runs = [r for r in pg_runs if r.ok]
         pg_wall = median([r.wall for r in ok_runs])
+        pg_cpu = median([r.cpu for r in ok_runs])
+        b_cpu = median(base_cpus)
         pg_rss = max((r.rss_kb for r in ok_runs), default=None)
         b_wall = median(base_walls)
         pages = None
@@ -347,12 +364,14 @@ def main(argv: Optional[list[str]] = None) -> int:
             "case": str(case_json), "case_summary": {k: v for k, v in summary.items() if k != "photo_megapixels"},
             "inputs": {"files": len(inputs), "images": n_images, "pdfs": len(inputs) - n_images, "bytes": in_bytes},
             "packetgen": {"command": build, "walls_s": [round(r.wall, 3) for r in pg_runs],
-                          "wall_s": pg_wall, "peak_rss_mb": pg_rss / 1024 if pg_rss else None,
+                          "wall_s": pg_wall, "cpu_s": pg_cpu, "peak_rss_mb": pg_rss / 1024 if pg_rss else None,
                           "output_bytes": pg_size, "pages": pages,
                           "error": None if all(r.ok for r in pg_runs) else pg_runs[-1].stderr_tail},
             "baseline": {"commands": base_cmds, "walls_s": [round(w, 3) for w in base_walls], "wall_s": b_wall,
+                         "cpu_s": b_cpu,
                          "peak_rss_mb": max(base_rss) / 1024 if base_rss else None, "output_bytes": base_size},
             "build_vs_baseline": pg_wall / b_wall if pg_wall and b_wall else None,
+            "build_vs_baseline_cpu": pg_cpu / b_cpu if pg_cpu and b_cpu else None,
             "peak_rss_mb": pg_rss / 1024 if pg_rss else None,
             "output_vs_inputs": pg_size / in_bytes if pg_size else None,
             "baseline_output_vs_inputs": base_size / in_bytes if base_size else None,
@@ -375,7 +394,7 @@ def main(argv: Optional[list[str]] = None) -> int:
                 failures.append(f"{name} failed (exit {bad[0].rc}): {shlex.join(cmd)}\n{bad[0].stderr_tail.strip()}")
             good = [r for r in runs if r.rc in ok_codes]
             sm[name] = {"command": cmd, "walls_s": [round(r.wall, 3) for r in runs],
-                        "wall_s": median([r.wall for r in good]),
+                        "wall_s": median([r.wall for r in good]), "cpu_s": median([r.cpu for r in good]),
                         "peak_rss_mb": max((r.rss_kb for r in good), default=0) / 1024 or None,
                         "error": bad[0].stderr_tail if bad else None}
         results["small"] = sm
@@ -383,6 +402,7 @@ def main(argv: Optional[list[str]] = None) -> int:
 
     # ---------------------------------------------------------------- report
     results["failures"] = failures
+    results["load_after"] = loadavg()
     print_table(results)
     a.json.parent.mkdir(parents=True, exist_ok=True)
     a.json.write_text(json.dumps(results, indent=2, default=str) + "\n")
@@ -401,7 +421,8 @@ def print_table(r: dict) -> None:
     m = r["machine"]
     print(f"\npacketgen benchmark  {r['date']}  git {r['git']}  ({m['nproc']} cores, {m['cpu']}, "
           f"python {m['versions']['python']})")
-    print(f"forms: {r['forms']}; median of {r['repeat']}")
+    print(f"forms: {r['forms']}; median of {r['repeat']}; load average {r['load_before']} before, "
+          f"{r.get('load_after')} after (other work on the machine inflates wall times: compare CPU times)")
     rows = []
     if "big" in r:
         b = r["big"]
@@ -410,10 +431,13 @@ def print_table(r: dict) -> None:
               f"{b['inputs']['bytes'] / 1e6:.1f} MB of inputs -> packet of {b['packetgen']['pages'] or '?'} pages")
         pgb, bl = b["packetgen"], b["baseline"]
         rows += [
-            ("packetgen build (packet scale)", fmt(pgb["wall_s"], " s"), ""),
-            ("baseline img2pdf + qpdf", fmt(bl["wall_s"], " s"), ""),
+            ("packetgen build (packet scale)", fmt(pgb["wall_s"], " s"),
+             f"best {fmt(min(pgb['walls_s'], default=None), ' s')}"),
+            ("baseline img2pdf + qpdf", fmt(bl["wall_s"], " s"), f"best {fmt(min(bl['walls_s'], default=None), ' s')}"),
             ("build / baseline wall time", fmt(b["build_vs_baseline"], "x"),
              verdict(b["build_vs_baseline"], "build_vs_baseline")),
+            ("build / baseline CPU time", fmt(b["build_vs_baseline_cpu"], "x")
+             + f"  ({fmt(pgb['cpu_s'], ' s', 1)} / {fmt(bl['cpu_s'], ' s', 1)})", ""),
             ("peak RSS, packetgen build", fmt(b["peak_rss_mb"], " MB", 0), verdict(b["peak_rss_mb"], "peak_rss_mb")),
             ("peak RSS, baseline", fmt(bl["peak_rss_mb"], " MB", 0), ""),
             ("packet.pdf / inputs size", fmt(b["output_vs_inputs"], "x", 3)
@@ -425,7 +449,8 @@ def print_table(r: dict) -> None:
         sm = r["small"]
         rows += [
             ("small sample build (incl. start)", fmt(sm["small_build"]["wall_s"], " s"),
-             verdict(sm["small_build"]["wall_s"], "small_sample_s")),
+             verdict(sm["small_build"]["wall_s"], "small_sample_s")
+             + f"  cpu {fmt(sm['small_build']['cpu_s'], ' s')}"),
             ("packetgen --help", fmt(sm["help"]["wall_s"], " s"), ""),
             ("packetgen check (small sample)", fmt(sm["check"]["wall_s"], " s"), ""),
             ("python -c pass (floor)", fmt(sm["python_floor"]["wall_s"], " s"), ""),
