@@ -668,6 +668,8 @@ def case_data(a: Answers) -> tuple[dict, list[EvidenceSlot]]:
         request["stay"]["treatment_months"] = a.treatment_months
     if medical:
         request["urgency"] = _todo("why it cannot wait: dates of surgery or treatment, what happens if delayed")
+    elif a.reason != "public_benefit":
+        request["urgency"] = _todo("why it cannot wait: the dates that matter and what happens if parole comes late")
     if a.reason == "public_benefit":
         request["public_benefit"] = _todo("the significant public benefit of the beneficiary's presence")
 

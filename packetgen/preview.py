@@ -245,9 +245,15 @@ def _staging(outdir: Path):
         if outdir.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", suffix=".old", dir=outdir.parent))
             os.rename(outdir, old / "x")
-        os.rename(tmp, outdir)
-        if old:
-            shutil.rmtree(old, ignore_errors=True)
+        try:
+            os.rename(tmp, outdir)
+        except OSError:
+            if old and not outdir.exists():
+                os.rename(old / "x", outdir)      # put the previous preview back
+            raise
+        finally:
+            if old:
+                shutil.rmtree(old, ignore_errors=True)
     except OSError as exc:
         raise PreviewError(f"{outdir}: cannot write the preview ({exc.strerror})",
                            fix="check free disk space and the folder's permissions")
