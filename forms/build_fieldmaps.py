@@ -112,8 +112,7 @@ def inventory_from_tsv(path: Path) -> tuple[list[dict], str]:
                 certain = False
         elif rec["type"] in {"combo", "list"}:
             if ev.startswith("opts="):
-                rec["options"] = ev[5:].split("|")
-                rec["options"] = ["" if o == " " else o for o in rec["options"]]
+                rec["options"] = ev[5:].split("|")   # the blank choice is a single space in the PDF
             elif "AA, AE" in ev or (derived and re.search(r"State|Pt2Line10_State", name)):
                 rec["options"] = ["", "N/A"] + STATES[1:]
                 certain = False

@@ -332,3 +332,46 @@ def test_two_filled_i131_merge_without_field_name_clashes(filled):
     fields = PdfReader(io.BytesIO(buf.getvalue())).get_fields()
     assert fields["i131_mateo.P6[0].P2_Line16_GivenName[0]"]["/V"] == "Mateo"
     assert fields["i131_ana.P6[0].P2_Line16_GivenName[0]"]["/V"] == "Ana"
+
+
+# --------------------------------------------------------------------------- the inventory builder
+
+def _load_builder():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_fieldmaps", REPO / "forms" / "build_fieldmaps.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+TSV = REPO.parent / "shared" / "reference" / "forms" / "i-131_edition-2025-01-20-fields.tsv"
+
+
+@pytest.mark.skipif(not TSV.is_file(), reason="field inventory TSV not found in ../shared/reference/forms")
+def test_committed_map_is_in_sync_with_the_inventory(tmp_path):
+    builder = _load_builder()
+    committed = json.loads((REPO / "forms" / "i-131_2025-01-20.json").read_text(encoding="utf-8"))
+    copy = tmp_path / "i-131_2025-01-20.json"
+    shutil.copy(REPO / "forms" / "i-131_2025-01-20.json", copy)
+    assert builder.main([str(copy)]) == 0
+    rebuilt = json.loads(copy.read_text(encoding="utf-8"))
+    for d in (committed, rebuilt):
+        d["source"].pop("checked")
+    assert rebuilt == committed
+
+
+def test_inventory_read_from_the_official_pdf_matches_the_map(tmp_path):
+    """The path a real I-134 will take: build_fieldmaps.py --pdf gives the same inventory as the dump."""
+    builder = _load_builder()
+    copy = tmp_path / "i-131_2025-01-20.json"
+    shutil.copy(REPO / "forms" / "i-131_2025-01-20.json", copy)
+    assert builder.main(["--pdf", str(OFFICIAL), str(copy)]) == 0
+    from_pdf = {r["name"]: r for r in json.loads(copy.read_text(encoding="utf-8"))["inventory"]}
+    committed = {r["name"]: r for r in load_formdef("I-131").model.model_dump()["inventory"]}
+    assert set(from_pdf) == set(committed)
+    for name, r in committed.items():
+        p = from_pdf[name]
+        for k in ("type", "page", "maxlen", "on", "options", "label", "part", "item"):
+            assert p.get(k) == r.get(k), (name, k, p.get(k), r.get(k))
+        assert p["rect"] == pytest.approx(r["rect"], abs=0.11), name
