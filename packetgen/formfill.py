@@ -34,7 +34,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
-import math
 import re
 import time
 from dataclasses import dataclass, field
@@ -569,7 +568,7 @@ def _route_overflow(plan: _Plan) -> tuple[list[_Block], list[dict]]:
             if not lines:
                 break
         if lines is None:
-            lines = wrap(mv.text, 80)
+            lines = wrap(mv.text, 85)
         blk.rest = lines
         blocks.append(blk)
     return blocks, []
@@ -594,9 +593,9 @@ def _continuation_pdf(fd: FormDef, ctx: dict, blocks: list[_Block], *, first_pag
     name_text, _ = to_form_charset(name_text)
 
     W, H = fd.model.page_size
-    left, right, top, bottom = 54.0, W - 54.0, H - 48.0, 118.0
+    left, right, top, bottom = 48.0, W - 48.0, H - 48.0, 118.0
     size, pitch = 10.0, 13.0
-    per = int((right - left) // (0.6 * size))
+    per = int((right - left) // (0.6 * size))   # 86: the lines wrapped for the Part 13 rows (85) fit as they are
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=(W, H), pageCompression=1, invariant=1)
     c.setTitle(cont.title)
@@ -653,7 +652,8 @@ def _continuation_pdf(fd: FormDef, ctx: dict, blocks: list[_Block], *, first_pag
         cont_note = " (continued from the form)" if b.rows else ""
         items.append(("ref", (f"Page Number: {mv.page}    Part Number: {mv.part}    Item Number: {mv.item}{cont_note}", b)))
         for ln in b.rest:
-            items.append(("line", (ln, b)))
+            for piece in (wrap(ln, per) if len(ln) > per else [ln]):
+                items.append(("line", (piece, b)))
         items.append(("gap", None))
     # paginate
     y = None

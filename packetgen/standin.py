@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import functools
 import io
+import math
 import os
 import re
 import tempfile
-from pathlib import Path
 from typing import Optional
 
 import pikepdf
@@ -142,19 +142,23 @@ def _flow_layout(fd: FormDef, page_fields: list[InventoryField], top: float, bot
             groups.append((k, [f]))
 
     def span(f: InventoryField) -> int:
+        """Columns (of 6) a field gets: room for its max length, or for typical answers."""
         if f.type == "checkbox":
             return 2
         if "Multiline" in f.flags or f.signature:
             return 6
-        n = f.name.lower()
-        if f.maxlen and f.maxlen <= 12 or any(t in n for t in ("date", "number", "zip", "postal", "alien", "amount",
-                                                                "annual", "total", "state", "unit")):
-            return 2
-        if any(t in n for t in ("street", "email", "incareof", "employer", "other", "beneficiary")):
+        if f.maxlen:
+            return min(6, max(2, math.ceil((f.maxlen * 6 + 12) / col)))
+        n = f.name.rsplit(".", 1)[-1].lower()
+        if "phone" in n or "telephone" in n:
+            return 3
+        if any(t in n for t in ("street", "email", "incareof", "employer", "business", "org", "relationship",
+                                "beneficiary", "other", "type", "language", "representative")):
             return 4
-        if "language" in n:
-            return 6
-        return 2 if "name" in n else 3
+        if any(t in n for t in ("date", "zip", "postal", "alien", "anumber", "amount", "annual", "total", "state",
+                                "unit", "number", "receipt")):
+            return 2
+        return 3
 
     def height(f: InventoryField) -> float:
         return 46.0 if "Multiline" in f.flags else 16.0 if f.type != "checkbox" else 10.0
