@@ -334,5 +334,6 @@ def _manifest(case: Case, plan, exhibits, forms, page_map, warnings, findings, p
             "exhibits": ex,
         },
         "warnings": warnings,
-        "findings": [{"severity": f.severity, "code": f.code, "message": f.message, "fix": f.fix} for f in findings],
+        "findings": [{"severity": f.severity, "code": f.code, "group": f.group, "message": f.message, "fix": f.fix,
+                      "where": f.where} for f in findings],
     }

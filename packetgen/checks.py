@@ -20,7 +20,7 @@ from .letter import add_months, load_rules, long_date, money, rule
 
 __all__ = ["Finding", "run_checks", "format_findings", "findings_json", "GROUPS", "has_errors"]
 
-GROUPS = ["Evidence files", "The three questions", "Medical evidence", "Financial support", "Consistency", "Dates", "Translations",
+GROUPS = ["Case file", "Evidence files", "The three questions", "Medical evidence", "Financial support", "Consistency", "Dates", "Translations",
           "Identity and discretion", "Risk flags", "Signatures", "Forms and fees"]
 SEVERITIES = ("error", "warning", "info")
 
@@ -98,6 +98,7 @@ def run_checks(case, *, today: dt.date) -> list[Finding]:
     """All pre-flight findings for a case, in report order (group, then severity)."""
     out = _Out()
     filing_date = case.filing.filing_date or today
+    _placeholders(case, out)
     _evidence_files(case, out)
     _three_questions(case, out)
     if case.request.reason == "medical":
@@ -113,6 +114,17 @@ def run_checks(case, *, today: dt.date) -> list[Finding]:
     order = {g: i for i, g in enumerate(GROUPS)}
     sev = {s: i for i, s in enumerate(SEVERITIES)}
     return sorted(out, key=lambda f: (order[f.group], sev[f.severity]))
+
+
+def _placeholders(case, out: _Out):
+    """'TODO:' placeholders left by 'packetgen init' would print in the letter and on the forms."""
+    from .initcase import TODO, todo_paths
+
+    data = case.model_dump(mode="json", by_alias=True, exclude_none=True)
+    for where, what in todo_paths(data):
+        out.add("error", "case.placeholder", "Case file",
+                f"{where} still holds the placeholder '{TODO} {what[:60]}'",
+                f"write the real answer in {where} (packetgen init left it for you to complete)", where)
 
 
 def _evidence_files(case, out: _Out):

@@ -150,7 +150,9 @@ def test_minor_self_petitioner_needs_a_parent():
     def m(d):
         d["petitioner"] = {k: v for k, v in d["beneficiaries"][0].items()
                            if k not in ("id", "relationship_to_petitioner", "role", "marital_status", "biographics",
-                                        "accompanies", "in_removal_proceedings")}
+                                        "accompanies", "in_removal_proceedings",
+                                        "ever_issued_reentry_permit_or_refugee_travel_document",
+                                        "ever_issued_advance_parole")}
         d["petitioner"]["is_beneficiary"] = "mateo"
     fs = run_checks(case_with(m), today=TODAY)
     assert find(fs, "signature.minor_self_petitioner").severity == "error"
