@@ -355,7 +355,7 @@ def locate_form(form_id: str, edition: str, forms_dir: Optional[Path] = None) ->
 
     Search order: ``forms_dir``, ``$PACKETGEN_FORMS_DIR``, ``user_data_dir()/forms``.  In each
     folder the installed name (``i-131_2025-01-20.pdf``) is used first; otherwise any
-    ``i-131*.pdf`` whose barcode or footer shows the same form and edition.
+    ``i-131*.pdf`` whose barcode or footer shows the same form and edition (names with "official" first).
     """
     key = edition_key(form_id, edition)
     for d, _ in _search_dirs(forms_dir):
@@ -364,7 +364,8 @@ def locate_form(form_id: str, edition: str, forms_dir: Optional[Path] = None) ->
         canonical = d / f"{key}.pdf"
         if canonical.is_file():
             return canonical, True
-        for cand in sorted(d.glob(f"{form_id.lower()}*.pdf")) + sorted(d.glob(f"{form_id.upper()}*.pdf")):
+        cands = {p for pat in (f"{form_id.lower()}*.pdf", f"{form_id.upper()}*.pdf") for p in d.glob(pat)}
+        for cand in sorted(cands, key=lambda p: ("official" not in p.name.lower(), p.name)):
             ident = _quick_identify(cand)
             if ident and not ident["standin"] and ident["form"] == form_id and ident["edition"] == edition:
                 return cand, True

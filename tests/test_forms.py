@@ -463,3 +463,15 @@ def test_standin_values_are_visible_to_poppler(sample_forms, tmp_path):
         for v in shown:
             for line in v["value"].split("\n"):   # the diagonal mark may interleave with wrapped lines
                 assert norm(line) in text, (f.title, v)
+
+
+def test_i134_of_a_beneficiary_who_supports_themself(case):
+    ana = case.beneficiaries[1]
+    s = case.supporters[0]
+    s.name, s.date_of_birth, s.supports = ana.name.model_copy(), ana.date_of_birth, ["ana"]
+    f = fill_i134(case)
+    vals = {v["label"]: v["value"] for v in f.values}
+    assert vals["I am filing this form on behalf of: Myself as the beneficiary"] == "/WD"
+    assert not [v for v in f.values if v["part"] in {"3", "5"}]
+    assert vals["Your daytime telephone number"] == "7135550148" and vals["I can read and understand English"] == "/Y"
+    assert [(x["part"], x["item"], x["who"]) for x in f.signatures] == [("4", "6", "supporter")]
