@@ -465,6 +465,23 @@ def test_standin_values_are_visible_to_poppler(sample_forms, tmp_path):
                 assert norm(line) in text, (f.title, v)
 
 
+def test_standin_values_are_read_by_pdfium_from_the_appearances(sample_forms):
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    for f in sample_forms[1]:
+        doc = pdfium.PdfDocument(f.pdf)
+        for pno in sorted({v["page"] for v in f.values}):
+            page = doc[pno - 1]
+            assert raw.FPDFPage_Flatten(page.raw, raw.FLAT_NORMALDISPLAY) == raw.FLATTEN_SUCCESS
+            page.close()
+            text = norm(doc[pno - 1].get_textpage().get_text_range())
+            for v in f.values:
+                if v["page"] == pno and v["kind"] in {"text", "combo", "overflow"}:
+                    for line in v["value"].split("\n"):
+                        assert norm(line) in text, (f.title, pno, v["label"], line)
+
+
 def test_i134_of_a_beneficiary_who_supports_themself(case):
     ana = case.beneficiaries[1]
     s = case.supporters[0]

@@ -375,3 +375,21 @@ def test_inventory_read_from_the_official_pdf_matches_the_map(tmp_path):
         for k in ("type", "page", "maxlen", "on", "options", "label", "part", "item"):
             assert p.get(k) == r.get(k), (name, k, p.get(k), r.get(k))
         assert p["rect"] == pytest.approx(r["rect"], abs=0.11), name
+
+
+def test_pdfium_reads_the_values_text_from_the_appearance_streams(filled):
+    """pdfium flattens each page from our appearance streams (as a viewer draws them); the text is the values."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    for f in filled[1][:2]:
+        doc = pdfium.PdfDocument(f.pdf)
+        for pno in sorted({v["page"] for v in f.values}):
+            page = doc[pno - 1]
+            assert raw.FPDFPage_Flatten(page.raw, raw.FLAT_NORMALDISPLAY) == raw.FLATTEN_SUCCESS
+            page.close()
+            text = norm(doc[pno - 1].get_textpage().get_text_range())
+            for v in f.values:
+                if v["page"] == pno and v["kind"] in {"text", "combo", "overflow"}:
+                    for line in v["value"].split("\n"):
+                        assert norm(line) in text, (pno, v["label"], line)
