@@ -747,10 +747,8 @@ def _finish(fd: FormDef, data: bytes, writes: list[Write], widgets: dict[str, Wi
             if wr.kind in {"text", "overflow-row"}:
                 new &= ~FF_BITS["RichText"]   # /V is plain text; no /RV
             if new != ff:
-                if holder.objgen == a.objgen:
-                    a.Ff = new
-                else:
-                    a.Ff = new  # terminal override of the inherited flags
+                terminal = a if "/T" in a else a.Parent   # the field itself (an inherited value is overridden)
+                terminal.Ff = new
         if "/F" in a:
             a.F = int(a.F) & ~64
         if wr.multiline and wr.kind in {"text", "overflow-row"}:
@@ -855,6 +853,9 @@ def fill_form(fd: FormDef, ctx: dict, *, template: bytes, official: bool, root_n
             signatures.append({"page": page_count - cont_pages + k + 1, "part": fd.model.overflow.part,
                                "item": f"continuation sheet {k + 1}", "who": cont_who,
                                "name": getattr(nm, "full", None)})
+    if official and fd.model.source.status == "derived":
+        plan.warn(f"the field map {fd.path.name} was derived without the official PDF; it matched this PDF's "
+                  "fields, but check every filled page before filing")
     if plan.moved:
         plan.warn(f"{len(plan.moved)} answer(s) did not fit their fields and are in Part {fd.model.overflow.part}"
                   + (f" and {cont_pages} continuation sheet(s) that must be signed and dated" if cont_pages else "")
