@@ -404,9 +404,10 @@ def verify_form(path: Path) -> tuple[FormDef, dict]:
                         fix="download the official PDF from uscis.gov and add that file")
     if not ident["form"]:
         raise FormError(f"{path}: not a recognisable USCIS form: no edition barcode and no "
-                        f"'Form X-000 Edition mm/dd/yy' footer ({ident['pages']} pages, {len(widgets)} fields)",
+                        f"'Form X-000 Edition mm/dd/yy' footer ({ident['pages']} page(s), {len(widgets)} fields)",
                         fix=f"add the official fillable PDF of Form {' or '.join(known)} from uscis.gov")
-    found = f"Form {ident['form']} edition {ident['edition']} (from its {ident['how']}, {ident['pages']} pages)"
+    pages = f"{ident['pages']} page{'s' if ident['pages'] != 1 else ''}"
+    found = f"Form {ident['form']} edition {ident['edition']} (from its {ident['how']}, {pages})"
     same_form = [d for d in defs if d.model.form == ident["form"]]
     if not same_form:
         raise FormError(f"{path}: found {found}; packetgen fills Form {' and Form '.join(known)} only",
@@ -512,7 +513,8 @@ def fetch_forms(base_url: str = "https://www.uscis.gov/sites/default/files/docum
             r["url"] = url
             results.append(r)
         except FormError as exc:
-            failures.append(f"Form {fd.model.form} ({url}): {exc.message}" + "".join(f"; {d}" for d in exc.details[:5]))
+            msg = exc.message if url in exc.message else f"{url}: {exc.message}"
+            failures.append(f"Form {fd.model.form}: {msg}" + "".join(f"; {d}" for d in exc.details[:5]))
     if failures:
         done = [f"installed Form {r['form']} edition {r['edition']}: {r['path']}" for r in results]
         raise FormError(f"{len(failures)} of {len(failures) + len(results)} form(s) could not be fetched",
