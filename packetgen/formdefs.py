@@ -20,6 +20,31 @@ not code: a new edition is a new file.  It holds
   flags, checkbox on-states, combo options), regenerated from an inventory TSV
   or a real PDF by ``forms/build_fieldmaps.py``.
 
+Entries (one JSON object per line in the file)::
+
+    {"part": "2", "item": "9", "label": "Your date of birth", "page": 5, "type": "text",
+     "field": "form1[0].P5[0].Part2_Line9_DateOfBirth[0]", "value": "applicant.date_of_birth", "format": "date"}
+    {"part": "1", "item": "7", "label": "...", "page": 3, "type": "checkbox",
+     "field": "form1[0].P3[0].CB_AppType[5]", "on": "/23", "value": "True"}
+    {"part": "2", "item": "8", "label": "Your sex", "page": 5, "type": "choice", "value": "applicant.sex",
+     "options": {"F": {"field": "...Part2_Line8_Gender[0]", "on": "/F"}, "M": {"field": "...Gender[1]", "on": "/M"}}}
+    {"part": "2", "item": "3", "label": "...: state", "type": "combo", "field": "...", "value": "...state", "format": "state"}
+    {"part": "2", "item": "2", "label": "Other names used (more than 3)", "type": "extra", "value": "names_from(applicant.other_names, 3)"}
+
+* ``type``: ``text``, ``combo`` (value must be one of the PDF's choices, unless the
+  combo is editable), ``checkbox`` (checked when ``value`` is true; ``on`` is the
+  on-state, ``*`` = the box's only state), ``choice`` (exactly one box of a group is
+  checked, the others are set Off; a bool value picks ``yes``/``no``; an option names
+  its box by ``field``, or by ``group`` + ``on`` when the box order is not known),
+  ``extra`` (text that has no field and goes straight to the Additional Information part);
+* ``when``: the entry is used only when this expression is true (e.g. ``for_other``);
+* ``value: null`` with ``manual`` (a warning asks for the item to be completed by hand)
+  or ``note`` (why nothing is written); a value that evaluates to null with ``manual``
+  also warns;
+* ``format``: see :data:`FORMATS`; ``args`` (e.g. ``{"width": 3, "index": 0}`` for one
+  digit of a zero-padded number); ``lookup`` translates values before formatting;
+* ``page``, ``maxlen``, ``multiline``, ``comb`` are copied from the inventory by the builder.
+
 Expressions are a safe subset of Python (names, attributes, indexing,
 comparisons, ``and``/``or``/``not``, ``x if c else y`` and a few helper
 functions); ``None`` propagates through attribute access, so
