@@ -103,6 +103,35 @@ def measure(cmd: list[str], *, env: Optional[dict] = None, cwd: Optional[Path] =
     return Run(cmd, p.returncode, wall, ru.ru_maxrss, ru.ru_utime + ru.ru_stime, tail)
 
 
+def stage_times(cmd: list[str], *, env: Optional[dict] = None, cwd: Optional[Path] = None) -> list[list]:
+    """Run a build with progress on (no -q) and time each stage from the progress lines' arrival.
+
+    Returns [[stage, seconds], ...]: 'start-up, load, check, plan' until the first message, then one
+    row per kind of message ('evidence 3/73: exhibit C' counts as 'evidence'), the last until exit.
+    """
+    import re
+
+    cmd = [c for c in cmd if c != "-q"]
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                         env=env, cwd=cwd, text=True, errors="replace")
+    marks: list[tuple[float, str]] = [(0.0, "start-up, load, check, plan")]
+    for line in p.stderr:
+        msg = line.strip()
+        if not msg or msg.startswith(("warning", "NOT FOR FILING", "DRAFT", "(")):
+            continue
+        key = re.sub(r"\s*\d+(/\d+)?(:.*)?$", "", msg) if msg.startswith("evidence") else re.sub(r"\d+", "N", msg)
+        if key != marks[-1][1]:
+            marks.append((time.perf_counter() - t0, key))
+    p.wait()
+    end = time.perf_counter() - t0
+    out = []
+    for (t, key), nxt in zip(marks, marks[1:] + [(end, "")]):
+        out.append([key, round(nxt[0] - t, 3)])
+    out.append(["(exit code)", p.returncode])
+    return out
+
+
 def loadavg() -> Optional[float]:
     try:
         return float(Path("/proc/loadavg").read_text().split()[0])
@@ -349,6 +378,7 @@ def main(argv: Optional[list[str]] = None) -> int:
                 base_rss.append(rss)
             base_size = base_out.stat().st_size if base_out.exists() else None
         ok_runs = [r for r in pg_runs if r.ok]
+        stages = stage_times(build, env=env, cwd=scratch) if ok_runs else None
         pg_wall = median([r.wall for r in ok_runs])
         pg_cpu = median([r.cpu for r in ok_runs])
         b_cpu = median(base_cpus)
@@ -370,6 +400,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             "baseline": {"commands": base_cmds, "walls_s": [round(w, 3) for w in base_walls], "wall_s": b_wall,
                          "cpu_s": b_cpu,
                          "peak_rss_mb": max(base_rss) / 1024 if base_rss else None, "output_bytes": base_size},
+            "stages_s": stages,
             "build_vs_baseline": pg_wall / b_wall if pg_wall and b_wall else None,
             "build_vs_baseline_cpu": pg_cpu / b_cpu if pg_cpu and b_cpu else None,
             "peak_rss_mb": pg_rss / 1024 if pg_rss else None,
@@ -397,6 +428,8 @@ def main(argv: Optional[list[str]] = None) -> int:
                         "wall_s": median([r.wall for r in good]), "cpu_s": median([r.cpu for r in good]),
                         "peak_rss_mb": max((r.rss_kb for r in good), default=0) / 1024 or None,
                         "error": bad[0].stderr_tail if bad else None}
+        if sm["small_build"]["wall_s"] is not None:
+            sm["small_build"]["stages_s"] = stage_times(small, env=env, cwd=scratch)
         results["small"] = sm
         results["small_sample_s"] = sm["small_build"]["wall_s"]
 
@@ -458,6 +491,13 @@ def print_table(r: dict) -> None:
     w = max(len(x[0]) for x in rows) + 2
     for name, val, v in rows:
         print(f"  {name:<{w}}{val:>22}   {v}")
+    for label, stages in (("packet-scale build", r.get("big", {}).get("stages_s")),
+                          ("small sample build", r.get("small", {}).get("small_build", {}).get("stages_s"))):
+        if stages:
+            print(f"\nstages of one {label} (one extra run; each stage named by the progress line that starts it):")
+            for key, secs in stages:
+                if key != "(exit code)":
+                    print(f"  {key:<40}{secs:>8.2f} s")
 
 
 if __name__ == "__main__":
