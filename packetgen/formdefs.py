@@ -1,6 +1,6 @@
 """Field maps: which case fact goes into which field of an official form.
 
-A field map is a JSON file in ``forms/`` (installed as ``packetgen/formdefs``),
+A field map is a JSON file in ``forms/`` (installed as ``packetgen/fieldmaps``),
 one per form and edition, e.g. ``forms/i-131_2025-01-20.json``.  It is data,
 not code: a new edition is a new file.  It holds
 

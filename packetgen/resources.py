@@ -1,7 +1,7 @@
 """Where packetgen's own data lives, installed or in a source checkout.
 
 The top-level ``forms/`` and ``templates/`` folders of the repository are installed
-inside the package as ``packetgen/formdefs`` and ``packetgen/templates``
+inside the package as ``packetgen/fieldmaps`` and ``packetgen/templates``
 (see ``setup.cfg``); ``packetgen/data`` holds the dated rule facts and fonts.
 """
 
@@ -21,7 +21,7 @@ def _first(*candidates: Path) -> Path:
 
 def formdefs_dir() -> Path:
     """Form definitions (field maps and metadata), one JSON file per form and edition."""
-    return _first(_PKG / "formdefs", _PKG.parent / "forms")
+    return _first(_PKG / "fieldmaps", _PKG.parent / "forms")
 
 
 def templates_dir() -> Path:
