@@ -252,7 +252,9 @@ def test_first_hour_init_build_preview(tmp_path):
     scan = (SAMPLES / "child-surgery" / "evidence" / "doctor-letter.pdf").read_bytes()
     for e in load_case(case).evidence:
         (folder / e.file).write_bytes(scan)
-    r = CliRunner().invoke(cli, ["preview", str(case)])
+    r = CliRunner().invoke(cli, ["check", str(case)])
+    assert r.exit_code == 1 and "case.placeholder" in r.output           # init's TODO texts stop a real build
+    r = CliRunner().invoke(cli, ["preview", "--draft", str(case)])
     assert r.exit_code == 0, r.output
     index = folder / "out" / "preview" / "index.html"
     assert r.output.strip().splitlines()[-1] == str(index.resolve())
