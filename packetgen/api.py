@@ -19,8 +19,8 @@ from typing import Callable, Optional
 from . import __version__
 from .case import Case, Evidence, load_case
 from .errors import ChecksFailed, EvidenceError, PacketgenError
-from .output import (MANIFEST_NAME, PACKET_NAME, check_overwrite, clean_stale_parts, locked, prepare_outdir,
-                     record_written, sha256_bytes, write_atomic)
+from .output import (MANIFEST_NAME, PACKET_NAME, atomic_writer, check_overwrite, clean_stale_parts, locked,
+                     prepare_outdir, record_written, sha256_bytes, sha256_file, write_atomic)
 
 Progress = Callable[[str], None]
 INSTRUCTIONS_NAME = "filing-instructions.pdf"
@@ -151,7 +151,7 @@ def build(case_path, *, outdir: Optional[Path] = None, forms_dir: Optional[Path]
 
     # 3. Letter, paginated in two passes until its own length is stable.
     say("writing the cover letter")
-    packet_bytes, page_map, letter_result = _render_and_assemble(
+    packet_pdf, page_map, letter_result = _render_and_assemble(
         case, plan, exhibits, forms, date=date, templates_dir=templates_dir, say=say)
     warnings += letter_result.warnings
 
@@ -164,16 +164,24 @@ def build(case_path, *, outdir: Optional[Path] = None, forms_dir: Optional[Path]
             signatures.append({**s, "form": f.form_id, "title": f.title, "packet_page": span.first + s["page"] - 1})
     instructions = render_filing_instructions(case, signatures, today=date)
 
-    manifest = _manifest(case, plan, exhibits, forms, page_map, warnings, findings, packet_bytes, date,
-                         draft=draft, flatten=flatten)
     import json
+
+    from .assemble import save_packet
 
     with locked(outdir):
         clean_stale_parts(outdir)
         check_overwrite(outdir, force=force)
         write_atomic(outdir / INSTRUCTIONS_NAME, instructions)
-        record_written(outdir, manifest["output"]["sha256"])
-        write_atomic(outdir / PACKET_NAME, packet_bytes)
+        say("writing the packet")
+        with atomic_writer(outdir / PACKET_NAME) as pending:
+            save_packet(packet_pdf, pending.fh)
+            pending.fh.flush()
+            packet_sha = sha256_file(pending.path)
+            packet_size = pending.path.stat().st_size
+            # Recorded before the rename: a build killed right after it does not lock the folder.
+            record_written(outdir, packet_sha)
+        manifest = _manifest(case, plan, exhibits, forms, page_map, warnings, findings, packet_sha, packet_size,
+                             date, draft=draft, flatten=flatten)
         write_atomic(outdir / MANIFEST_NAME, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
     say(f"wrote {page_map.total} pages")
     return BuildResult(case=case, outdir=outdir, packet=outdir / PACKET_NAME, manifest=outdir / MANIFEST_NAME,
@@ -293,13 +301,14 @@ def _render_and_assemble(case: Case, plan, exhibits: list[_Exhibit], forms, *, d
     targets = {xp.evidence_id: xp.separator - 1 for xp in page_map.exhibits}
     links = [(pg, rect, targets[eid]) for pg, rect, eid in result.links if eid in targets]
 
-    data = assemble(parts, case_name=case.case_name, outline=outline, links=links,
-                    title=f"{case.case_name}: humanitarian parole request (Form I-131)", date=date,
-                    progress=say)
-    return data, page_map, result
+    packet = assemble(parts, case_name=case.case_name, outline=outline, links=links,
+                      title=f"{case.case_name}: humanitarian parole request (Form I-131)", date=date,
+                      progress=say)
+    return packet, page_map, result
 
 
-def _manifest(case: Case, plan, exhibits, forms, page_map, warnings, findings, packet_bytes, date, *, draft, flatten):
+def _manifest(case: Case, plan, exhibits, forms, page_map, warnings, findings, packet_sha, packet_size, date, *,
+              draft, flatten):
     rel = lambda p: os.path.relpath(p, case.base_dir)  # noqa: E731
     ex = []
     for x, xp in zip(exhibits, page_map.exhibits):
@@ -323,8 +332,7 @@ def _manifest(case: Case, plan, exhibits, forms, page_map, warnings, findings, p
         "date": date.isoformat(),
         "draft": draft,
         "flattened": flatten,
-        "output": {"file": PACKET_NAME, "sha256": sha256_bytes(packet_bytes), "pages": page_map.total,
-                   "bytes": len(packet_bytes)},
+        "output": {"file": PACKET_NAME, "sha256": packet_sha, "pages": page_map.total, "bytes": packet_size},
         "sections": {
             "letter": [page_map.letter.first, page_map.letter.last],
             "forms": [{"form": f.form_id, "edition": f.edition, "official": f.official, "title": f.title,

@@ -80,8 +80,11 @@ def _stamp_stream(pdf: pikepdf.Pdf, left: str, right: str, *, y: float, size: fl
 def assemble(parts: list[Part], *, case_name: str, outline: list[OutlineEntry],
              links: list[tuple[int, tuple[float, float, float, float], int]],
              title: str, date: dt.date,
-             progress: Optional[Callable[[str], None]] = None) -> bytes:
-    """Merge ``parts`` in order, stamp every page, add the outline and index links; return the PDF bytes.
+             progress: Optional[Callable[[str], None]] = None) -> pikepdf.Pdf:
+    """Merge ``parts`` in order, stamp every page, add the outline and index links.
+
+    Returns the unsaved packet; :func:`save_packet` writes it (straight to the
+    output's temporary file, so the packet is never held in memory as bytes).
 
     ``links``: (packet page index of the index row, rect, target packet page index).
     Form parts keep their live fields; other parts are copied without form data
@@ -143,10 +146,13 @@ def assemble(parts: list[Part], *, case_name: str, outline: list[OutlineEntry],
     out.docinfo = out.make_indirect(Dictionary(Title=String(title), Creator=String("packetgen"),
                                                Producer=String("packetgen (pikepdf/qpdf)"),
                                                CreationDate=String(stamp), ModDate=String(stamp)))
-    buf = io.BytesIO()
-    out.save(buf, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
+    return out
+
+
+def save_packet(pdf: pikepdf.Pdf, fh) -> None:
+    """Write the packet: object streams for size, a content-derived document ID for reproducibility."""
+    pdf.save(fh, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
              fix_metadata_version=False)
-    return buf.getvalue()
 
 
 def _outline_items(entries: list[OutlineEntry]) -> list[OutlineItem]:

@@ -104,6 +104,42 @@ def check_overwrite(outdir: Path, *, force: bool) -> None:
             fix="move it away, choose another folder with -o, or pass --force to replace it")
 
 
+class _Pending:
+    def __init__(self, path: Path, fh):
+        self.path = path
+        self.fh = fh
+
+
+@contextlib.contextmanager
+def atomic_writer(path: Path):
+    """Like :func:`write_atomic`, for writers that stream: yields the temporary file (``.fh``, ``.path``).
+
+    On a clean exit the file is flushed, synced and renamed over ``path``; on any
+    error it is removed and ``path`` is untouched.
+    """
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write ({exc.strerror})",
+                          fix="check free disk space and the folder's permissions")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), 0o600)
+            yield _Pending(Path(tmp), fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise OutputError(f"{path}: cannot write ({exc.strerror})",
+                          fix="check free disk space and the folder's permissions")
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` via a same-folder temporary file and rename; mode 0600."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
