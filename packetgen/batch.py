@@ -47,7 +47,9 @@ def _build_one(case: str, kwargs: dict) -> CaseOutcome:
         r = api.build(case, **kwargs)
         return CaseOutcome(case, True, r.pages, len(r.warnings), time.perf_counter() - t0, packet=str(r.packet))
     except PacketgenError as exc:
-        first = exc.message.splitlines()[0]
+        first = exc.message.splitlines()[0].removeprefix(f"{case}: ")
+        if exc.details:
+            first += f" ({exc.details[0]}" + (f"; +{len(exc.details) - 1} more" if len(exc.details) > 1 else "") + ")"
         return CaseOutcome(case, False, seconds=time.perf_counter() - t0, message=first, exit_code=exc.exit_code)
     except Exception as exc:  # a bug in one case must not stop the others
         return CaseOutcome(case, False, seconds=time.perf_counter() - t0,
