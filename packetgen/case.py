@@ -541,6 +541,46 @@ def _pattern_hint(loc: tuple) -> Optional[str]:
         "supports", "about", "supporter", "translator", "is_beneficiary", "accompanies", "evidence"} else None)
 
 
+def _raw_cross_references(data: dict) -> list[tuple[str, str]]:
+    """The id cross-references of the model validator, on raw data of any shape.
+
+    Pydantic runs the model validator only when every field is valid; running
+    this too when fields fail means one run reports every problem.
+    """
+    def items(key, src=data):
+        v = src.get(key) if isinstance(src, dict) else None
+        return [(i, x) for i, x in enumerate(v) if isinstance(x, dict)] if isinstance(v, list) else []
+
+    ids = lambda key: [x.get("id") for _, x in items(key)]  # noqa: E731
+    bens, sups, trs, evs = ids("beneficiaries"), ids("supporters"), ids("translators"), ids("evidence")
+    people = set(map(str, bens)) | set(map(str, sups)) | {"petitioner"}
+    out = []
+    for i, s in items("supporters"):
+        for j, b in enumerate(s.get("supports") or [] if isinstance(s.get("supports"), list) else []):
+            if isinstance(b, str) and b not in bens:
+                out.append((f"supporters[{i}].supports[{j}]", f"no beneficiary with id '{b}'"))
+    for i, e in items("evidence"):
+        if isinstance(e.get("supporter"), str) and e["supporter"] not in sups:
+            out.append((f"evidence[{i}].supporter", f"no supporter with id '{e['supporter']}'"))
+        tr = e.get("translation")
+        if isinstance(tr, dict) and isinstance(tr.get("translator"), str) and tr["translator"] not in trs:
+            out.append((f"evidence[{i}].translation.translator", f"no translator with id '{tr['translator']}'"))
+        about = e.get("about") if isinstance(e.get("about"), list) else []
+        for j, who in enumerate(about):
+            if isinstance(who, str) and who not in people:
+                out.append((f"evidence[{i}].about[{j}]", f"no beneficiary or supporter with id '{who}'"))
+    req = data.get("request") if isinstance(data.get("request"), dict) else {}
+    visa = req.get("visa") if isinstance(req.get("visa"), dict) else {}
+    for i, a in items("attempts", visa):
+        for j, ref in enumerate(a.get("evidence") if isinstance(a.get("evidence"), list) else []):
+            if isinstance(ref, str) and ref not in evs:
+                out.append((f"request.visa.attempts[{i}].evidence[{j}]", f"no evidence with id '{ref}'"))
+    pet = data.get("petitioner") if isinstance(data.get("petitioner"), dict) else {}
+    if isinstance(pet.get("is_beneficiary"), str) and pet["is_beneficiary"] not in bens:
+        out.append(("petitioner.is_beneficiary", f"no beneficiary with id '{pet['is_beneficiary']}'"))
+    return out
+
+
 def load_case(path: str | Path) -> Case:
     """Load and validate a case file; raise :class:`CaseError` listing every problem."""
     from pydantic import ValidationError
@@ -551,6 +591,8 @@ def load_case(path: str | Path) -> Case:
         case = Case.model_validate(data)
     except ValidationError as exc:
         problems = validation_problems(exc)
+        seen = {where for where, _ in problems}
+        problems += [p for p in _raw_cross_references(data) if p[0] not in seen]
         raise CaseError(
             f"{path}: {len(problems)} problem{'s' if len(problems) != 1 else ''} in the case file",
             fix="correct each field named above ('packetgen schema' describes every field)",

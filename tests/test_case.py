@@ -43,6 +43,18 @@ def test_three_mistakes_three_messages(tmp_path):
     assert "petitioner.emial: unknown field" in joined
 
 
+def test_cross_references_reported_with_field_errors(tmp_path):
+    def mutate(d):
+        d["supporters"][0]["supports"] = ["mateo", "nobody"]
+        d["beneficiaries"][0]["date_of_birth"] = "soon"
+    with pytest.raises(CaseError) as ei:
+        load_case(_broken(tmp_path, mutate))
+    joined = "\n".join(ei.value.details)
+    assert "beneficiaries[0].date_of_birth" in joined
+    assert "supporters[0].supports[1]: no beneficiary with id 'nobody'" in joined
+    assert "2 problems" in ei.value.message
+
+
 def test_cross_references_are_checked(tmp_path):
     def mutate(d):
         d["supporters"][0]["supports"] = ["mateo", "nobody"]
