@@ -15,6 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "case-file.md"
+SCHEMA_OUT = ROOT / "samples" / "case.schema.json"   # what the samples' "$schema" names
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
@@ -232,17 +233,25 @@ def render() -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+def render_schema() -> str:
+    import json
+
+    from packetgen.case import json_schema
+
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
 def main(argv: list[str]) -> int:
-    text = render()
+    outputs = [(OUT, render()), (SCHEMA_OUT, render_schema())]
     if "--check" in argv:
-        current = OUT.read_text(encoding="utf-8") if OUT.exists() else ""
-        if current != text:
-            print(f"{OUT} is out of date: run python tools/gen_case_reference.py", file=sys.stderr)
-            return 1
-        return 0
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT}")
+        stale = [p for p, text in outputs if (p.read_text(encoding="utf-8") if p.exists() else "") != text]
+        for p in stale:
+            print(f"{p} is out of date: run python tools/gen_case_reference.py", file=sys.stderr)
+        return 1 if stale else 0
+    for p, text in outputs:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, encoding="utf-8")
+        print(f"wrote {p}")
     return 0
 
 
