@@ -254,3 +254,16 @@ def test_cli_check_errors_stop_build_unless_draft(tmp_path, sample_copy):
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert (case.parent / "out" / "packet.pdf").exists()
+
+
+def test_flatten_gives_a_packet_with_no_live_fields(tmp_path):
+    case_path = next(p for p in SAMPLES if p.parent.name == "trial-witness")
+    r = api.build(case_path, outdir=tmp_path / "flat", flatten=True)
+    with pikepdf.open(r.packet) as pdf:
+        assert "/AcroForm" not in pdf.Root or len(pdf.Root.AcroForm.get("/Fields", [])) == 0
+        for page in pdf.pages:
+            for annot in page.get("/Annots", []):
+                assert annot.get("/Subtype") != "/Widget"
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(r.packet), "-"], capture_output=True, text=True, check=True).stdout
+        assert load_case(case_path).beneficiaries[0].name.family in text
