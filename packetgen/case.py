@@ -44,7 +44,16 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_\-]{0,63}$")]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=False)
+    """Base of every case-file model.
+
+    ``defer_build=True``: pydantic builds a model's validator on first use instead of at import.  Only
+    :class:`Case` is validated in practice, so the ~25 nested models never build validators of their own;
+    their schemas are built once, inline, inside Case's.  Measured (2 cores, load ~1.7, median of 15 fresh
+    processes, CPU time): ``import packetgen.case`` 0.23 s -> 0.12 s; import + first ``load_case`` +
+    ``model_dump`` 0.23-0.24 s -> 0.20 s.  ``packetgen schema`` output is byte-identical.
+    """
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=False, defer_build=True)
 
 
 class Name(_Model):
@@ -320,7 +329,7 @@ class Filing(_Model):
 
 
 class Case(_Model):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
 
     schema_: Optional[str] = Field(None, alias="$schema")
     schema_version: Literal[1] = SCHEMA_VERSION
