@@ -142,23 +142,8 @@ def atomic_writer(path: Path):
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` via a same-folder temporary file and rename; mode 0600."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            os.fchmod(fh.fileno(), 0o600)
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise OutputError(f"{path}: cannot write ({exc.strerror})",
-                          fix="check free disk space and the folder's permissions")
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    with atomic_writer(path) as pending:
+        pending.fh.write(data)
 
 
 def record_written(outdir: Path, sha256: str) -> None:
