@@ -11,19 +11,20 @@ without changing the edition): first from the PDF417 barcode fields, whose value
 is ``I-131|01/20/25|<page>``, then from the footer text ``Form I-131 Edition
 01/20/25``.  Before installing, its fields are compared with the field map:
 a form whose mapped fields are missing or differ is refused, with the list.
+Identification results are cached in ``user_data_dir()/cache`` by the file's SHA-256,
+so finding an installed form under another name costs no PDF parse on later builds.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import io
 import os
 import re
 import shutil
 import tempfile
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Optional
 
@@ -238,9 +239,47 @@ def identify(path: Path, pdf: Optional[pikepdf.Pdf] = None, widgets: Optional[li
             pdf.close()
 
 
+IDENTIFY_CACHE_VERSION = 1
+
+
+@functools.lru_cache(maxsize=64)
+def _sha256_cached(path: str, mtime_ns: int, size: int) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's content (hashed once per process while its size and mtime stay the same)."""
+    st = Path(path).stat()
+    return _sha256_cached(str(path), st.st_mtime_ns, st.st_size)
+
+
 @functools.lru_cache(maxsize=64)
 def _identify_cached(path: str, mtime: float, size: int) -> dict:
-    return identify(Path(path))
+    """identify(), remembered on disk by the file's SHA-256 (opening an encrypted form costs ~50 ms)."""
+    import json
+
+    p = Path(path)
+    cache = user_data_dir() / "cache" / f"identify-{file_sha256(p)[:32]}-v{IDENTIFY_CACHE_VERSION}.json"
+    try:
+        got = json.loads(cache.read_text(encoding="utf-8"))
+        if isinstance(got, dict) and {"form", "edition", "how", "pages", "standin"} <= set(got):
+            return got
+    except (OSError, ValueError):
+        pass
+    ident = identify(p)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        fdesc, tmp = tempfile.mkstemp(prefix=".identify-", suffix=".json", dir=cache.parent)
+        with os.fdopen(fdesc, "w", encoding="utf-8") as fh:
+            json.dump(ident, fh)
+        os.replace(tmp, cache)
+    except OSError:
+        pass
+    return ident
 
 
 def _quick_identify(path: Path) -> Optional[dict]:
@@ -524,6 +563,9 @@ def fetch_forms(base_url: str = "https://www.uscis.gov/sites/default/files/docum
 
 
 def _download(url: str, *, timeout: float) -> bytes:
+    import urllib.error
+    import urllib.request   # only here: 10-20 ms of imports that every build would pay
+
     req = urllib.request.Request(url, headers={"User-Agent": "packetgen (forms fetch)", "Accept": "application/pdf"})
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:

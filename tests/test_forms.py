@@ -492,3 +492,103 @@ def test_i134_of_a_beneficiary_who_supports_themself(case):
     assert not [v for v in f.values if v["part"] in {"3", "5"}]
     assert vals["Your daytime telephone number"] == "7135550148" and vals["I can read and understand English"] == "/Y"
     assert [(x["part"], x["item"], x["who"]) for x in f.signatures] == [("4", "6", "supporter")]
+
+
+# --------------------------------------------------------------------------- speed: parse once, cache, write once
+
+def test_filling_is_deterministic_and_parses_each_template_once(case, monkeypatch):
+    import os
+
+    import packetgen.formfill as ff
+
+    monkeypatch.setattr(ff, "_infos", {})   # earlier tests filled the in-process cache
+    first = fill_i131(case)
+    monkeypatch.setattr(ff, "_read_widgets", lambda pdf: pytest.fail("the template's widgets were read again"))
+    again = fill_i131(case)
+    assert again.pdf == first.pdf and again.values == first.values
+    # a new process: the widgets come from the disk cache, keyed by the template's SHA-256
+    monkeypatch.setattr(ff, "_infos", {})
+    cached = list((Path(os.environ["XDG_DATA_HOME"]) / "packetgen" / "cache").glob("widgets-*.json"))
+    assert cached
+    assert fill_i131(case).pdf == first.pdf
+
+
+def test_a_damaged_widget_cache_is_rebuilt(case, monkeypatch):
+    import os
+
+    import packetgen.formfill as ff
+
+    monkeypatch.setattr(ff, "_infos", {})
+    first = fill_i131(case)
+    damaged = list((Path(os.environ["XDG_DATA_HOME"]) / "packetgen" / "cache").glob("widgets-*.json"))
+    assert damaged
+    for p in damaged:
+        p.write_text("{not json", encoding="utf-8")
+    monkeypatch.setattr(ff, "_infos", {})
+    assert fill_i131(case).pdf == first.pdf
+
+
+def test_appearance_geometry_alignment_comb_border_and_rotation():
+    """The appearance generator places text as pypdf 7 did (what `fits` measures) and honours /Q, comb and /MK."""
+    import re as _re
+
+    from packetgen.formfill import Widget, _Font, _text_appearance
+
+    font = _Font(first=32, widths=[600.0] * 224, default=600.0, ascent=1221.0)
+
+    def gen(w, text, mk=None):
+        data, (bw, bh, matrix) = _text_appearance(w, text, font_name="F", font=font, color="0 g",
+                                                   mk=pikepdf.Dictionary(mk or {}))
+        return data.decode("latin-1"), (bw, bh), matrix
+
+    base = dict(name="x", page=1, ff=0, maxlen=None, size=10.0, states=[], options=[])
+    left = Widget(rect=(0, 0, 100, 18), ftype="text", align=0, **base)
+    data, bbox, matrix = gen(left, "AB(C)")
+    assert bbox == (100, 18) and matrix is None
+    assert "2.000 2.895 Td (AB\\(C\\)) Tj" in data and "/F 10 Tf 0 g" in data and "0 0 100.000 18.000 re W n" in data
+    centred = Widget(rect=(0, 0, 12, 18), ftype="text", align=1, **base)
+    assert "3.000 2.895 Td (0) Tj" in gen(centred, "0")[0]
+    right = Widget(rect=(0, 0, 100, 18), ftype="text", align=2, **base)
+    assert "86.000 2.895 Td (AB) Tj" in gen(right, "AB")[0]      # 100 - 2 - 2 x 6 pt
+    comb = Widget(rect=(0, 0, 90, 18), ftype="text", align=0, **{**base, "ff": 1 << 24, "maxlen": 9})
+    tds = [float(m) for m in _re.findall(r"([-\d.]+) [-\d.]+ Td", gen(comb, "123")[0])]
+    assert tds == [2.0, 10.0, 10.0]                                # one 10 pt cell per character, centred
+    boxed = gen(left, "A", {"/BG": [0.9], "/BC": [1, 0, 0]})[0]
+    assert "0.9 g 0 0 100.000 18.000 re f" in boxed and "1 0 0 RG" in boxed and "1 1 98.000 16.000 re W n" in boxed
+    data, bbox, matrix = gen(left, "A", {"/R": 90})
+    assert bbox == (18, 100) and matrix == [0, 1, -1, 0, 100, 0]
+    multi = Widget(rect=(0, 0, 200, 54), ftype="text", align=0, **{**base, "ff": 1 << 12})
+    data = gen(multi, "one\ntwo\nthree")[0]
+    assert data.count(" Tj") == 3 and "0 -18.00 Td" in data
+
+
+def test_a_rotated_field_with_a_background_shows_its_value(case, tmp_path):
+    """A /MK /R 90 field (none in today's forms; an official I-134 may have some) is drawn turned, inside its box."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    fd = load_formdef("I-131")
+    template, official, _ = template_for(fd)
+    pdf = pikepdf.open(io.BytesIO(template))
+    target = None
+    for page in pdf.pages:
+        for a in page.obj.get("/Annots", []):
+            if str(a.get("/T", "")) == "P2_Line16_FamilyName[0]":
+                a.MK = pikepdf.Dictionary(R=90, BG=[0.85])
+                target = a
+    assert target is not None
+    buf = io.BytesIO()
+    pdf.save(buf)
+    b = case.beneficiaries[0]
+    f = fill_form(fd, i131_context(case, b), template=buf.getvalue(), official=official, root_name="i131_x",
+                  title="t", beneficiary_id=b.id)
+    out = pikepdf.open(io.BytesIO(f.pdf))
+    ap = next(a for p in out.pages for a in p.obj.get("/Annots", [])
+              if str(a.get("/T", "")) == "P2_Line16_FamilyName[0]").AP.N
+    w, h = float(ap.BBox[2]), float(ap.BBox[3])
+    assert h > w and [float(x) for x in ap.Matrix] == [0, 1, -1, 0, h, 0]
+    doc = pdfium.PdfDocument(f.pdf)
+    page = doc[5]
+    assert raw.FPDFPage_Flatten(page.raw, raw.FLAT_NORMALDISPLAY) == raw.FLATTEN_SUCCESS
+    page.close()
+    assert "Reyes Castillo" in doc[5].get_textpage().get_text_range()

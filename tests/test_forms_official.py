@@ -393,3 +393,56 @@ def test_pdfium_reads_the_values_text_from_the_appearance_streams(filled):
                 if v["page"] == pno and v["kind"] in {"text", "combo", "overflow"}:
                     for line in v["value"].split("\n"):
                         assert norm(line) in text, (pno, v["label"], line)
+
+
+# --------------------------------------------------------------------------- the prepared template, cached
+
+def test_prepared_template_is_cached_on_disk_by_content_and_map_hash(forms_dir, monkeypatch, tmp_path):
+    import hashlib
+    import os
+
+    import packetgen.formfill as ff
+    import packetgen.formlib as fl
+
+    fd = load_formdef("I-131")
+    monkeypatch.setattr(ff, "_templates", {})   # earlier tests filled the in-process caches
+    fl._identify_cached.cache_clear()
+    first, official, path = template_for(fd, forms_dir)
+    assert official
+    cache = Path(os.environ["XDG_DATA_HOME"]) / "packetgen" / "cache"
+    source_sha = hashlib.sha256(OFFICIAL.read_bytes()).hexdigest()
+    prepared = list(cache.glob(f"prepared-i-131_2025-01-20-{source_sha[:24]}-{fd.sha256[:16]}-v*.pdf"))
+    assert len(prepared) == 1 and prepared[0].read_bytes() == first
+    pdf = pikepdf.open(io.BytesIO(first))
+    assert not pdf.is_encrypted and "/XFA" not in pdf.Root.AcroForm and "/Perms" not in pdf.Root
+    # a later build: no decryption, identification or XFA removal, the same template
+    monkeypatch.setattr(ff, "_templates", {})
+    fl._identify_cached.cache_clear()
+    monkeypatch.setattr(ff, "_prepare_uncached", lambda fd, path: pytest.fail("prepared again"))
+    monkeypatch.setattr(fl, "identify", lambda *a, **k: pytest.fail("identified again"))
+    again, official, _ = template_for(fd, forms_dir)
+    assert official and again == first
+    fl._identify_cached.cache_clear()
+    # another field map (same PDF) is another key: prepared (and checked) again
+    monkeypatch.undo()
+    data = json.loads((REPO / "forms" / "i-131_2025-01-20.json").read_text(encoding="utf-8"))
+    data["title"] = data.get("title", "") + " "
+    p = tmp_path / "i-131_2025-01-20.json"
+    p.write_text(json.dumps(data), encoding="utf-8")
+    other = load_formdef_file(p)
+    assert other.sha256 != fd.sha256
+    monkeypatch.setattr(ff, "_templates", {})
+    calls = []
+    real = ff._prepare_uncached
+    monkeypatch.setattr(ff, "_prepare_uncached", lambda fd, path: calls.append(fd) or real(fd, path))
+    assert template_for(other, forms_dir)[0] == first and calls == [other]
+
+
+def test_filled_official_form_is_the_same_from_a_warm_cache(forms_dir, monkeypatch):
+    import packetgen.formfill as ff
+
+    case = load_case(SAMPLE)
+    first = fill_i131(case, forms_dir)
+    monkeypatch.setattr(ff, "_templates", {})
+    monkeypatch.setattr(ff, "_infos", {})
+    assert fill_i131(case, forms_dir).pdf == first.pdf
