@@ -165,6 +165,25 @@ def check(case, as_json):
 
 
 @cli.command()
+@click.argument("target", type=click.Path(path_type=Path))
+def verify(target):
+    """Re-read a built packet with a second PDF library and check it against its manifest.
+
+    TARGET is the output folder (or its packet.pdf). Exit 0 when everything matches, 9 when not."""
+    from .verify import verify_packet
+
+    v = _run(verify_packet, target)
+    for line in v.checked:
+        click.echo(click.style("  ok  ", fg="green") + line)
+    for line in v.problems:
+        click.echo(click.style("  !!  ", fg="red") + line)
+    if not v.ok:
+        click.echo(f"{v.packet}: {len(v.problems)} problem(s); rebuild before printing", err=True)
+        sys.exit(9)
+    click.echo(f"{v.packet}: verified")
+
+
+@cli.command()
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to a file instead of standard output.")
 def schema(output):
     """Print the JSON Schema of the case file (for editor autocompletion via "$schema")."""
