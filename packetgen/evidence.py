@@ -29,17 +29,55 @@ Geometry
 Images
   * EXIF / TIFF orientation is honoured by the placement matrix, never by
     re-encoding: pixels are stored as they are in the file.
-  * JPEGs in Gray, RGB or CMYK are embedded byte for byte (/DCTDecode) unless
-    they must be downsampled; for a camera's multi-picture JPEG (MPO) the bytes
-    of the primary image are embedded.  Adobe (APP14) CMYK JPEGs store inverted ink
-    values; they get ``/Decode [1 0 1 0 1 0 1 0]`` so colours are not inverted.
-  * Images with more than 300 dpi at the size they occupy on the page are
-    downsampled to 300 dpi (JPEGs decode at a reduced scale via ``draft()``,
-    so a 48 MP photo never exists in memory at full size).
+  * JPEGs in Gray, RGB or CMYK (baseline or progressive Huffman) are embedded
+    byte for byte (/DCTDecode) unless they must be reduced; for a camera's
+    multi-picture JPEG (MPO) the bytes of the primary image are embedded.  A
+    passed-through JPEG is not decoded at all: its marker structure is walked
+    instead (segment lengths, the tables, frame and scan headers as libjpeg
+    checks them, every scan, an EOI after the last one), 40x faster than even
+    a 1/8-scale decode.  A JPEG that fails the walk is decoded: libjpeg refuses
+    it (cut off, damaged), or it is re-encoded.  On 120,000 randomly damaged
+    small JPEGs (baseline, progressive, restart markers, Gray/RGB/CMYK), no
+    file that Pillow cannot decode passed the walk (``tests/test_evidence.py``
+    keeps 3,000 of them).  Adobe (APP14) CMYK JPEGs store inverted ink
+    values; they get ``/Decode [1 0 1 0 1 0 1 0]`` so colours are not
+    inverted (a reduced CMYK JPEG is decoded by Pillow, which undoes the
+    inversion, and stored as RGB).
+  * Resolution is bounded to at most 300 dpi (:data:`IMAGE_DPI`) *at page
+    size*: fitted to the whole 8.5 x 11 in page, an image has at most 300 px
+    per inch along both axes (non-square pixels too), i.e. upright it fits in
+    2550 x 3300 px (sizes are rounded down, never a pixel over).  It is placed in
+    CONTENT_BOX, which is 30 pt shorter than the page, so a tall image that
+    fills the box height is up to 792/762 = 3.9 % denser as placed: at most
+    311.8 dpi (wide images: at most 300).  That tolerance lets 8 MP portrait
+    photos (2448 x 3264: 308 dpi as placed, 297 at page size) pass through
+    untouched instead of being re-encoded.
+  * Images over the bound are reduced.  Lossy photos (JPEG, HEIC/AVIF, lossy
+    WebP) between 300 and 600 dpi at page size -- every 8-12 MP phone photo
+    that is over -- are halved, to 150-300 dpi (:data:`HALF_SCALE_MIN_DPI`):
+    JPEGs by libjpeg's 1/2 DCT scaling while decoding (a good anti-aliased
+    filter, and no full-size decode and no resample at all), others by
+    ``Image.reduce(2)``.  Over 600 dpi, JPEGs decode at the smallest 1/2, 1/4
+    or 1/8 scale that still has 300 dpi (so a 48 MP photo never exists in
+    memory at full size) and are then resampled to exactly 300 dpi (HAMMING:
+    within 2.6/255 of LANCZOS, at half its cost); lossless images (scans,
+    screenshots) are resampled to exactly 300 dpi with LANCZOS.
+    Why halve rather than resample to 300: measured on the benchmark's 40
+    phone photos (24 over the bound), resampling 12 MP to 300 dpi costs a
+    full decode (87 ms) plus the resample (100-200 ms) per photo; halving is a
+    50 ms decode.  Small print in a photographed letter page (7 pt, 12 MP,
+    stored rotated) stays as legible at 190 dpi as at 312 dpi when zoomed to
+    300 %; only the softness differs.  Scanned pages in a packet are usually
+    150-200 dpi anyway (the benchmark's: 150 gray, 200 colour).  The 40
+    benchmark photos come out at 174-297 dpi at page size.  Set ``HALF_SCALE_MIN_DPI =
+    IMAGE_DPI`` to resample to exactly 300 dpi instead (photos: 6.8 s instead
+    of 1.9 s of CPU, see Performance).
   * Alpha and palette transparency are flattened onto white; 16-bit, palette,
     LA, I, F, YCbCr, LAB... are converted to Gray/RGB.  Lossless sources (PNG,
     GIF, BMP, TIFF, lossless WebP) are stored with /FlateDecode; lossy decoded
-    sources (HEIC, lossy WebP, downsampled JPEG) are stored as JPEG q=90.
+    sources (HEIC, lossy WebP, reduced JPEG) are stored as JPEG q=90, keeping
+    a JPEG source's chroma subsampling (a 4:4:4 document scan stays 4:4:4).
+    (q=85 would save only 1.3 ms per 3 MP photo: not worth the extra loss.)
   * Multi-frame TIFF: one page per frame.  Animated GIF/WebP and multi-image
     HEIF: the first (primary) frame, with a warning.
   * Images above :data:`MAX_IMAGE_PIXELS` (179 MP: Pillow's own
@@ -107,9 +145,34 @@ best of 7 runs in a fresh process, see ``tests/test_evidence.py::test_600_pages_
     Peak RSS growth 12 MB.  Each page's single content stream is reused as its Form XObject
     (no decode/re-encode); all forms are copied into the new Pdf with one ``copy_foreign``.
   * ``pdf/large-117-pages-509-links.pdf``: 0.25 s, most of it re-targeting the 509 links.
-  * The whole corpus (64 files, 55 normalized, 9 rejected): 1.8 s, of which the 12 MP HEIC
-    (decode + 300 dpi resize + JPEG) is 0.8-1.1 s and the 48 MP JPEG 0.4 s (decoded at 1/2
-    scale via ``draft()``: peak RSS growth 97 MB; its full-size pixels alone would be 144 MB).
+  * The whole corpus (64 files, 55 normalized, 9 rejected): 1.4-1.6 s CPU, of which the 12 MP
+    HEIC (decode, halve, JPEG) is 0.5 s and the 48 MP JPEG 0.27 s (decoded at 1/2 scale via
+    ``draft()``: its full-size pixels alone would be 144 MB).
+  * Phone photos: ``normalize()`` over the benchmark's 40 photos (``benchmarks/make_case.py``,
+    3.1-12.2 MP, 24 over the bound), in-process CPU time, best of 3, load average ~2:
+
+    - before (evidence.py at 60e9e5f): bound on the content box (29 over), full decode +
+      LANCZOS to 300 dpi, 1/8-scale decode of each passed-through JPEG: 10.8 s, 172 MB peak RSS
+    - bound at page size (24 over), full decode + HAMMING to exactly 300 dpi
+      (``HALF_SCALE_MIN_DPI = IMAGE_DPI``): 6.8 s, 173 MB
+    - now: halved by DCT scaling, passed-through JPEGs not decoded: 1.8-1.9 s, 63-67 MB
+      (img2pdf, which decodes nothing, embeds the 40 photos in 1.2 s)
+
+    Per 12 MP photo: full decode 87 ms, 1/2-scale 49 ms, 1/8-scale 50 ms (Huffman decoding is
+    most of it and cannot be skipped), LANCZOS/BICUBIC to 300 dpi 200 ms, HAMMING/BILINEAR
+    100-130 ms, BOX 90 ms; JPEG q90 of the halved photo 14 ms; structure walk of a 5 MB
+    pass-through JPEG 2 ms.  libjpeg's "draft" flag (fast IDCT, no fancy upsampling) saved
+    only 2-4 ms and is not used.  What is left per halved photo is the 1/2-scale decode.
+    Whole benchmark (``run.py -n 3 --skip-small``, HEAD 5383208 with and without this file's
+    change, same machine, load 2.2-3.1): evidence stage 12.2 s -> 2.7 s; build 17.7 s -> 9.0 s
+    median wall (CPU 17.4 -> 8.6 s; 6.6x -> 4.1x the baseline); packet 156 -> 126 MB; peak RSS
+    348 -> 285 MB.  The rest of that build was forms (2.5 s), letter and writing; with the
+    forms and letter work in progress in the checkout at the same time, one run gave 5.6 s,
+    1.95x the baseline, of which evidence is 2.7 s: the largest stage again.
+    Not done, measured: a 2-process pool over the 40 photos (``fork``; each returns the saved
+    one-page PDF) took 2.15 s wall against 2.16 s serial at load ~2.5 (forkserver: 3.7 s), with
+    children up to 243 MB: the second core is rarely free on this machine.  It is the caller's
+    choice anyway (``normalize`` is one file).
 """
 
 from __future__ import annotations
@@ -130,14 +193,18 @@ from pikepdf import Array, Dictionary, Name
 from .errors import EvidenceDamagedError, EvidenceError, EvidenceLockedError, PacketgenError
 from .layout import CONTENT_BOX, LETTER
 
-__all__ = ["NormalizedDoc", "normalize", "MAX_IMAGE_PIXELS", "IMAGE_DPI"]
+__all__ = ["NormalizedDoc", "normalize", "MAX_IMAGE_PIXELS", "IMAGE_DPI", "HALF_SCALE_MIN_DPI"]
 
 #: Images with more pixels than this are rejected before decoding.  It equals
 #: Pillow's DecompressionBombError threshold (2 x Image.MAX_IMAGE_PIXELS,
 #: 178,956,970 pixels), which is not changed globally.
 MAX_IMAGE_PIXELS = 178_956_970
-#: Images are downsampled to at most this resolution at their size on the page.
+#: Images are bounded to at most this resolution at page size (see "Images" in the docstring).
 IMAGE_DPI = 300
+#: A lossy photo (JPEG, HEIC) between IMAGE_DPI and 2 x IMAGE_DPI is halved (libjpeg's 1/2 DCT
+#: scaling, no resample) when that keeps at least this resolution; else it is resampled to IMAGE_DPI.
+#: Set it to IMAGE_DPI to always resample to exactly IMAGE_DPI (3.5x the CPU time on phone photos, see docstring).
+HALF_SCALE_MIN_DPI = 150
 JPEG_QUALITY = 90
 
 _PAGE_W, _PAGE_H = LETTER
@@ -1246,6 +1313,32 @@ def _image_matrix(o: int, x: float, y: float, w: float, h: float) -> Matrix:
     return (x1 - x0, y1 - y0, x2 - x0, y2 - y0, x0, y0)
 
 
+def _density(im) -> tuple[float, float]:
+    """The file's (x, y) pixel density if it is plausible, else square pixels; only the ratio matters."""
+    dpi = im.info.get("dpi")
+    try:
+        if dpi and float(dpi[0]) > 0 and float(dpi[1]) > 0 and 0.1 <= float(dpi[0]) / float(dpi[1]) <= 10:
+            return float(dpi[0]), float(dpi[1])
+    except (TypeError, ValueError, IndexError):
+        pass
+    return 1.0, 1.0
+
+
+def _bound_ratio(sw: int, sh: int, disp_w: float, disp_h: float, o: int) -> float:
+    """Scale that brings the stored image to IMAGE_DPI *at page size*; >= 1 means it is within the bound.
+
+    At page size = fitted (aspect kept) to the whole 8.5 x 11 in page, i.e. upright at most
+    2550 x 3300 px for square pixels; at most IMAGE_DPI along both axes, also for non-square
+    pixels.  Placed in CONTENT_BOX (30 pt shorter) a tall image is up to 792/762 = 3.9 % denser,
+    so at most 311.8 dpi as placed (see the module docstring).
+    """
+    sp = min(_PAGE_W / disp_w, _PAGE_H / disp_h)
+    pt_w, pt_h = disp_w * sp, disp_h * sp
+    if o >= 5:
+        pt_w, pt_h = pt_h, pt_w
+    return min(pt_w / 72.0 * IMAGE_DPI / sw, pt_h / 72.0 * IMAGE_DPI / sh)
+
+
 def _add_image_page(out: pikepdf.Pdf, im, jpeg_bytes: Optional[bytes], fmt: str) -> None:
     from PIL import Image
 
@@ -1253,51 +1346,206 @@ def _add_image_page(out: pikepdf.Pdf, im, jpeg_bytes: Optional[bytes], fmt: str)
         # decoded anyway; loading first finds EXIF stored after the pixels (PNG eXIf), and
         # Pillow's TIFF decoder applies the Orientation tag itself and then drops it
         im.load()
+    # JPEG: size, mode, density and EXIF all come from the header; no pixel is decoded yet
     sw, sh = im.size                       # stored pixels
     o = _orientation(im)
-    dpi = im.info.get("dpi")
-    xdpi = ydpi = 1.0
-    try:
-        if dpi and float(dpi[0]) > 0 and float(dpi[1]) > 0 and 0.1 <= float(dpi[0]) / float(dpi[1]) <= 10:
-            xdpi, ydpi = float(dpi[0]), float(dpi[1])
-    except (TypeError, ValueError, IndexError):
-        pass
+    xdpi, ydpi = _density(im)
     phys_w, phys_h = sw / xdpi, sh / ydpi  # stored orientation, arbitrary unit; only the ratio matters
     disp_w, disp_h = (phys_h, phys_w) if o >= 5 else (phys_w, phys_h)
     s, x, y = _fit(disp_w, disp_h, upscale=True)
     pw, ph = disp_w * s, disp_h * s        # displayed size in pt
-    stored_pt_w, stored_pt_h = (ph, pw) if o >= 5 else (pw, ph)
-    max_w = max(1, math.ceil(stored_pt_w / 72.0 * IMAGE_DPI))
-    max_h = max(1, math.ceil(stored_pt_h / 72.0 * IMAGE_DPI))
-    ratio = max(max_w / sw, max_h / sh)
-    target = (max(1, round(sw * ratio)), max(1, round(sh * ratio))) if ratio < 1 else None
+    ratio = _bound_ratio(sw, sh, disp_w, disp_h, o)
+    # floor: never a pixel over the bound (2550 px across, not 2551)
+    target = (max(1, math.floor(sw * ratio + 1e-6)), max(1, math.floor(sh * ratio + 1e-6))) \
+        if ratio < 1 - 1e-9 else None
 
     xobj: pikepdf.Stream
-    if fmt == "JPEG" and jpeg_bytes is not None and target is None and im.mode in ("L", "RGB", "CMYK"):
-        # Pass the JPEG through byte for byte.  Decode it once at 1/8 scale to prove it is intact.
-        im.draft(im.mode, (max(1, sw // 8), max(1, sh // 8)))
-        im.load()
+    if fmt == "JPEG" and jpeg_bytes is not None and target is None and im.mode in ("L", "RGB", "CMYK") \
+            and _jpeg_sof(jpeg_bytes) in _PASS_SOF and _jpeg_structure_problem(jpeg_bytes) is None:
+        # Pass the JPEG through byte for byte, without decoding it: its marker structure is walked
+        # instead, 40x cheaper than even a 1/8-scale decode.  A JPEG that fails the walk takes the
+        # decoding branch below: libjpeg refuses it there (cut off, damaged) or it is re-encoded.
         xobj = _jpeg_xobject(out, jpeg_bytes, im, sw, sh)
     else:
+        lossy = fmt in _LOSSY_FORMATS or (fmt == "WEBP" and not _webp_lossless(im)) or \
+            (fmt == "TIFF" and str(im.info.get("compression", "")).startswith(("jpeg", "tiff_jpeg")))
+        # A lossy photo between IMAGE_DPI and 2 x IMAGE_DPI is halved rather than resampled when
+        # that keeps at least HALF_SCALE_MIN_DPI (module docstring: "Images")
+        half = target is not None and lossy and 0.5 <= ratio and IMAGE_DPI * 0.5 / ratio >= HALF_SCALE_MIN_DPI
+        limit = (max(1, (sw + 1) // 2), max(1, (sh + 1) // 2)) if half else target
+        sampling = _jpeg_sampling(im) if fmt in ("JPEG", "MPO") else -1
         if target is not None and fmt in ("JPEG", "MPO") and im.mode in ("L", "RGB", "CMYK", "YCbCr"):
-            im.draft(im.mode, target)     # decode at 1/2, 1/4 or 1/8 scale: bounded memory
+            # libjpeg decodes at 1/2, 1/4 or 1/8 scale in the DCT domain: far cheaper than a
+            # full-size decode plus a resample, and a 48 MP photo never exists at full size
+            im.draft(im.mode, (max(1, sw // 2), max(1, sh // 2)) if half else target)
         im.load()
         img = _to_pdf_mode(im)
-        if target is not None and img.size != target:
-            resample = Image.Resampling.LANCZOS if img.mode != "1" else Image.Resampling.NEAREST
+        if limit is not None and half and img.mode != "1" and (img.width > limit[0] or img.height > limit[1]):
+            img = img.reduce(2)            # decoded without DCT scaling (HEIC, or draft refused)
+        if target is not None and (img.width > limit[0] or img.height > limit[1]):
             if img.mode == "1":
                 img = img.convert("L").resize(target, Image.Resampling.LANCZOS).point(
                     lambda v: 255 if v >= 128 else 0).convert("1")
-            else:
-                img = img.resize(target, resample)
-        lossy = fmt in _LOSSY_FORMATS or (fmt == "WEBP" and not _webp_lossless(im)) or \
-            (fmt == "TIFF" and str(im.info.get("compression", "")).startswith(("jpeg", "tiff_jpeg")))
-        xobj = _encoded_xobject(out, img, lossy, im.info.get("icc_profile"))
+            elif lossy:                     # a photo: HAMMING is within 2.6/255 of LANCZOS, at half the cost
+                img = img.resize(target, Image.Resampling.HAMMING, reducing_gap=2.0)
+            else:                           # lossless (scans, screenshots): keep edges crisp
+                img = img.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
+        xobj = _encoded_xobject(out, img, lossy, im.info.get("icc_profile"), sampling)
     m = _image_matrix(o, x, y, pw, ph)
     content = pikepdf.Stream(out, b"q " + _cm(m) + b" cm /Im0 Do Q")
     page = Dictionary(Type=Name.Page, MediaBox=Array([0, 0, int(_PAGE_W), int(_PAGE_H)]),
                       Resources=Dictionary(XObject=Dictionary(Im0=xobj)), Contents=content)
     out.pages.append(pikepdf.Page(out.make_indirect(page)))
+
+
+_PASS_SOF = (0xC0, 0xC1, 0xC2)   # Huffman baseline, extended, progressive: what every PDF viewer decodes
+_ENTROPY_END = re.compile(rb"\xff[\x01-\xcf\xd8-\xfe]")   # a marker: not FF00 stuffing, RSTn or fill
+_SOF_MARKERS = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+# markers a Huffman JPEG may hold; any other one (0x02-0xBF, JPG, JPGn, hierarchical DHP/EXP,
+# arithmetic DAC) stops a decode with an error or has no business in a file passed through
+_KNOWN_MARKERS = _SOF_MARKERS | {0x01, 0xC4, 0xDA, 0xDB, 0xDC, 0xDD, 0xFE} | set(range(0xE0, 0xF0))
+
+
+def _jpeg_sof(data: bytes) -> int:
+    """The SOFn marker of a JPEG (0xC0 baseline, 0xC2 progressive...), or -1 if not found in the headers."""
+    i, n = 2, len(data)
+    while i + 4 <= n and data[i] == 0xFF:
+        marker = data[i + 1]
+        if marker == 0xFF:
+            i += 1
+            continue
+        if marker in _SOF_MARKERS:
+            return marker
+        if marker in (0xDA, 0xD9):
+            return -1
+        i += 2 + int.from_bytes(data[i + 2:i + 4], "big")
+    return -1
+
+
+def _jpeg_structure_problem(data: bytes) -> Optional[str]:
+    """Why a JPEG cannot be passed through as it is (cut off, or a header libjpeg would refuse), or None.
+
+    Walks the marker segments by their lengths and each scan's entropy-coded data to the next
+    marker, and wants an EOI after the last scan (anything after EOI, e.g. a phone's trailer, is
+    ignored).  The headers a decoder acts on are checked as libjpeg checks them: quantization
+    and Huffman tables (ids, sizes, a valid code), the frame (size, components, sampling, tables
+    defined) and each scan (components of the frame, tables defined, spectral selection).
+    Corrupt entropy data inside an intact structure only makes libjpeg warn, so a decode would
+    not refuse it either.  Not a decode: a file this rejects is decoded instead, which either
+    fails (damaged) or re-encodes it.
+    """
+    n = len(data)
+    if not data.startswith(b"\xff\xd8"):
+        return "no JPEG start marker"
+    cut = "the JPEG data is cut off (no end marker)"
+    i, scans = 2, 0
+    frame: Optional[dict[int, tuple[int, int]]] = None   # component id -> (h * v, quant table)
+    progressive = False
+    quant: set[int] = set()
+    huff: set[tuple[int, int]] = set()                   # (0 = DC / 1 = AC, table id)
+    while True:
+        if i >= n:
+            return cut
+        if data[i] != 0xFF:
+            return f"stray bytes at offset {i}"
+        while i < n and data[i] == 0xFF:
+            i += 1
+        if i >= n:
+            return cut
+        marker = data[i]
+        i += 1
+        if marker == 0xD9:
+            return None if frame and scans else "no image frame or scan before the end marker"
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:
+            continue
+        if marker not in _KNOWN_MARKERS:
+            return f"unknown marker 0xFF{marker:02X} at offset {i - 2}"
+        if i + 2 > n:
+            return cut
+        length = int.from_bytes(data[i:i + 2], "big")
+        if length < 2 or i + length > n:
+            return "the JPEG data is cut off (a segment runs past the end of the file)"
+        seg = data[i + 2:i + length]
+        i += length
+        if marker == 0xDB:                                # DQT
+            j = 0
+            while j < len(seg):
+                pq, tq = seg[j] >> 4, seg[j] & 15
+                if pq > 1 or tq > 3:
+                    return "bad quantization table"
+                quant.add(tq)
+                j += 1 + 64 * (pq + 1)
+            if j != len(seg):
+                return "bad quantization table"
+        elif marker == 0xC4:                              # DHT
+            j = 0
+            while j < len(seg):
+                tc, th = seg[j] >> 4, seg[j] & 15
+                counts = seg[j + 1:j + 17]
+                if tc > 1 or th > 3 or len(counts) < 16:
+                    return "bad Huffman table"
+                total, code = sum(counts), 0
+                symbols = seg[j + 17:j + 17 + total]
+                for bits, count in enumerate(counts, 1):
+                    code += count
+                    if code >= 1 << bits and count:        # no room for these codes (or all-ones)
+                        return "bad Huffman table"
+                    code <<= 1
+                if total > 256 or len(symbols) < total or (tc == 0 and any(s > 15 for s in symbols)):
+                    return "bad Huffman table"
+                huff.add((tc, th))
+                j += 17 + total
+        elif marker in (0xDD, 0xDC):                      # DRI, DNL
+            if len(seg) != 2:
+                return "bad restart interval"
+        elif marker in _SOF_MARKERS:
+            if frame is not None:
+                return "two image frames"
+            nf = seg[5] if len(seg) > 5 else 0
+            if len(seg) != 6 + 3 * nf or nf not in (1, 3, 4) or seg[0] != 8 or \
+                    not int.from_bytes(seg[1:3], "big") or not int.from_bytes(seg[3:5], "big"):
+                return "bad frame header"
+            frame = {}
+            for k in range(nf):
+                cid, hv, tq = seg[6 + 3 * k:9 + 3 * k]
+                if not (1 <= hv >> 4 <= 4 and 1 <= hv & 15 <= 4) or tq > 3 or cid in frame:
+                    return "bad frame header"
+                frame[cid] = ((hv >> 4) * (hv & 15), tq)
+            progressive = marker == 0xC2
+        elif marker == 0xDA:                              # SOS, then entropy-coded data
+            ns = seg[0] if seg else 0
+            if frame is None or not 1 <= ns <= 4 or len(seg) != 4 + 2 * ns:
+                return "bad scan header"
+            ss, se, ah, al = seg[1 + 2 * ns], seg[2 + 2 * ns], seg[3 + 2 * ns] >> 4, seg[3 + 2 * ns] & 15
+            blocks = 0
+            for k in range(ns):
+                cid, tables = seg[1 + 2 * k], seg[2 + 2 * k]
+                if cid not in frame or frame[cid][1] not in quant or cid in seg[1:1 + 2 * k:2]:
+                    return "bad scan header"
+                blocks += frame[cid][0]
+                need_dc = not progressive or (ss == 0 and ah == 0)
+                need_ac = not progressive or ss > 0
+                if (need_dc and (0, tables >> 4) not in huff) or (need_ac and (1, tables & 15) not in huff):
+                    return "a scan uses a Huffman table the file does not define"
+            if ns > 1 and blocks > 10:
+                return "bad scan header"
+            if progressive and (ss > se or se > 63 or al > 13 or (ss == 0) != (se == 0) or (ss > 0 and ns != 1)
+                                or (ah and al != ah - 1)):
+                return "bad progressive scan"
+            scans += 1
+            m = _ENTROPY_END.search(data, i)
+            if m is None:
+                return cut
+            i = m.start()
+
+
+def _jpeg_sampling(im) -> int:
+    """The source JPEG's chroma subsampling as Pillow's ``subsampling`` value (0 = 4:4:4), or -1."""
+    try:
+        from PIL import JpegImagePlugin
+        return int(JpegImagePlugin.get_sampling(im))
+    except Exception:
+        return -1
 
 
 def _webp_lossless(im) -> bool:
@@ -1379,14 +1627,16 @@ def _to_pdf_mode(im):
     return im.convert("RGB")
 
 
-def _encoded_xobject(out: pikepdf.Pdf, img, lossy: bool, icc: Optional[bytes]) -> pikepdf.Stream:
+def _encoded_xobject(out: pikepdf.Pdf, img, lossy: bool, icc: Optional[bytes],
+                     sampling: int = -1) -> pikepdf.Stream:
     mode = img.mode
     w, h = img.size
     if lossy and mode in ("L", "RGB", "CMYK"):
         if mode == "CMYK":
             img, mode, icc = img.convert("RGB"), "RGB", None
         buf = io.BytesIO()
-        img.save(buf, format="JPEG", quality=JPEG_QUALITY)
+        extra = {"subsampling": sampling} if sampling in (0, 1, 2) and mode == "RGB" else {}
+        img.save(buf, format="JPEG", quality=JPEG_QUALITY, **extra)
         stream = pikepdf.Stream(out, b"")
         stream.write(buf.getvalue(), filter=Name.DCTDecode)
         bpc = 8

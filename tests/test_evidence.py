@@ -20,8 +20,9 @@ from packetgen.errors import EvidenceDamagedError, EvidenceError, EvidenceLocked
 from packetgen.evidence import NormalizedDoc, normalize
 from packetgen.layout import CONTENT_BOX
 
-from .test_evidence_support import (CORPUS, corpus_rows, crop_pt, forbidden_keys, mean_abs_diff, needs_corpus,
-                                    placement, render, saved)
+from .test_evidence_support import (CORPUS, corpus_rows, crop_pt, embedded_jpeg, forbidden_keys, jpeg_file,
+                                    mean_abs_diff, needs_corpus, page_size_dpi, placed_dpi, placement, render, saved,
+                                    spy_jpeg_decodes)
 
 # Where packetgen's policy is deliberately different from MANIFEST.tsv's recommendation.
 # path -> (our expected behaviour, why)
@@ -731,6 +732,200 @@ def test_javascript_in_a_synthetic_pdf_is_removed(tmp_path):
     annots = list(out.pages[0].obj.Annots)
     assert len(annots) == 1 and str(annots[0].A.URI) == "https://www.uscis.gov/"
     assert any("JavaScript" in w for w in doc.warnings) and any("1 unsafe web" in w for w in doc.warnings)
+
+
+# --------------------------------------------------------------------------- photo resolution, JPEG pass-through
+
+def _no_resample(monkeypatch):
+    def fail(self, *a, **kw):
+        raise AssertionError("resampled")
+    monkeypatch.setattr(Image.Image, "resize", fail)
+
+
+def test_12mp_phone_photo_is_halved_by_dct_scaling_not_resampled(tmp_path, monkeypatch):
+    # 4032 x 3024 stored sideways (EXIF 6), portrait on the page: 367 dpi at page size
+    upright = _quadrants((3024, 4032))
+    jpeg_file(tmp_path / "p.jpg", upright.transpose(_INVERSE[6]), 6)
+    decoded = spy_jpeg_decodes(monkeypatch)
+    with monkeypatch.context() as m:
+        _no_resample(m)
+        doc = normalize(tmp_path / "p.jpg")
+    _, xobj, box = placement(doc.pdf.pages[0])
+    assert (int(xobj.Width), int(xobj.Height)) == (2016, 1512)      # stored orientation kept
+    assert decoded == [(2016, 1512)], "decoded at full size"
+    assert xobj.Filter == pikepdf.Name.DCTDecode and embedded_jpeg(xobj).size == (2016, 1512)
+    dx, dy = placed_dpi(doc.pdf.pages[0])
+    assert 150 <= min(dx, dy) and max(dx, dy) <= 300, (dx, dy)
+    assert mean_abs_diff(crop_pt(render(saved(doc.pdf), 0, 30), box, 30), upright) < 8   # upright
+
+
+def test_resolution_is_bounded_at_page_size(tmp_path):
+    # 8 MP portrait photo: 297 dpi at page size (308 as placed, the content box being 30 pt short)
+    stored = _quadrants((2448, 3264)).transpose(_INVERSE[6])
+    data = jpeg_file(tmp_path / "portrait.jpg", stored, 6)
+    doc = normalize(tmp_path / "portrait.jpg")
+    _, xobj, _ = placement(doc.pdf.pages[0])
+    assert xobj.read_raw_bytes() == data                             # passed through
+    assert page_size_dpi(doc.pdf.pages[0]) <= 300
+    assert max(placed_dpi(doc.pdf.pages[0])) <= 300 * 792 / 762 + 0.01
+    # just over: 2560 px across 8.5 in is 301 dpi
+    jpeg_file(tmp_path / "wide.jpg", _quadrants((2560, 1920)))
+    doc = normalize(tmp_path / "wide.jpg")
+    _, xobj, _ = placement(doc.pdf.pages[0])
+    assert (int(xobj.Width), int(xobj.Height)) == (1280, 960)
+    assert page_size_dpi(doc.pdf.pages[0]) <= 300
+
+
+def test_exactly_300_dpi_when_halving_is_turned_off(tmp_path, monkeypatch):
+    from packetgen import evidence
+
+    monkeypatch.setattr(evidence, "HALF_SCALE_MIN_DPI", evidence.IMAGE_DPI)
+    upright = _quadrants((3024, 4032))
+    jpeg_file(tmp_path / "p.jpg", upright.transpose(_INVERSE[6]), 6)
+    doc = normalize(tmp_path / "p.jpg")
+    _, xobj, box = placement(doc.pdf.pages[0])
+    assert (int(xobj.Width), int(xobj.Height)) == (3300, 2475)      # upright 2475 x 3300: 11 in at 300 dpi
+    assert 299 <= page_size_dpi(doc.pdf.pages[0]) <= 300.01
+    assert mean_abs_diff(crop_pt(render(saved(doc.pdf), 0, 30), box, 30), upright) < 8
+
+
+def test_over_600_dpi_decodes_reduced_then_resamples_to_300(tmp_path, monkeypatch):
+    jpeg_file(tmp_path / "big.jpg", _quadrants((6000, 4500)))       # 706 dpi across 8.5 in
+    decoded = spy_jpeg_decodes(monkeypatch)
+    doc = normalize(tmp_path / "big.jpg")
+    _, xobj, _ = placement(doc.pdf.pages[0])
+    assert decoded == [(3000, 2250)]
+    assert int(xobj.Width) == 2550 and 299 <= placed_dpi(doc.pdf.pages[0])[0] <= 300.01
+
+
+def test_passed_through_jpeg_is_not_decoded(tmp_path, monkeypatch):
+    for name, kw in (("baseline.jpg", {}), ("progressive.jpg", {"progressive": True}),
+                     ("restarts.jpg", {"restart_marker_blocks": 4}), ("gray.jpg", {"mode": "L"})):
+        img = _quadrants((640, 480))
+        if kw.pop("mode", None):
+            img = img.convert("L")
+        data = jpeg_file(tmp_path / name, img.transpose(_INVERSE[3]), 3, **kw)   # upside down, EXIF 3
+        decoded = spy_jpeg_decodes(monkeypatch)
+        doc = normalize(tmp_path / name)
+        assert decoded == [], name
+        _, xobj, box = placement(doc.pdf.pages[0])
+        assert xobj.read_raw_bytes() == data, name
+        assert mean_abs_diff(crop_pt(render(saved(doc.pdf), 0, 30), box, 30), img) < 8, name
+        monkeypatch.undo()
+
+
+def test_damaged_jpegs_are_refused_or_reencoded(tmp_path):
+    noisy = Image.blend(_quadrants((400, 300)), Image.effect_noise((400, 300), 60).convert("RGB"), 0.3)
+    data = jpeg_file(tmp_path / "ok.jpg", noisy)
+    # cut off (an interrupted download): refused
+    assert data.index(b"\xff\xda") < len(data) * 6 // 10
+    (tmp_path / "cut.jpg").write_bytes(data[: len(data) * 6 // 10])
+    with pytest.raises(EvidenceDamagedError, match="damaged or cut off"):
+        normalize(tmp_path / "cut.jpg")
+    # a trailer after the end marker (Samsung phones append one): still passed through as it is
+    (tmp_path / "trailer.jpg").write_bytes(data + b"SEFHxxxx" * 64)
+    doc = normalize(tmp_path / "trailer.jpg")
+    _, xobj, _ = placement(doc.pdf.pages[0])
+    assert xobj.read_raw_bytes() == data + b"SEFHxxxx" * 64
+    # stray bytes between segments: libjpeg only warns, so it is decoded and re-encoded, not refused
+    i = data.index(b"\xff\xdb")
+    (tmp_path / "stray.jpg").write_bytes(data[:i] + b"\x00\x00" + data[i:])
+    doc = normalize(tmp_path / "stray.jpg")
+    _, xobj, box = placement(doc.pdf.pages[0])
+    assert xobj.Filter == pikepdf.Name.DCTDecode and xobj.read_raw_bytes() != data
+    assert mean_abs_diff(crop_pt(render(saved(doc.pdf), 0, 30), box, 30), noisy) < 12
+
+
+def test_jpeg_walk_never_passes_a_file_libjpeg_refuses():
+    """The structure walk that replaces decoding passed-through JPEGs, against Pillow on damaged files."""
+    import random
+    import warnings
+
+    from packetgen.evidence import _PASS_SOF, _jpeg_sof, _jpeg_structure_problem
+
+    base = Image.effect_mandelbrot((96, 72), (-2, -1.2, 1, 1.2), 60).convert("RGB")
+    seeds = []
+    for mode in ("RGB", "L", "CMYK"):
+        for kw in ({}, {"progressive": True}, {"restart_marker_blocks": 2}, {"subsampling": 0}):
+            buf = io.BytesIO()
+            base.convert(mode).save(buf, "JPEG", quality=80, **kw)
+            seeds.append(buf.getvalue())
+    rng = random.Random(7)
+    passed = refused_by_both = 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for _ in range(3000):
+            data = bytearray(rng.choice(seeds))
+            if rng.random() < 0.2:
+                data = data[: rng.randrange(2, len(data))]
+            else:
+                for _ in range(rng.randint(1, 4)):   # headers are in the first ~700 bytes: hit them often
+                    data[rng.randrange(2, len(data) if rng.random() < 0.5 else min(len(data), 700))] = \
+                        rng.randrange(256)
+            data = bytes(data)
+            try:
+                im = Image.open(io.BytesIO(data))
+            except Exception:
+                continue
+            walk_ok = _jpeg_sof(data) in _PASS_SOF and _jpeg_structure_problem(data) is None
+            try:
+                im.load()
+                decodes = True
+            except Exception:
+                decodes = False
+            assert decodes or not walk_ok, f"walk passed a file libjpeg refuses: {data.hex()}"
+            passed += walk_ok
+            refused_by_both += not walk_ok and not decodes
+    assert passed > 1000 and refused_by_both > 500        # the sample exercised both sides
+
+
+def test_reduced_photo_keeps_its_chroma_subsampling(tmp_path):
+    for sampling in (0, 2):
+        jpeg_file(tmp_path / "s.jpg", _quadrants((4000, 3000)), subsampling=sampling)
+        doc = normalize(tmp_path / "s.jpg")
+        _, xobj, _ = placement(doc.pdf.pages[0])
+        from PIL import JpegImagePlugin
+        assert JpegImagePlugin.get_sampling(embedded_jpeg(xobj)) == sampling
+
+
+def test_cmyk_photo_over_the_bound_is_not_inverted(tmp_path):
+    upright = _quadrants((4000, 3000))
+    jpeg_file(tmp_path / "cmyk.jpg", upright.convert("CMYK"))      # Pillow writes Adobe (inverted) CMYK
+    with Image.open(tmp_path / "cmyk.jpg") as im:
+        assert im.mode == "CMYK" and "adobe" in im.info
+        want = im.convert("RGB")
+    doc = normalize(tmp_path / "cmyk.jpg")
+    _, xobj, box = placement(doc.pdf.pages[0])
+    assert (int(xobj.Width), int(xobj.Height)) == (2000, 1500)
+    region = crop_pt(render(saved(doc.pdf), 0, 30), box, 30)
+    assert mean_abs_diff(region, want) < 8
+    r, g, b = region.getpixel((region.width // 4, region.height // 4))
+    assert r > 150 and g < 80 and b < 80, (r, g, b)                  # red, not cyan
+
+
+def test_lossy_webp_is_halved_and_big_png_is_resampled_and_flattened(tmp_path):
+    _quadrants((3000, 2000)).save(tmp_path / "w.webp", "WEBP", quality=80)   # 353 dpi
+    doc = normalize(tmp_path / "w.webp")
+    _, xobj, _ = placement(doc.pdf.pages[0])
+    assert xobj.Filter == pikepdf.Name.DCTDecode and (int(xobj.Width), int(xobj.Height)) == (1500, 1000)
+    rgba = _quadrants((5200, 400)).convert("RGBA")                   # 612 dpi, lossless, transparent middle
+    rgba.paste((0, 0, 0, 0), (2000, 0, 3200, 400))
+    rgba.save(tmp_path / "strip.png")
+    doc = normalize(tmp_path / "strip.png")
+    _, xobj, box = placement(doc.pdf.pages[0])
+    assert xobj.Filter == pikepdf.Name.FlateDecode and "/SMask" not in xobj
+    assert int(xobj.Width) == 2550
+    region = crop_pt(render(saved(doc.pdf), 0, 72), box, 72)
+    assert region.getpixel((region.width // 2, region.height // 4)) == (255, 255, 255)   # flattened onto white
+
+
+@needs_corpus
+def test_heic_phone_photo_is_halved():
+    pytest.importorskip("pillow_heif")
+    doc = norm("images/iphone-photo.heic")
+    _, xobj, _ = placement(doc.pdf.pages[0])
+    assert (int(xobj.Width), int(xobj.Height)) == (2016, 1512)
+    assert max(placed_dpi(doc.pdf.pages[0])) <= 300
 
 
 # --------------------------------------------------------------------------- fuzzing: never a traceback

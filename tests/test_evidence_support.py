@@ -103,3 +103,58 @@ def forbidden_keys(pdf: pikepdf.Pdf) -> set[str]:
         if k in bad:
             found.add(k)
     return found
+
+
+# --------------------------------------------------------------------------- photos (image policy tests)
+
+def jpeg_file(path: Path, img, orientation: int | None = None, **save) -> bytes:
+    """Save ``img`` as a JPEG (q90 unless given) with an optional EXIF Orientation; return the bytes."""
+    from PIL import Image
+
+    kw = {"quality": 90, **save}
+    if orientation is not None:
+        exif = Image.Exif()
+        exif[0x0112] = orientation
+        kw["exif"] = exif.tobytes()
+    img.save(path, "JPEG", **kw)
+    return path.read_bytes()
+
+
+def spy_jpeg_decodes(monkeypatch) -> list[tuple[int, int]]:
+    """Record the size each JPEG is decoded at (after draft(): the reduced size)."""
+    from PIL import JpegImagePlugin
+
+    decoded: list[tuple[int, int]] = []
+    real_load = JpegImagePlugin.JpegImageFile.load
+
+    def load(self):
+        if self.tile:                   # pixels not decoded yet
+            decoded.append(self.size)
+        return real_load(self)
+    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "load", load)
+    return decoded
+
+
+def placed_dpi(page: pikepdf.Page) -> tuple[float, float]:
+    """Pixels per inch of a normalized image page, as placed, along its displayed width and height."""
+    m, xobj, (x0, y0, x1, y1) = placement(page)
+    w, h = int(xobj.Width), int(xobj.Height)
+    turned = abs(m[0]) < 1e-9           # EXIF 5-8: stored width runs along the page's height
+    disp_w, disp_h = (h, w) if turned else (w, h)
+    return disp_w / ((x1 - x0) / 72), disp_h / ((y1 - y0) / 72)
+
+
+def page_size_dpi(page: pikepdf.Page) -> float:
+    """The image's resolution at page size: fitted to the whole 8.5 x 11 in page."""
+    m, xobj, _ = placement(page)
+    w, h = int(xobj.Width), int(xobj.Height)
+    disp_w, disp_h = (h, w) if abs(m[0]) < 1e-9 else (w, h)
+    return max(disp_w / 8.5, disp_h / 11)
+
+
+def embedded_jpeg(xobj):
+    """The /DCTDecode image of an XObject, opened with Pillow."""
+    from PIL import Image
+
+    assert xobj.Filter == pikepdf.Name.DCTDecode
+    return Image.open(io.BytesIO(xobj.read_raw_bytes()))
