@@ -20,7 +20,7 @@ from . import __version__
 from .case import Case, Evidence, load_case
 from .errors import ChecksFailed, EvidenceError, PacketgenError
 from .output import (MANIFEST_NAME, PACKET_NAME, atomic_writer, check_overwrite, clean_stale_parts, locked,
-                     prepare_outdir, record_written, sha256_bytes, sha256_file, write_atomic)
+                     prepare_outdir, record_written, sha256_bytes, write_atomic)
 
 Progress = Callable[[str], None]
 INSTRUCTIONS_NAME = "filing-instructions.pdf"
@@ -174,10 +174,8 @@ def build(case_path, *, outdir: Optional[Path] = None, forms_dir: Optional[Path]
         write_atomic(outdir / INSTRUCTIONS_NAME, instructions)
         say("writing the packet")
         with atomic_writer(outdir / PACKET_NAME) as pending:
-            save_packet(packet_pdf, pending.fh)
-            pending.fh.flush()
-            packet_sha = sha256_file(pending.path)
-            packet_size = pending.path.stat().st_size
+            packet_sha, packet_size = save_packet(packet_pdf, pending.fh, _document_id(case, exhibits, forms,
+                                                                                        draft=draft, flatten=flatten))
             # Recorded before the rename: a build killed right after it does not lock the folder.
             record_written(outdir, packet_sha)
         manifest = _manifest(case, plan, exhibits, forms, page_map, warnings, findings, packet_sha, packet_size,
@@ -188,6 +186,21 @@ def build(case_path, *, outdir: Optional[Path] = None, forms_dir: Optional[Path]
                        instructions=outdir / INSTRUCTIONS_NAME, pages=page_map.total, exhibits=len(plan.exhibits),
                        warnings=warnings, findings=findings, standin_forms=standins,
                        seconds=time.perf_counter() - t0)
+
+
+def _document_id(case: Case, exhibits: list[_Exhibit], forms, *, draft: bool, flatten: bool) -> bytes:
+    """The PDF document ID: a hash of everything that went in (same inputs, same ID, same bytes)."""
+    import hashlib
+
+    h = hashlib.sha256(f"packetgen {__version__} draft={draft} flatten={flatten}\n".encode())
+    if case.source:
+        h.update(case.source.read_bytes())
+    for x in exhibits:
+        for d in [*x.docs, *x.translation]:
+            h.update(d.sha256.encode())
+    for f in forms:
+        h.update(f"{f.form_id} {f.edition} {f.official}\n".encode())
+    return h.digest()[:16]
 
 
 def _normalize_exhibits(case: Case, plan, say: Progress, warnings: list[str]) -> list[_Exhibit]:
