@@ -133,14 +133,32 @@ def build(case_path, *, outdir: Optional[Path] = None, forms_dir: Optional[Path]
     plan = plan_packet(case)
     warnings: list[str] = []
 
-    # 1. Evidence: normalize every file (the slow part: photos).
-    exhibits = _normalize_exhibits(case, plan, say, warnings)
+    import tempfile
 
-    # 2. Forms.
-    say("filling forms")
     from .formfill import fill_case_forms
+    from .workers import worker_pool
 
-    forms = fill_case_forms(case, forms_dir=forms_dir, flatten=flatten)
+    # Normalized photos from worker processes live in tmpdir until the packet is saved (0700, then removed).
+    with tempfile.TemporaryDirectory(prefix="packetgen-") as tmpdir:
+        forms: list = []
+        first_pass: list = []
+
+        def meanwhile() -> None:
+            # Work that needs no evidence pages, done while workers normalize the photos.
+            say("filling forms")
+            forms.extend(fill_case_forms(case, forms_dir=forms_dir, flatten=flatten))
+            say("writing the cover letter")
+            first_pass.append(_letter_first_pass(case, plan, forms, date=date, templates_dir=templates_dir))
+
+        with worker_pool(enabled=_worth_a_pool(case, plan)) as pool:
+            exhibits = _normalize_exhibits(case, plan, say, warnings, pool=pool, tmpdir=tmpdir, meanwhile=meanwhile)
+        return _finish(case, plan, exhibits, forms, first_pass[0], findings, warnings, date=date, outdir=outdir,
+                       templates_dir=templates_dir, draft=draft, force=force, flatten=flatten, say=say, t0=t0)
+
+
+def _finish(case, plan, exhibits, forms, first_pass, findings, warnings, *, date, outdir, templates_dir, draft, force,
+            flatten, say, t0) -> BuildResult:
+    """Letter, assembly and writing, once evidence and forms are ready."""
     standins = sorted({f.form_id for f in forms if not f.official})
     for f in forms:
         warnings += f.warnings
@@ -150,9 +168,8 @@ def build(case_path, *, outdir: Optional[Path] = None, forms_dir: Optional[Path]
             "'NOT FOR FILING' on every page (install the official form: packetgen forms add FILE)")
 
     # 3. Letter, paginated in two passes until its own length is stable.
-    say("writing the cover letter")
     packet_pdf, page_map, letter_result = _render_and_assemble(
-        case, plan, exhibits, forms, date=date, templates_dir=templates_dir, say=say)
+        case, plan, exhibits, forms, first_pass, date=date, templates_dir=templates_dir, say=say)
     warnings += letter_result.warnings
 
     # 4. Filing instructions (separate; not part of the submission).
@@ -203,51 +220,132 @@ def _document_id(case: Case, exhibits: list[_Exhibit], forms, *, draft: bool, fl
     return h.digest()[:16]
 
 
-def _normalize_exhibits(case: Case, plan, say: Progress, warnings: list[str]) -> list[_Exhibit]:
+def _normalize_exhibits(case: Case, plan, say: Progress, warnings: list[str], *, pool=None,
+                        tmpdir: Optional[str] = None, meanwhile: Callable[[], None] = lambda: None) -> list[_Exhibit]:
+    """Normalize every evidence file; images go to worker processes when a pool is given.
+
+    ``meanwhile`` runs in this process after its own share of the files, while
+    the workers are still busy (always exactly once, pool or not).
+
+    Results and errors are taken in exhibit order, so the first problem reported
+    is the first in the case file, whichever process found it.
+    """
     from .evidence import normalize
     from .pages import language_name, separator_page, translator_certificate
+    from .workers import IMAGE_JOBS_FOR_POOL, looks_like_pdf, normalize_to_file, open_normalized
+
+    # (exhibit index, role, path, password, display name); role: "doc", "translation", "certificate"
+    jobs = []
+    for i, px in enumerate(plan.exhibits):
+        ev = px.evidence
+        what = f"exhibit {px.letter} ('{ev.id}')"
+        for rel in [ev.file, *ev.more_files]:
+            jobs.append((i, "doc", resolve_evidence_path(case, rel, what=what), ev.password, f"{rel} ({what})"))
+        if ev.translation:
+            t = ev.translation
+            jobs.append((i, "translation", resolve_evidence_path(case, t.file, what=f"translation of {what}"), None,
+                         f"{t.file} (translation of {what})"))
+            if t.certificate_file:
+                jobs.append((i, "translation",
+                             resolve_evidence_path(case, t.certificate_file, what=f"translation certificate of {what}"),
+                             None, f"{t.certificate_file} (certificate, {what})"))
+
+    offload = set()
+    if pool is not None:
+        images = [k for k, j in enumerate(jobs) if not looks_like_pdf(j[2])]
+        if len(images) >= IMAGE_JOBS_FOR_POOL:
+            offload = set(images)
+    futures = {k: pool.submit(normalize_to_file, jobs[k][2], jobs[k][3], jobs[k][4], tmpdir) for k in offload}
+
+    results: list = [None] * len(jobs)
+    total = len(jobs)
+    done = 0
+    for k, (i, role, path, password, name) in enumerate(jobs):
+        if k in offload:
+            continue
+        try:
+            results[k] = normalize(path, password=password, display_name=name)
+        except PacketgenError as exc:
+            results[k] = exc
+        done += 1
+        say(f"evidence: {done}/{total} files")
+    if not any(isinstance(r, PacketgenError) for r in results):
+        meanwhile()
+    for k in sorted(offload):
+        try:
+            results[k] = open_normalized(futures[k].result())
+        except PacketgenError as exc:
+            results[k] = exc
+        done += 1
+        say(f"evidence: {done}/{total} files")
+    for r in results:
+        if isinstance(r, PacketgenError):
+            for f in futures.values():
+                f.cancel()
+            raise r
 
     out = []
-    n = len(plan.exhibits)
-    for k, px in enumerate(plan.exhibits, 1):
+    for i, px in enumerate(plan.exhibits):
         ev = px.evidence
-        say(f"evidence {k}/{n}: exhibit {px.letter}")
-        what = f"exhibit {px.letter} ('{ev.id}')"
-        docs = []
-        for rel in [ev.file, *ev.more_files]:
-            path = resolve_evidence_path(case, rel, what=what)
-            doc = normalize(path, password=ev.password, display_name=f"{rel} ({what})")
-            docs.append(doc)
-            warnings += doc.warnings
-        translation = []
+        docs = [r for (j, role, *_), r in zip(jobs, results) if j == i and role == "doc"]
+        translation = [r for (j, role, *_), r in zip(jobs, results) if j == i and role == "translation"]
+        for d in docs + translation:
+            warnings += d.warnings
         certificate = None
-        if ev.translation:
-            tpath = resolve_evidence_path(case, ev.translation.file, what=f"translation of {what}")
-            tdoc = normalize(tpath, display_name=f"{ev.translation.file} (translation of {what})")
-            translation.append(tdoc)
-            warnings += tdoc.warnings
-            if ev.translation.certificate_file:
-                cpath = resolve_evidence_path(case, ev.translation.certificate_file,
-                                              what=f"translation certificate of {what}")
-                cdoc = normalize(cpath, display_name=f"{ev.translation.certificate_file} (certificate, {what})")
-                translation.append(cdoc)
-                warnings += cdoc.warnings
-            elif ev.translation.translator:
-                tr = case.translator(ev.translation.translator)
-                certificate = translator_certificate(
-                    translator_name=tr.name, translator_address=tr.address, translator_phone=tr.phone,
-                    source_language=language_name(ev.language), document_title=ev.title,
-                    exhibit_letter=px.letter, date=ev.translation.date)
+        if ev.translation and not ev.translation.certificate_file and ev.translation.translator:
+            tr = case.translator(ev.translation.translator)
+            certificate = translator_certificate(
+                translator_name=tr.name, translator_address=tr.address, translator_phone=tr.phone,
+                source_language=language_name(ev.language), document_title=ev.title,
+                exhibit_letter=px.letter, date=ev.translation.date)
         sep = separator_page(px.letter, ev.title, ev.shows, translation=ev.translation is not None)
         out.append(_Exhibit(px.letter, ev, sep, docs, translation, certificate))
     return out
 
 
-def _render_and_assemble(case: Case, plan, exhibits: list[_Exhibit], forms, *, date, templates_dir, say):
+def _exhibit_refs(plan, page_map=None) -> list:
+    from .letter import ExhibitRef
+
+    out = []
+    for px, xp in zip(plan.exhibits, page_map.exhibits if page_map else [None] * len(plan.exhibits)):
+        ev = px.evidence
+        out.append(ExhibitRef(
+            evidence_id=ev.id, letter=px.letter, title=ev.title, shows=ev.shows,
+            first_page=xp.span.first if xp else None, last_page=xp.span.last if xp else None,
+            translation_pages=(xp.translation.first, xp.translation.last) if xp and xp.translation else None))
+    return out
+
+
+def _form_sections(forms, page_map=None) -> list[dict]:
+    return [{"title": f.title, "first_page": s.first if s else None, "last_page": s.last if s else None}
+            for f, s in zip(forms, page_map.forms if page_map else [None] * len(forms))]
+
+
+def _letter_first_pass(case: Case, plan, forms, *, date, templates_dir):
+    """Pass one of the letter: page numbers unknown, to learn how long the letter is."""
+    from .letter import render_letter
+
+    return render_letter(case, _exhibit_refs(plan), _form_sections(forms), templates_dir=templates_dir, today=date)
+
+
+def _worth_a_pool(case: Case, plan) -> bool:
+    """Worker processes pay off only for several images (measured: none for the samples' 3-4 small photos)."""
+    from .workers import IMAGE_JOBS_FOR_POOL, IMAGE_BYTES_FOR_POOL, looks_like_pdf
+
+    paths = []
+    for px in plan.exhibits:
+        for rel in [px.evidence.file, *px.evidence.more_files]:
+            p = Path(rel) if Path(rel).is_absolute() else case.base_dir / rel
+            if p.is_file() and not looks_like_pdf(p):
+                paths.append(p)
+    return len(paths) >= IMAGE_JOBS_FOR_POOL and sum(p.stat().st_size for p in paths) >= IMAGE_BYTES_FOR_POOL
+
+
+def _render_and_assemble(case: Case, plan, exhibits: list[_Exhibit], forms, first_pass, *, date, templates_dir, say):
     import pikepdf
 
     from .assemble import OutlineEntry, Part, assemble
-    from .letter import ExhibitRef, render_letter
+    from .letter import render_letter
     from .plan import paginate
 
     form_pages = [f.page_count for f in forms]
@@ -256,24 +354,12 @@ def _render_and_assemble(case: Case, plan, exhibits: list[_Exhibit], forms, *, d
                    sum(d.page_count for d in x.translation) + (1 if x.certificate else 0))
                   for x in exhibits]
 
-    def refs(page_map):
-        out = []
-        for x, xp in zip(exhibits, page_map.exhibits if page_map else [None] * len(exhibits)):
-            out.append(ExhibitRef(
-                evidence_id=x.evidence.id, letter=x.letter, title=x.evidence.title, shows=x.evidence.shows,
-                first_page=xp.span.first if xp else None, last_page=xp.span.last if xp else None,
-                translation_pages=(xp.translation.first, xp.translation.last) if xp and xp.translation else None))
-        return out
-
-    def sections(page_map):
-        return [{"title": f.title, "first_page": s.first if s else None, "last_page": s.last if s else None}
-                for f, s in zip(forms, page_map.forms if page_map else [None] * len(forms))]
-
     page_map = None
-    result = render_letter(case, refs(None), sections(None), templates_dir=templates_dir, today=date)
+    result = first_pass
     for _ in range(4):
         page_map = paginate(result.page_count, form_pages, parts_spec)
-        result = render_letter(case, refs(page_map), sections(page_map), templates_dir=templates_dir, today=date)
+        result = render_letter(case, _exhibit_refs(plan, page_map), _form_sections(forms, page_map),
+                               templates_dir=templates_dir, today=date)
         if result.page_count == page_map.letter.count:
             break
     else:  # pragma: no cover - would need a letter whose length oscillates

@@ -297,3 +297,21 @@ def test_verify_confirms_a_packet_and_catches_tampering(built, tmp_path):
     assert proc.returncode == 9
     assert "differs from the one the manifest describes" in proc.stdout
     assert "TAMPERED" in proc.stdout
+
+
+def test_worker_processes_give_the_same_bytes(tmp_path, monkeypatch):
+    """Photos normalized in worker processes: same packet, byte for byte, as in one process."""
+    from packetgen import workers
+
+    case_path = next(p for p in SAMPLES if p.parent.name == "child-surgery")
+    monkeypatch.setenv("PACKETGEN_NO_WORKERS", "1")
+    serial = api.build(case_path, outdir=tmp_path / "serial").packet.read_bytes()
+    monkeypatch.delenv("PACKETGEN_NO_WORKERS")
+    monkeypatch.setattr(workers, "IMAGE_JOBS_FOR_POOL", 2)
+    monkeypatch.setattr(workers, "IMAGE_BYTES_FOR_POOL", 0)
+    from packetgen.plan import plan_packet
+
+    case = load_case(case_path)
+    assert api._worth_a_pool(case, plan_packet(case))        # the photos do go to workers now
+    parallel = api.build(case_path, outdir=tmp_path / "parallel").packet.read_bytes()
+    assert parallel == serial
