@@ -622,6 +622,50 @@ def _search_loader(search: list[Path]):
     return _SearchLoader()
 
 
+def _builtin_bytecode_cache():
+    """Compiled built-in templates, cached on disk: the first letter of a process compiles in 0.007 s, not 0.12 s.
+
+    Only packetgen's own templates are cached (they hold no case data): a firm's templates may hold its
+    letterhead and are compiled in memory every time.  The cache folder is the user's (mode 0700); a broken or
+    unwritable cache only costs the compile.
+    """
+    import os
+
+    from jinja2 import FileSystemBytecodeCache
+
+    from .resources import templates_dir, user_data_dir
+
+    folder = user_data_dir() / "cache" / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return None
+    builtin = os.path.realpath(templates_dir()) + os.sep
+
+    class _BuiltinOnly(FileSystemBytecodeCache):
+        def get_bucket(self, environment, name, filename, source):
+            bucket = super().get_bucket(environment, name, filename, source)
+            bucket.packetgen_cacheable = bool(filename) and os.path.realpath(filename).startswith(builtin)
+            if not bucket.packetgen_cacheable:
+                bucket.reset()
+            return bucket
+
+        def set_bucket(self, bucket):
+            if getattr(bucket, "packetgen_cacheable", False):
+                try:
+                    super().set_bucket(bucket)
+                except OSError:
+                    pass
+
+        def load_bytecode(self, bucket):
+            try:
+                super().load_bytecode(bucket)
+            except (OSError, EOFError, ValueError):
+                bucket.reset()
+
+    return _BuiltinOnly(str(folder), "jinja2-%s.cache")
+
+
 _ENVIRONMENTS: dict[tuple[str, ...], object] = {}
 _ENV_LOCK = threading.Lock()
 _MAX_ENVIRONMENTS = 16
@@ -634,7 +678,7 @@ def _environment(search: list[Path]):
     again: 0.13-0.15 s CPU per pass unprofiled (0.40 s under pyinstrument).  Cached, a later pass spends
     0.002-0.004 s in Jinja (Jinja still checks each file's modification time, and the loader whether a
     firm folder gained an override, so edits between renders are seen).  The first compile in a process
-    stays (0.12 s for the 19 built-in templates); a Jinja bytecode cache on disk would cut it to 0.007 s.
+    is cut from 0.12 s to about 0.01 s by :func:`_builtin_bytecode_cache` (built-in templates only).
     """
     key = tuple(str(p) for p in search)
     env = _ENVIRONMENTS.get(key)
@@ -644,7 +688,7 @@ def _environment(search: list[Path]):
     from jinja2.sandbox import SandboxedEnvironment
 
     env = SandboxedEnvironment(
-        loader=_search_loader(search),
+        loader=_search_loader(search), bytecode_cache=_builtin_bytecode_cache(),
         undefined=StrictUndefined, autoescape=True, trim_blocks=True, lstrip_blocks=True,
         finalize=lambda v: "" if v is None else v)
     env.filters.update(longdate=long_date, money=money, and_list=_and_list, sentence=_sentence, a=_article,

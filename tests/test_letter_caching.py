@@ -44,7 +44,8 @@ def test_second_pass_compiles_no_template(tmp_path, monkeypatch):
     compiled = _count_compiles(monkeypatch)
     first = render_letter(case, fake_refs(case, paged=False), fake_sections(case, paged=False),
                           templates_dir=firm, today=TODAY)
-    assert "letter.j2" in compiled and "partials/closing.j2" in compiled
+    # The firm's template is compiled; built-in ones may come from the on-disk bytecode cache.
+    assert "partials/closing.j2" in compiled
     compiled.clear()
     second = render_letter(case, fake_refs(case), fake_sections(case), templates_dir=firm, today=TODAY)
     assert compiled == []
@@ -163,3 +164,16 @@ def test_text_runs_for_canvas_drawing():
     fonts = [f for f, _ in runs]
     assert fonts[:2] == ["PG-Serif", "PG-CJK"] and "PG-Arabic" in fonts
     assert "".join(t for f, t in runs if f == "PG-CJK") == "王秀英"
+
+
+def test_bytecode_cache_holds_builtin_templates_only(tmp_path, monkeypatch):
+    """A firm's template (its letterhead, its wording) is never written to the on-disk cache."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(letter_mod, "_ENVIRONMENTS", {})
+    case = load_case(CHILD)
+    firm = _firm(tmp_path, {"partials/closing.j2": "<p>Firm secret wording 4711.</p>\n<signature>{{ signer }}</signature>\n"})
+    render_letter(case, fake_refs(case), fake_sections(case), templates_dir=firm, today=TODAY)
+    cache = tmp_path / "xdg" / "packetgen" / "cache" / "templates"
+    files = list(cache.iterdir())
+    assert files, "built-in templates are cached"
+    assert not any(b"4711" in f.read_bytes() for f in files)
