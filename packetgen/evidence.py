@@ -633,6 +633,11 @@ _DROP_ANNOTS = {"/Popup", "/FileAttachment", "/Sound", "/Movie", "/Screen", "/Ri
                 "/Projection", "/PrinterMark", "/TrapNet"}
 
 
+# A bound on work and memory for one file (a legitimate exhibit is far smaller; the corpus's largest
+# has 600 pages).  Beyond it a file is refused with a message rather than slowly merged.
+MAX_PAGES_PER_FILE = 5000
+
+
 class _PdfNormalizer:
     def __init__(self, data: bytes, name: str, password: Optional[str], warnings: list[str]):
         self.data = data
@@ -720,6 +725,11 @@ class _PdfNormalizer:
         if not pages:
             raise EvidenceDamagedError(f"{self.name}: has no pages",
                                        fix="check that this is the right file; " + _FIX_RESAVE)
+        if len(pages) > MAX_PAGES_PER_FILE:
+            raise EvidenceDamagedError(
+                f"{self.name}: has {len(pages):,} pages; one evidence file may have at most "
+                f"{MAX_PAGES_PER_FILE:,} (USCIS asks for relevant pages, not whole archives)",
+                fix="include only the pages that prove the point (split the file), or check it is the right file")
         repairs = _repairs(src.get_warnings())   # (retrieving them clears qpdf's list)
         if repairs:
             self.warnings.append(f"{self.name}: was damaged and has been repaired; check its pages in the "

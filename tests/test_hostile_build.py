@@ -149,3 +149,21 @@ def test_template_injection_from_case_data_appears_literally(sample_copy):
     text = " ".join(reader.pages[i].extract_text() for i in range(a - 1, b))
     assert "{{ 7*7 }}" in text and "<b>Ana & Co" in text and "<font size=80>BIG</font>" in text
     assert "49 " not in text.split("{{ 7*7 }}")[0][-5:]
+
+
+def test_enormous_page_count_is_refused_quickly(sample_copy):
+    import pikepdf
+
+    from packetgen import evidence
+
+    case = sample_copy("child-surgery")
+    big = case.parent / "evidence" / "archive.pdf"
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    page = pdf.pages[0]
+    for _ in range(evidence.MAX_PAGES_PER_FILE):
+        pdf.pages.append(page)
+    pdf.save(big)
+    _point_evidence(case, "evidence/archive.pdf")
+    proc = _run("build", "-q", case)           # bounded by _run's timeout; no wall-clock assertion
+    _assert_clean_failure(proc, 6, "archive.pdf", "5,001 pages", outdir=case.parent / "out")
