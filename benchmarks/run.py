@@ -120,7 +120,7 @@ def stage_times(cmd: list[str], *, env: Optional[dict] = None, cwd: Optional[Pat
         msg = line.strip()
         if not msg or msg.startswith(("warning", "NOT FOR FILING", "DRAFT", "(")):
             continue
-        key = re.sub(r"\s*\d+(/\d+)?(:.*)?$", "", msg) if msg.startswith("evidence") else re.sub(r"\d+", "N", msg)
+        key = "evidence" if msg.startswith("evidence") else re.sub(r"\d+", "N", msg)
         if key != marks[-1][1]:
             marks.append((time.perf_counter() - t0, key))
     p.wait()
