@@ -210,6 +210,23 @@ class Visa(_Model):
     why_not_possible: Optional[Str] = Field(None, description="Why a visa could not be obtained, or why no attempt was possible.")
 
 
+def add_months(d: dt.date, months: float) -> dt.date:
+    """``d`` plus a (possibly fractional) number of months: whole months by the calendar, the rest as 30-day months.
+
+    The one definition of "the end of the stay": the letter, the I-134 support period and the checks all use it,
+    so they can never disagree by a day.
+    """
+    import calendar
+
+    whole = int(months)
+    y, m = divmod(d.month - 1 + whole, 12)
+    year, month = d.year + y, m + 1
+    day = min(d.day, calendar.monthrange(year, month)[1])
+    out = dt.date(year, month, day)
+    frac = months - whole
+    return out + dt.timedelta(days=round(frac * 30)) if frac else out
+
+
 class Stay(_Model):
     months: Annotated[float, Field(gt=0, le=60)] = Field(description="Requested length of stay, in months.")
     text: Optional[ShortStr] = Field(None, description="As written on the form, e.g. '6 months'. Default: from months.")

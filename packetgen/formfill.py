@@ -75,6 +75,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from .case import add_months
 from .errors import FormError
 from .formdefs import Entry, FormDef, format_value, load_formdef, to_form_charset
 from .formlib import FF_BITS, compare_fields, file_sha256, identify, locate_form, open_pdf, read_widgets
@@ -107,17 +108,6 @@ class FilledForm:
 
 # --------------------------------------------------------------------------- contexts
 
-def _add_months(day: dt.date, months: float) -> dt.date:
-    whole = int(months)
-    y, m = divmod(day.month - 1 + whole, 12)
-    year, month = day.year + y, m + 1
-    import calendar
-
-    d = min(day.day, calendar.monthrange(year, month)[1])
-    out = dt.date(year, month, d)
-    frac = months - whole
-    return out + dt.timedelta(days=round(frac * 30.44)) if frac else out
-
 
 def i131_context(case, beneficiary) -> dict[str, Any]:
     return {
@@ -139,7 +129,7 @@ def i134_context(case, supporter, beneficiary) -> dict[str, Any]:
     return {
         "case": case, "request": case.request, "supporter": supporter, "beneficiary": beneficiary,
         "self_support": same_person(supporter, beneficiary),
-        "support_from": start, "support_until": _add_months(start, case.request.stay.months),
+        "support_from": start, "support_until": add_months(start, case.request.stay.months),
         "interpreter": case.interpreter, "preparer": case.preparer or case.attorney, "attorney": case.attorney,
     }
 

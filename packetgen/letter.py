@@ -38,6 +38,7 @@ from typing import Iterable, Optional
 
 from markupsafe import Markup, escape
 
+from .case import add_months
 from .errors import InternalError, TemplateError
 from .layout import LETTER, STAMP_BAND
 from .resources import data_dir, templates_dir as builtin_templates_dir
@@ -111,19 +112,6 @@ def money(x: float | int | None) -> str:
     if x is None:
         return ""
     return f"${x:,.0f}" if float(x).is_integer() else f"${x:,.2f}"
-
-
-def add_months(d: dt.date, months: float) -> dt.date:
-    """``d`` plus a (possibly fractional) number of months: whole months by the calendar, the rest as 30-day months."""
-    import calendar
-
-    whole = int(months)
-    y, m = divmod(d.month - 1 + whole, 12)
-    year, month = d.year + y, m + 1
-    day = min(d.day, calendar.monthrange(year, month)[1])
-    out = dt.date(year, month, day)
-    frac = months - whole
-    return out + dt.timedelta(days=round(frac * 30)) if frac else out
 
 
 def _and_list(items: Iterable[str], conj: str = "and") -> str:
