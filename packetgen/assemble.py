@@ -110,7 +110,10 @@ def assemble(parts: list[Part], *, case_name: str, outline: list[OutlineEntry],
 
     font = out.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica,
                                         Encoding=Name.WinAnsiEncoding))
+    # The page's own content is wrapped in q ... Q (shared streams), so an unbalanced graphics state in
+    # evidence cannot move or hide the stamp drawn after it.
     open_q = out.make_stream(b"q\n")
+    close_q = out.make_stream(b"Q\n")
     for i, (page, label) in enumerate(zip(out.pages, labels)):
         left = case_name
         where = label.section if label.within_total == 1 else f"{label.section}, page {label.within} of {label.within_total}"
@@ -124,7 +127,7 @@ def assemble(parts: list[Part], *, case_name: str, outline: list[OutlineEntry],
             res.Font = fonts = Dictionary()
         fonts.PGStampF = font
         page.contents_add(open_q, prepend=True)
-        page.contents_add(out.make_stream(b"Q\n"), prepend=False)
+        page.contents_add(close_q, prepend=False)
         page.contents_add(_stamp_stream(out, left, right, y=y), prepend=False)
     if progress:
         progress("stamped every page")
