@@ -69,8 +69,7 @@ def cli(ctx, debug, verbose):
 def _progress(enabled: bool):
     if not enabled:
         return None
-    stream = click.get_text_stream("stderr")
-    tty = stream.isatty()
+    tty = sys.stderr.isatty()
 
     def say(msg: str) -> None:
         if tty:

@@ -6,6 +6,7 @@ Only click is imported at module level; pypdfium2 and Pillow come in with
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -50,7 +51,7 @@ def command(target, outdir, forms_dir, draft, dpi, quiet):
         if "bar" not in bar:
             if say:
                 say.finish()
-            bar["bar"] = click.progressbar(length=total, label="rendering pages", file=click.get_text_stream("stderr"),
+            bar["bar"] = click.progressbar(length=total, label="rendering pages", file=sys.stderr,
                                            show_pos=True, width=30)
             bar["bar"].__enter__()
         bar["bar"].update(1)
