@@ -108,6 +108,20 @@ def long_date(d: dt.date | None) -> str:
     return f"{d:%B} {d.day}, {d.year}"
 
 
+# Country names that take "the" in running English ("citizen of the Philippines").
+_COUNTRIES_WITH_THE = {
+    "bahamas", "central african republic", "comoros", "czech republic", "democratic republic of the congo",
+    "dominican republic", "gambia", "maldives", "marshall islands", "netherlands", "philippines",
+    "republic of the congo", "seychelles", "solomon islands", "united arab emirates", "united kingdom",
+    "united states", "united states of america"}
+
+
+def country_in_sentence(name) -> str:
+    """'Philippines' -> 'the Philippines'; other names unchanged."""
+    n = str(name or "").strip()
+    return f"the {n}" if n.lower() in _COUNTRIES_WITH_THE else n
+
+
 def money(x: float | int | None) -> str:
     if x is None:
         return ""
@@ -679,7 +693,7 @@ def _environment(search: list[Path]):
         loader=_search_loader(search), bytecode_cache=_builtin_bytecode_cache(),
         undefined=StrictUndefined, autoescape=True, trim_blocks=True, lstrip_blocks=True,
         finalize=lambda v: "" if v is None else v)
-    env.filters.update(longdate=long_date, money=money, and_list=_and_list, sentence=_sentence, a=_article,
+    env.filters.update(longdate=long_date, money=money, country=country_in_sentence, and_list=_and_list, sentence=_sentence, a=_article,
                        lowerfirst=lambda s: (s[:1].lower() + s[1:]) if s else s)
     env.tests["exhibit"] = _citer_call("has_exhibit")
     env.globals.update({name: _citer_call(name) for name in (

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from packetgen.case import Case, load_case
 from packetgen.errors import TemplateError
-from packetgen.letter import ExhibitRef, render_letter
+from packetgen.letter import ExhibitRef, country_in_sentence, render_letter
 
 from .conftest import SAMPLES, sample_cases
 
@@ -90,7 +90,7 @@ def test_each_sample_letter_renders_with_its_citations(path):
     for b in case.beneficiaries:
         assert b.name.full in text
         assert f"{b.date_of_birth:%B} {b.date_of_birth.day}, {b.date_of_birth.year}" in text
-        assert f"citizen of {b.country_of_citizenship}" in text
+        assert f"citizen of {country_in_sentence(b.country_of_citizenship)}" in text
     assert case.petitioner.name.full in text
     assert ("EXPEDITE REQUESTED" in text) == case.request.expedite.requested
     # the Dallas lockbox address, Attn: HP
