@@ -169,7 +169,8 @@ def _finish(case, plan, exhibits, forms, first_pass, findings, warnings, *, date
 
     # 3. Letter, paginated in two passes until its own length is stable.
     packet_pdf, page_map, letter_result = _render_and_assemble(
-        case, plan, exhibits, forms, first_pass, date=date, templates_dir=templates_dir, say=say)
+        case, plan, exhibits, forms, first_pass, date=date, templates_dir=templates_dir, say=say,
+        draft=draft and any(f.severity == "error" for f in findings))
     warnings += letter_result.warnings
 
     # 4. Filing instructions (separate; not part of the submission).
@@ -341,7 +342,8 @@ def _worth_a_pool(case: Case, plan) -> bool:
     return len(paths) >= IMAGE_JOBS_FOR_POOL and sum(p.stat().st_size for p in paths) >= IMAGE_BYTES_FOR_POOL
 
 
-def _render_and_assemble(case: Case, plan, exhibits: list[_Exhibit], forms, first_pass, *, date, templates_dir, say):
+def _render_and_assemble(case: Case, plan, exhibits: list[_Exhibit], forms, first_pass, *, date, templates_dir, say,
+                         draft: bool = False):
     import pikepdf
 
     from .assemble import OutlineEntry, Part, assemble
@@ -402,7 +404,7 @@ def _render_and_assemble(case: Case, plan, exhibits: list[_Exhibit], forms, firs
 
     packet = assemble(parts, case_name=case.case_name, outline=outline, links=links,
                       title=f"{case.case_name}: humanitarian parole request (Form I-131)", date=date,
-                      progress=say)
+                      draft=draft, progress=say)
     return packet, page_map, result
 
 

@@ -80,7 +80,7 @@ def _stamp_stream(pdf: pikepdf.Pdf, left: str, right: str, *, y: float, size: fl
 
 def assemble(parts: list[Part], *, case_name: str, outline: list[OutlineEntry],
              links: list[tuple[int, tuple[float, float, float, float], int]],
-             title: str, date: dt.date,
+             title: str, date: dt.date, draft: bool = False,
              progress: Optional[Callable[[str], None]] = None) -> pikepdf.Pdf:
     """Merge ``parts`` in order, stamp every page, add the outline and index links.
 
@@ -114,8 +114,9 @@ def assemble(parts: list[Part], *, case_name: str, outline: list[OutlineEntry],
     # evidence cannot move or hide the stamp drawn after it.
     open_q = out.make_stream(b"q\n")
     close_q = out.make_stream(b"Q\n")
+    # A --draft build (check errors not fixed) says so on every page, so it cannot be mailed by mistake.
+    left = f"DRAFT - NOT FOR FILING - {case_name}" if draft else case_name
     for i, (page, label) in enumerate(zip(out.pages, labels)):
-        left = case_name
         where = label.section if label.within_total == 1 else f"{label.section}, page {label.within} of {label.within_total}"
         right = f"{where}  |  Packet page {i + 1} of {total}"
         y = FORM_STAMP_Y if label.on_form else BAND_STAMP_Y

@@ -253,7 +253,9 @@ def test_cli_check_errors_stop_build_unless_draft(tmp_path, sample_copy):
     proc = subprocess.run([sys.executable, "-m", "packetgen", "build", "-q", "--draft", str(case)],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
-    assert (case.parent / "out" / "packet.pdf").exists()
+    reader = PdfReader(case.parent / "out" / "packet.pdf")
+    for i in (0, len(reader.pages) - 1):          # every page says it is a draft
+        assert "DRAFT - NOT FOR FILING" in reader.pages[i].extract_text()
 
 
 def test_flatten_gives_a_packet_with_no_live_fields(tmp_path):
