@@ -34,7 +34,7 @@ from reportlab.pdfgen import canvas
 from .formdefs import FormDef, InventoryField
 from .resources import user_data_dir
 
-STANDIN_VERSION = 3
+STANDIN_VERSION = 4
 MARK = "STAND-IN \u2014 NOT FOR FILING \u2014 install the official form with 'packetgen forms add'"
 MARK_SHORT = "STAND-IN \u2014 NOT FOR FILING"
 
@@ -275,30 +275,131 @@ def _draw_marks(c: canvas.Canvas, fd: FormDef, page_no: int, size) -> None:
     c.drawCentredString(w / 2, 24, MARK)
 
 
-def _draw_page(c: canvas.Canvas, fd: FormDef, page_no: int, placed: list[_Placed], flow: bool) -> None:
+class _Space:
+    """Occupied regions of a page (boxes, headings, labels already drawn) and a search for free room."""
+
+    GAP = 1.5
+
+    def __init__(self, blocks=()):
+        self.blocks: list[tuple[float, float, float, float]] = [tuple(b) for b in blocks]
+
+    def add(self, box) -> None:
+        self.blocks.append(tuple(box))
+
+    def free(self, box) -> bool:
+        x0, y0, x1, y1 = box
+        return not any(b[0] < x1 and b[2] > x0 and b[1] < y1 and b[3] > y0 for b in self.blocks)
+
+    def intervals(self, xa: float, xb: float, yb: float, yt: float):
+        """Free x-intervals in [xa, xb] of the band yb..yt, left to right."""
+        band = sorted((b for b in self.blocks if b[1] < yt and b[3] > yb and b[2] > xa and b[0] < xb),
+                      key=lambda b: b[0])
+        x = xa
+        for b in band:
+            if b[0] - self.GAP > x:
+                yield x, b[0] - self.GAP
+            x = max(x, b[2] + self.GAP)
+        if xb > x:
+            yield x, xb
+
+
+def _text_box(x: float, y: float, width: float, size: float) -> tuple:
+    """The ink box of a Helvetica string drawn at (x, y): descender to the top of the capitals/accents."""
+    return (x, y - 0.22 * size, x + width, y + 0.78 * size)
+
+
+def _place(c: canvas.Canvas, space: _Space, text: str, candidates, sizes, min_room: float):
+    """Draw ``text`` at the first candidate position where it fits (shrunk, or at worst cut with an ellipsis).
+
+    A candidate is ``(kind, anchor_x, baseline_y_of(size), x_min, x_max)``: kind "left" starts the
+    text at anchor_x or the first free room after it (before x_max - min_room); "right" ends it at
+    anchor_x, with free room back to x_min; "centre" centres it on anchor_x.  Returns the ink box drawn.
+    """
+    font = LABEL_FONT
+    for full in (True, False):
+        for kind, ax, yfun, xmin, xmax in candidates:
+            for size in (sizes if full else sizes[1:2]):
+                y = yfun(size)
+                yb, yt = y - 0.22 * size - 0.3, y + 0.78 * size + 0.3
+                want = stringWidth(text, font, size)
+                if kind == "left":
+                    slots = [(a, b) for a, b in space.intervals(ax, xmax, yb, yt) if a <= max(ax, xmax - min_room)]
+                    slot = next(((a, b) for a, b in slots if b - a >= (want if full else min_room)), None)
+                    if slot is None:
+                        continue
+                    x, room = slot[0], slot[1] - slot[0]
+                elif kind == "right":
+                    slots = [(a, b) for a, b in space.intervals(xmin, ax, yb, yt) if b >= ax - 0.01]
+                    if not slots:
+                        continue
+                    room = ax - slots[-1][0]
+                    if room < (want if full else min_room):
+                        continue
+                    x = None
+                else:  # centre
+                    half = min(ax - xmin, xmax - ax)
+                    if 2 * half < (want if full else min_room):
+                        continue
+                    room = min(2 * half, want)
+                    box = _text_box(ax - room / 2, y, room, size)
+                    if not space.free(box):
+                        continue
+                    x = ax - room / 2
+                shown = text if want <= room else _fit(text, font, size, room)
+                width = stringWidth(shown, font, size)
+                if kind == "right":
+                    x = ax - width
+                box = _text_box(x, y, width, size)
+                if not space.free(box):
+                    continue
+                c.setFont(font, size)
+                c.drawString(x, y, shown)
+                space.add(box)
+                return box
+    return None
+
+
+def _draw_page(c: canvas.Canvas, fd: FormDef, page_no: int, placed: list[_Placed], flow: bool) -> list[tuple]:
+    """Draw one page's boxes and labels; no label overlaps a box, a heading or another label.
+
+    Returns the ink boxes of the labels drawn (the tests check them for overlaps)."""
     w, h = fd.model.page_size
     c.setFillColor(Color(0, 0, 0))
     c.setFont(LABEL_BOLD, 11)
     c.drawString(36, h - 58, _fit(f"Form {fd.model.form}  {fd.model.short_title}", LABEL_BOLD, 11, w - 72 - 150))
     c.setFont(LABEL_FONT, 8)
     c.drawRightString(w - 36, h - 58, f"Edition {fd.model.edition}  \u2022  page {page_no} of {fd.model.page_count}")
-    rects = [p.rect for p in placed if p.rect]
-    tags_done = set()
+    left, right = 40.0, w - 18.0
+    space = _Space([(0, h - 62, w, h), (0, 0, w, 50)])   # page header and footer
+    pad = 0.8
     for p in placed:
-        if p.heading:
-            text, _, y = p.heading.partition("\x00")
-            y = float(y)
-            if text.startswith("\x01"):
-                c.setFont(LABEL_BOLD, 7.5)
-                c.setFillColor(Color(0.1, 0.1, 0.1))
-                c.drawString(48, y + 2, _fit(text[1:], LABEL_BOLD, 7.5, 510))
-            else:
-                c.setFillColor(Color(0.88, 0.88, 0.88))
-                c.rect(40, y - 1, w - 80, 13, stroke=0, fill=1)
-                c.setFillColor(Color(0, 0, 0))
-                c.setFont(LABEL_BOLD, 9)
-                c.drawString(44, y + 2, _fit(text, LABEL_BOLD, 9, w - 92))
+        if p.rect:
+            x0, y0, x1, y1 = p.rect
+            space.add((x0 - pad, y0 - pad, x1 + pad, y1 + pad))
+    drawn: list[tuple] = []
+    # headings (flow pages) first: their places are fixed
+    for p in placed:
+        if not p.heading:
             continue
+        text, _, y = p.heading.partition("\x00")
+        y = float(y)
+        if text.startswith("\x01"):
+            c.setFont(LABEL_BOLD, 7.5)
+            c.setFillColor(Color(0.1, 0.1, 0.1))
+            shown = _fit(text[1:], LABEL_BOLD, 7.5, 510)
+            c.drawString(48, y + 2, shown)
+            box = _text_box(48, y + 2, stringWidth(shown, LABEL_BOLD, 7.5), 7.5)
+        else:
+            c.setFillColor(Color(0.88, 0.88, 0.88))
+            c.rect(40, y - 1, w - 80, 13, stroke=0, fill=1)
+            c.setFillColor(Color(0, 0, 0))
+            c.setFont(LABEL_BOLD, 9)
+            c.drawString(44, y + 2, _fit(text, LABEL_BOLD, 9, w - 92))
+            box = (40, y - 1, w - 40, y + 12)
+        space.add(box)
+        drawn.append(box)
+    fields = [p for p in placed if not p.heading and p.rect]
+    for p in fields:
         x0, y0, x1, y1 = p.rect
         f = p.f
         c.setLineWidth(0.6)
@@ -309,43 +410,57 @@ def _draw_page(c: canvas.Canvas, fd: FormDef, page_no: int, placed: list[_Placed
             c.setStrokeColor(Color(0.75, 0.75, 0.75))
             for i in range(1, f.maxlen):
                 c.line(x0 + i * step, y0, x0 + i * step, y0 + 4)
-        label = _short(p.label) if f.type == "checkbox" else p.label
-        c.setFillColor(Color(0.2, 0.2, 0.2))
-
-        def room_right(ya, yb, xr, cap):
-            nxt = [r[0] for r in rects if r is not p.rect and r[0] >= xr - 0.5 and r[1] < yb and r[3] > ya]
-            return min([cap] + [n - xr - 3 for n in nxt])
-
-        if f.type == "checkbox":
-            size = 6.5
-            c.setFont(LABEL_FONT, size)
-            room = room_right(y0, y1, x1, 160 if flow else 110)
-            if room >= 14:
-                c.drawString(x1 + 3, y0 + 2, _fit(label, LABEL_FONT, size, room))
-            else:
-                c.setFont(LABEL_FONT, 5)
-                c.drawCentredString((x0 + x1) / 2, y1 + 1.5, _fit(label, LABEL_FONT, 5, 18))
+    # checkbox labels first (they have the fewest places to go), then the text boxes' captions
+    c.setFillColor(Color(0.2, 0.2, 0.2))
+    order = [p for p in fields if p.f.type in {"checkbox", "radio"}] + [p for p in fields if p.f.type not in {"checkbox", "radio"}]
+    for p in order:
+        x0, y0, x1, y1 = p.rect
+        f = p.f
+        if f.type in {"checkbox", "radio"}:
+            label = _short(p.label)
+            if not label:
+                continue
+            cap = 160 if flow else 130
+            mid = (y0 + y1) / 2
+            cands = [("left", x1 + 3, lambda s, m=mid: m - 0.28 * s, x1 + 3, min(right, x1 + 3 + cap)),
+                     ("centre", (x0 + x1) / 2, lambda s, t=y1: t + 1.5 + 0.22 * s, max(left, x0 - 14), min(right, x1 + 14)),
+                     ("right", x0 - 3, lambda s, m=mid: m - 0.28 * s, max(left, x0 - 3 - cap), x0 - 3),
+                     ("centre", (x0 + x1) / 2, lambda s, b=y0: b - 1.5 - 0.78 * s, max(left, x0 - 14), min(right, x1 + 14))]
+            box = _place(c, space, label, cands, (6.5, 6.0, 5.5), 14)
         else:
-            above = (x0, y1, x1, y1 + 7)
-            blocked = any(r is not p.rect and r[0] < above[2] and r[2] > above[0] and r[1] < above[3] and r[3] > above[1]
-                          for r in rects)
-            if not blocked and label:
-                size = 6.2
-                c.setFont(LABEL_FONT, size)
-                room = room_right(y0, y1 + 8, x1, 120) + (x1 - x0)
-                c.drawString(x0 + 1, y1 + 1.5, _fit(label, LABEL_FONT, size, max(x1 - x0, room)))
-            elif label and not flow:
-                left_edge = max([56.0] + [r[2] + 3 for r in rects if r is not p.rect and r[2] <= x0 and r[1] < y1 and r[3] > y0])
-                if x0 - left_edge >= 30:
-                    c.setFont(LABEL_FONT, 6.2)
-                    c.drawRightString(x0 - 3, y0 + 5, _fit(label, LABEL_FONT, 6.2, x0 - left_edge - 3))
-        if not flow and f.part and f.item and (f.part, f.item) not in tags_done:
+            label = p.label
+            if not label:
+                continue
+            cands = [("left", x0 + 1, lambda s, t=y1: t + 1.5 + 0.22 * s, x0, right)]
+            if not flow:
+                cands += [("right", x0 - 3, lambda s, b=y0, t=y1: (b + t) / 2 - 0.28 * s, left, x0 - 3),
+                          ("left", x0 + 1, lambda s, b=y0: b - 1.5 - 0.78 * s, x0, right)]
+            box = _place(c, space, label, cands, (6.2, 5.8, 5.4), 28)
+        if box:
+            drawn.append(box)
+    if not flow:
+        tags_done = set()
+        c.setFont(LABEL_BOLD, 6)
+        c.setFillColor(GREY)
+        for p in fields:
+            f = p.f
+            if not (f.part and f.item) or (f.part, f.item) in tags_done:
+                continue
             tags_done.add((f.part, f.item))
-            c.setFont(LABEL_BOLD, 6)
-            c.setFillColor(GREY)
-            c.drawString(8, y1 - 7, f"Pt.{f.part}")
-            c.drawString(8, y1 - 14, _fit(f"It.{f.item}", LABEL_BOLD, 6, 40))
+            item = _fit(f"It.{f.item}", LABEL_BOLD, 6, 30)
+            tw = max(stringWidth(f"Pt.{f.part}", LABEL_BOLD, 6), stringWidth(item, LABEL_BOLD, 6))
+            top = p.rect[3]
+            for shift in range(0, 40, 2):
+                t = top - shift
+                box = (8, t - 14 - 1.4, 8 + tw, t - 7 + 4.7)
+                if space.free(box):
+                    c.drawString(8, t - 7, f"Pt.{f.part}")
+                    c.drawString(8, t - 14, item)
+                    space.add(box)
+                    drawn.append(box)
+                    break
     _draw_marks(c, fd, page_no, (w, h))
+    return drawn
 
 
 def _layout(fd: FormDef) -> dict[int, tuple[list[_Placed], bool]]:

@@ -253,6 +253,49 @@ def test_standin_is_cached_by_field_map_hash(tmp_path, monkeypatch):
     assert standin_pdf(fd) == first
 
 
+@pytest.mark.parametrize("form", ["I-131", "I-134"])
+def test_standin_labels_overlap_nothing(form):
+    """Every printed label sits in free space: not on a box, a heading, another label, or off the page."""
+    from reportlab.pdfgen import canvas
+
+    import packetgen.standin as si
+
+    fd = load_formdef(form)
+    w, h = fd.model.page_size
+    c = canvas.Canvas(io.BytesIO(), pagesize=(w, h))
+    labelled = drawn_total = 0
+    for pno, (placed, flow) in si._layout(fd).items():
+        boxes = si._draw_page(c, fd, pno, placed, flow)
+        c.showPage()
+        rects = [p.rect for p in placed if p.rect]
+        if not flow:
+            for f in fd.model.inventory:
+                if f.page == pno and f.rect and not f.barcode:
+                    assert next(p.rect for p in placed if p.f is f) == tuple(f.rect), f.name   # official rects kept
+
+        def hit(a, b, eps=0.05):
+            return a[0] < b[2] - eps and a[2] > b[0] + eps and a[1] < b[3] - eps and a[3] > b[1] + eps
+
+        for i, a in enumerate(boxes):
+            assert 0 <= a[0] and a[2] <= w and 50 <= a[1] and a[3] <= h - 60, (pno, a)
+            for b in boxes[i + 1:]:
+                assert not hit(a, b), (pno, a, b)
+            for r in rects:
+                assert not hit(a, r), (pno, a, r)
+        labelled += sum(1 for p in placed if p.rect and p.label)
+        drawn_total += len(boxes)
+    assert drawn_total >= 0.95 * labelled   # nearly every field keeps a visible caption
+
+
+def test_standin_is_deterministic_and_versioned():
+    import packetgen.standin as si
+
+    fd = load_formdef("I-134")
+    data = build_standin(fd)
+    assert build_standin(fd) == data
+    assert f"v{si.STANDIN_VERSION}".encode() in data
+
+
 # --------------------------------------------------------------------------- filling on stand-ins
 
 def test_sample_fills_one_i131_per_beneficiary_then_one_i134_per_pair(sample_forms):
