@@ -34,7 +34,7 @@ from reportlab.pdfgen import canvas
 from .formdefs import FormDef, InventoryField
 from .resources import user_data_dir
 
-STANDIN_VERSION = 4
+STANDIN_VERSION = 5
 MARK = "STAND-IN \u2014 NOT FOR FILING \u2014 install the official form with 'packetgen forms add'"
 MARK_SHORT = "STAND-IN \u2014 NOT FOR FILING"
 
@@ -312,7 +312,7 @@ def _place(c: canvas.Canvas, space: _Space, text: str, candidates, sizes, min_ro
     """Draw ``text`` at the first candidate position where it fits (shrunk, or at worst cut with an ellipsis).
 
     A candidate is ``(kind, anchor_x, baseline_y_of(size), x_min, x_max)``: kind "left" starts the
-    text at anchor_x or the first free room after it (before x_max - min_room); "right" ends it at
+    text at anchor_x, "after" there or in the first free room after it that starts before x_min; "right" ends it at
     anchor_x, with free room back to x_min; "centre" centres it on anchor_x.  Returns the ink box drawn.
     """
     font = LABEL_FONT
@@ -322,8 +322,9 @@ def _place(c: canvas.Canvas, space: _Space, text: str, candidates, sizes, min_ro
                 y = yfun(size)
                 yb, yt = y - 0.22 * size - 0.3, y + 0.78 * size + 0.3
                 want = stringWidth(text, font, size)
-                if kind == "left":
-                    slots = [(a, b) for a, b in space.intervals(ax, xmax, yb, yt) if a <= max(ax, xmax - min_room)]
+                if kind in ("left", "after"):
+                    limit = ax if kind == "left" else max(ax, xmin)
+                    slots = [(a, b) for a, b in space.intervals(ax, xmax, yb, yt) if a <= limit + 0.01]
                     slot = next(((a, b) for a, b in slots if b - a >= (want if full else min_room)), None)
                     if slot is None:
                         continue
@@ -420,7 +421,7 @@ def _draw_page(c: canvas.Canvas, fd: FormDef, page_no: int, placed: list[_Placed
             label = _short(p.label)
             if not label:
                 continue
-            cap = 160 if flow else 130
+            cap = 160 if flow else 150
             mid = (y0 + y1) / 2
             cands = [("left", x1 + 3, lambda s, m=mid: m - 0.28 * s, x1 + 3, min(right, x1 + 3 + cap)),
                      ("centre", (x0 + x1) / 2, lambda s, t=y1: t + 1.5 + 0.22 * s, max(left, x0 - 14), min(right, x1 + 14)),
@@ -431,31 +432,34 @@ def _draw_page(c: canvas.Canvas, fd: FormDef, page_no: int, placed: list[_Placed
             label = p.label
             if not label:
                 continue
-            cands = [("left", x0 + 1, lambda s, t=y1: t + 1.5 + 0.22 * s, x0, right)]
+            cands = [("after", x0 + 1, lambda s, t=y1: t + 1.5 + 0.22 * s, x1 - 24, min(right, x1 + 150))]
             if not flow:
                 cands += [("right", x0 - 3, lambda s, b=y0, t=y1: (b + t) / 2 - 0.28 * s, left, x0 - 3),
-                          ("left", x0 + 1, lambda s, b=y0: b - 1.5 - 0.78 * s, x0, right)]
+                          ("left", x0 + 1, lambda s, b=y0: b - 1.5 - 0.78 * s, x0, min(right, x1 + 150))]
             box = _place(c, space, label, cands, (6.2, 5.8, 5.4), 28)
         if box:
             drawn.append(box)
     if not flow:
         tags_done = set()
-        c.setFont(LABEL_BOLD, 6)
         c.setFillColor(GREY)
         for p in fields:
             f = p.f
             if not (f.part and f.item) or (f.part, f.item) in tags_done:
                 continue
             tags_done.add((f.part, f.item))
-            item = _fit(f"It.{f.item}", LABEL_BOLD, 6, 30)
-            tw = max(stringWidth(f"Pt.{f.part}", LABEL_BOLD, 6), stringWidth(item, LABEL_BOLD, 6))
-            top = p.rect[3]
-            for shift in range(0, 40, 2):
-                t = top - shift
-                box = (8, t - 14 - 1.4, 8 + tw, t - 7 + 4.7)
+            edge = min(q.rect[0] for q in fields) - 3
+            tag = f"Pt.{f.part} It.{f.item}"
+            size = 5.5
+            while size > 4.5 and 6 + stringWidth(tag, LABEL_BOLD, size) > edge:
+                size -= 0.25
+            tag = _fit(tag, LABEL_BOLD, size, max(10.0, edge - 6))
+            tw = stringWidth(tag, LABEL_BOLD, size)
+            for shift in range(0, 30):
+                y = p.rect[3] - 0.78 * size - 1 - shift
+                box = _text_box(6, y, tw, size)
                 if space.free(box):
-                    c.drawString(8, t - 7, f"Pt.{f.part}")
-                    c.drawString(8, t - 14, item)
+                    c.setFont(LABEL_BOLD, size)
+                    c.drawString(6, y, tag)
                     space.add(box)
                     drawn.append(box)
                     break
