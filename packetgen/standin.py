@@ -34,7 +34,7 @@ from reportlab.pdfgen import canvas
 from .formdefs import FormDef, InventoryField
 from .resources import user_data_dir
 
-STANDIN_VERSION = 5
+STANDIN_VERSION = 6
 MARK = "STAND-IN \u2014 NOT FOR FILING \u2014 install the official form with 'packetgen forms add'"
 MARK_SHORT = "STAND-IN \u2014 NOT FOR FILING"
 
@@ -311,52 +311,55 @@ def _text_box(x: float, y: float, width: float, size: float) -> tuple:
 def _place(c: canvas.Canvas, space: _Space, text: str, candidates, sizes, min_room: float):
     """Draw ``text`` at the first candidate position where it fits (shrunk, or at worst cut with an ellipsis).
 
-    A candidate is ``(kind, anchor_x, baseline_y_of(size), x_min, x_max)``: kind "left" starts the
+    Full text is preferred anywhere; then text cut with an ellipsis above a box ("after") when that
+    keeps at least half of it; then cut text anywhere.  A candidate is ``(kind, anchor_x, baseline_y_of(size), x_min, x_max)``: kind "left" starts the
     text at anchor_x, "after" there or in the first free room after it that starts before x_min; "right" ends it at
     anchor_x, with free room back to x_min; "centre" centres it on anchor_x.  Returns the ink box drawn.
     """
     font = LABEL_FONT
-    for full in (True, False):
-        for kind, ax, yfun, xmin, xmax in candidates:
-            for size in (sizes if full else sizes[1:2]):
-                y = yfun(size)
-                yb, yt = y - 0.22 * size - 0.3, y + 0.78 * size + 0.3
-                want = stringWidth(text, font, size)
-                if kind in ("left", "after"):
-                    limit = ax if kind == "left" else max(ax, xmin)
-                    slots = [(a, b) for a, b in space.intervals(ax, xmax, yb, yt) if a <= limit + 0.01]
-                    slot = next(((a, b) for a, b in slots if b - a >= (want if full else min_room)), None)
-                    if slot is None:
-                        continue
-                    x, room = slot[0], slot[1] - slot[0]
-                elif kind == "right":
-                    slots = [(a, b) for a, b in space.intervals(xmin, ax, yb, yt) if b >= ax - 0.01]
-                    if not slots:
-                        continue
-                    room = ax - slots[-1][0]
-                    if room < (want if full else min_room):
-                        continue
-                    x = None
-                else:  # centre
-                    half = min(ax - xmin, xmax - ax)
-                    if 2 * half < (want if full else min_room):
-                        continue
-                    room = min(2 * half, want)
-                    box = _text_box(ax - room / 2, y, room, size)
-                    if not space.free(box):
-                        continue
-                    x = ax - room / 2
-                shown = text if want <= room else _fit(text, font, size, room)
-                width = stringWidth(shown, font, size)
-                if kind == "right":
-                    x = ax - width
-                box = _text_box(x, y, width, size)
+    tries = [(cand, full) for first in (True, False) for cand in candidates
+             for full in (((True, "generous") if cand[0] == "after" else (True,)) if first else (False,))]
+    for (kind, ax, yfun, xmin, xmax), full in tries:
+        for size in (sizes if full is True else sizes[1:2]):
+            y = yfun(size)
+            yb, yt = y - 0.22 * size - 0.3, y + 0.78 * size + 0.3
+            want = stringWidth(text, font, size)
+            need = want if full is True else max(min_room, min(90.0, want / 2)) if full else min_room
+            if kind in ("left", "after"):
+                limit = ax if kind == "left" else max(ax, xmin)
+                slots = [(a, b) for a, b in space.intervals(ax, xmax, yb, yt) if a <= limit + 0.01]
+                slot = next(((a, b) for a, b in slots if b - a >= need), None)
+                if slot is None:
+                    continue
+                x, room = slot[0], slot[1] - slot[0]
+            elif kind == "right":
+                slots = [(a, b) for a, b in space.intervals(xmin, ax, yb, yt) if b >= ax - 0.01]
+                if not slots:
+                    continue
+                room = ax - slots[-1][0]
+                if room < need:
+                    continue
+                x = None
+            else:  # centre
+                half = min(ax - xmin, xmax - ax)
+                if 2 * half < need:
+                    continue
+                room = min(2 * half, want)
+                box = _text_box(ax - room / 2, y, room, size)
                 if not space.free(box):
                     continue
-                c.setFont(font, size)
-                c.drawString(x, y, shown)
-                space.add(box)
-                return box
+                x = ax - room / 2
+            shown = text if want <= room else _fit(text, font, size, room)
+            width = stringWidth(shown, font, size)
+            if kind == "right":
+                x = ax - width
+            box = _text_box(x, y, width, size)
+            if not space.free(box):
+                continue
+            c.setFont(font, size)
+            c.drawString(x, y, shown)
+            space.add(box)
+            return box
     return None
 
 
