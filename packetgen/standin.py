@@ -34,7 +34,7 @@ from reportlab.pdfgen import canvas
 from .formdefs import FormDef, InventoryField
 from .resources import user_data_dir
 
-STANDIN_VERSION = 6
+STANDIN_VERSION = 7
 MARK = "STAND-IN \u2014 NOT FOR FILING \u2014 install the official form with 'packetgen forms add'"
 MARK_SHORT = "STAND-IN \u2014 NOT FOR FILING"
 
