@@ -7,7 +7,7 @@ from typing import Sequence
 
 from reportlab.lib.units import mm
 
-from .common import (A4, LETTER, S, Paragraph, Spacer, Table, TableStyle, build_doc, colors, draw_mark,
+from .common import (wrap_words, A4, LETTER, S, Paragraph, Spacer, Table, TableStyle, build_doc, colors, draw_mark,
                      draw_signature, esc, inch, new_canvas, rng)
 
 
@@ -169,11 +169,11 @@ def certificate_es(path, cert: dict, pagesize=A4) -> None:
     c.drawString(left, y, cert["notes_title"])
     y -= 5 * mm
     c.setFont("Times-Roman", 10)
-    for line in _lines(c, cert["notes"], "Times-Roman", 10, right - left):
+    for line in wrap_words(c, cert["notes"], "Times-Roman", 10, right - left):
         c.drawString(left, y, line)
         y -= 4.6 * mm
     y -= 3 * mm
-    for line in _lines(c, cert["closing"], "Times-Roman", 10, right - left):
+    for line in wrap_words(c, cert["closing"], "Times-Roman", 10, right - left):
         c.drawString(left, y, line)
         y -= 4.6 * mm
     # signature, seal, QR, verification code
@@ -195,18 +195,6 @@ def certificate_es(path, cert: dict, pagesize=A4) -> None:
     draw_mark(c, W, H)
     c.showPage()
     c.save()
-
-
-def _lines(c, text, font, size, width):
-    words, out, cur = text.split(), [], ""
-    for w in words:
-        t = (cur + " " + w).strip()
-        if c.stringWidth(t, font, size) > width and cur:
-            out.append(cur)
-            cur = w
-        else:
-            cur = t
-    return out + ([cur] if cur else [])
 
 
 def translation_en(path, cert: dict, translator_note: str) -> None:

@@ -54,6 +54,19 @@ def long_date(d: dt.date, lang: str = "en") -> str:
     return d.strftime("%B ") + f"{d.day}, {d.year}"
 
 
+def wrap_words(c, text: str, font: str, size: float, width: float) -> list[str]:
+    """Greedy word wrap for canvas drawing: the lines of ``text`` that fit ``width`` in ``font`` at ``size``."""
+    words, lines, cur = text.split(), [], ""
+    for w in words:
+        trial = (cur + " " + w).strip()
+        if c.stringWidth(trial, font, size) > width and cur:
+            lines.append(cur)
+            cur = w
+        else:
+            cur = trial
+    return lines + ([cur] if cur else [])
+
+
 def draw_mark(c: rl_canvas.Canvas, width: float, height: float) -> None:
     """The small 'SAMPLE - FICTIONAL' mark in the top-right corner of a page."""
     c.saveState()

@@ -7,19 +7,7 @@ from typing import Sequence
 
 from reportlab.lib.pagesizes import LETTER
 
-from .common import colors, draw_mark, draw_signature, inch, long_date, new_canvas
-
-
-def _wrap(c, text, font, size, width):
-    words, out, cur = text.split(), [], ""
-    for w in words:
-        t = (cur + " " + w).strip()
-        if c.stringWidth(t, font, size) > width and cur:
-            out.append(cur)
-            cur = w
-        else:
-            cur = t
-    return out + ([cur] if cur else [])
+from .common import colors, draw_mark, draw_signature, inch, long_date, new_canvas, wrap_words
 
 
 def court_order(path, court: Sequence[str], caption_left: Sequence[str], case_no: str, doc_title: Sequence[str],
@@ -58,7 +46,7 @@ def court_order(path, court: Sequence[str], caption_left: Sequence[str], case_no
     line += 1
     for para in body:
         # first line indented half an inch, as on pleading paper
-        lines = _wrap(c, para.lstrip(">").strip(), "Times-Roman", 12, width - 0.5 * inch)
+        lines = wrap_words(c, para.lstrip(">").strip(), "Times-Roman", 12, width - 0.5 * inch)
         for i, ln in enumerate(lines):
             put(left + (0.5 * inch if i == 0 else 0), "Times-Roman", ln)
     sig_page, sig_line = (page, line + 1) if line < 22 else (page + 1, 1)

@@ -6,7 +6,7 @@ import datetime as dt
 import math
 from typing import Sequence
 
-from .common import (LETTER, S, TA_CENTER, TA_RIGHT, KeepTogether, Letterhead, NextPageTemplate, PageBreak, Paragraph,
+from .common import (wrap_words, LETTER, S, TA_CENTER, TA_RIGHT, KeepTogether, Letterhead, NextPageTemplate, PageBreak, Paragraph,
                      Spacer, Table, TableStyle, build_doc, colors, draw_signature, esc, inch, landscape,
                      long_date, money, signature_block)
 from reportlab.lib.styles import ParagraphStyle
@@ -107,7 +107,7 @@ def draw_refusal(c, W, H, post: str, post_address: str, date: dt.date, surname: 
     width = W - 2 * left
     for font, para in text:
         c.setFont(font, 9.3)
-        for line in _wrap(c, para, font, 9.3, width):
+        for line in wrap_words(c, para, font, 9.3, width):
             c.drawString(left, y, line)
             y -= 0.165 * inch
         y -= 0.1 * inch
@@ -135,20 +135,6 @@ def draw_refusal(c, W, H, post: str, post_address: str, date: dt.date, surname: 
     c.setFillColor(colors.HexColor("#666666"))
     c.drawCentredString(W / 2, 0.5 * inch, "For information on reapplying, visit the embassy's visa information "
                                            "page. Keep this sheet for your records.")
-
-
-def _wrap(c, text: str, font: str, size: float, width: float) -> list[str]:
-    words, lines, cur = text.split(), [], ""
-    for w in words:
-        trial = (cur + " " + w).strip()
-        if c.stringWidth(trial, font, size) > width and cur:
-            lines.append(cur)
-            cur = w
-        else:
-            cur = trial
-    if cur:
-        lines.append(cur)
-    return lines
 
 
 # --------------------------------------------------------------------------- hospital cost estimate
