@@ -50,3 +50,26 @@ def sample_copy(tmp_path):
         shutil.copytree(SAMPLES / name, dst, ignore=shutil.ignore_patterns("out"))
         return dst / "case.json"
     return _copy
+
+
+def norm(s: str) -> str:
+    """Whitespace folded, for comparing extracted text."""
+    return " ".join(s.split())
+
+
+def assert_values_drawn_for_pdfium(filled, label: str = "") -> None:
+    """pdfium flattens each page from the form's appearance streams (as a viewer draws them); every text
+    value written must then be in the page's text, line by line."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    doc = pdfium.PdfDocument(filled.pdf)
+    for pno in sorted({v["page"] for v in filled.values}):
+        page = doc[pno - 1]
+        assert raw.FPDFPage_Flatten(page.raw, raw.FLAT_NORMALDISPLAY) == raw.FLATTEN_SUCCESS
+        page.close()
+        text = norm(doc[pno - 1].get_textpage().get_text_range())
+        for v in filled.values:
+            if v["page"] == pno and v["kind"] in {"text", "combo", "overflow"}:
+                for line in v["value"].split("\n"):
+                    assert norm(line) in text, (label or filled.title, pno, v["label"], line)

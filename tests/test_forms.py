@@ -27,6 +27,8 @@ from packetgen.formfill import (FilledForm, fill_case_forms, fill_form, i131_con
 from packetgen.formlib import identify, read_widgets
 from packetgen.standin import MARK, build_standin, standin_pdf
 
+from .conftest import assert_values_drawn_for_pdfium, norm
+
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "samples" / "child-surgery" / "case.json"
 MAPS = REPO / "forms"
@@ -81,8 +83,6 @@ def value_of(fields: dict, name: str):
     return None if f is None else f.get("/V")
 
 
-def norm(s: str) -> str:
-    return " ".join(s.split())
 
 
 # --------------------------------------------------------------------------- the field maps
@@ -509,20 +509,8 @@ def test_standin_values_are_visible_to_poppler(sample_forms, tmp_path):
 
 
 def test_standin_values_are_read_by_pdfium_from_the_appearances(sample_forms):
-    import pypdfium2 as pdfium
-    import pypdfium2.raw as raw
-
     for f in sample_forms[1]:
-        doc = pdfium.PdfDocument(f.pdf)
-        for pno in sorted({v["page"] for v in f.values}):
-            page = doc[pno - 1]
-            assert raw.FPDFPage_Flatten(page.raw, raw.FLAT_NORMALDISPLAY) == raw.FLATTEN_SUCCESS
-            page.close()
-            text = norm(doc[pno - 1].get_textpage().get_text_range())
-            for v in f.values:
-                if v["page"] == pno and v["kind"] in {"text", "combo", "overflow"}:
-                    for line in v["value"].split("\n"):
-                        assert norm(line) in text, (f.title, pno, v["label"], line)
+        assert_values_drawn_for_pdfium(f)
 
 
 def test_i134_of_a_beneficiary_who_supports_themself(case):

@@ -24,6 +24,8 @@ from packetgen.formdefs import load_formdef, load_formdef_file
 from packetgen.formfill import fill_case_forms, fill_form, i131_context, template_for
 from packetgen.formlib import compare_fields, identify, open_pdf, read_widgets
 
+from .conftest import assert_values_drawn_for_pdfium, norm
+
 USCIS = Path(__file__).resolve().parents[1].parent / "shared" / "uscis-forms"
 OFFICIAL = USCIS / "i-131_edition-2025-01-20_official.pdf"
 REPO = Path(__file__).resolve().parents[1]
@@ -69,8 +71,6 @@ def fill_i131(case, forms_dir, **kw):
                      title=f"Form I-131 \u2014 {b.name.full}", beneficiary_id=b.id, **kw)
 
 
-def norm(s: str) -> str:
-    return " ".join(s.split())
 
 
 def pdftotext(pdf: bytes, tmp_path: Path, page: int | None = None) -> str:
@@ -379,20 +379,8 @@ def test_inventory_read_from_the_official_pdf_matches_the_map(tmp_path):
 
 def test_pdfium_reads_the_values_text_from_the_appearance_streams(filled):
     """pdfium flattens each page from our appearance streams (as a viewer draws them); the text is the values."""
-    import pypdfium2 as pdfium
-    import pypdfium2.raw as raw
-
     for f in filled[1][:2]:
-        doc = pdfium.PdfDocument(f.pdf)
-        for pno in sorted({v["page"] for v in f.values}):
-            page = doc[pno - 1]
-            assert raw.FPDFPage_Flatten(page.raw, raw.FLAT_NORMALDISPLAY) == raw.FLATTEN_SUCCESS
-            page.close()
-            text = norm(doc[pno - 1].get_textpage().get_text_range())
-            for v in f.values:
-                if v["page"] == pno and v["kind"] in {"text", "combo", "overflow"}:
-                    for line in v["value"].split("\n"):
-                        assert norm(line) in text, (pno, v["label"], line)
+        assert_values_drawn_for_pdfium(f)
 
 
 # --------------------------------------------------------------------------- the prepared template, cached
