@@ -11,8 +11,8 @@ The whole-build mode is exactly::
     python -m cProfile -o PROF -m packetgen build CASE -o OUT --force -q --forms-dir FORMS
 
 run from a scratch folder with this checkout on PYTHONPATH.  ``--stage
-evidence`` runs in-process: ``packetgen.evidence.normalize`` on every evidence
-file of the case, then ``packetgen.assemble.assemble`` on the normalized
+evidence`` runs in-process: ``packetgen.evidence.normalize.normalize`` on every evidence
+file of the case, then ``packetgen.packet.assemble.assemble`` on the normalized
 documents (no letter, no forms): useful while the other stages are missing, and
 to see the evidence path without the rest.
 
@@ -51,11 +51,11 @@ def evidence_stage(case_json: Path) -> None:
     import pikepdf
 
     from packetgen.api import resolve_evidence_path
-    from packetgen.assemble import Part, assemble
-    from packetgen.case import load_case
-    from packetgen.evidence import normalize
-    from packetgen.pages import separator_page
-    from packetgen.plan import plan_packet
+    from packetgen.packet.assemble import Part, assemble
+    from packetgen.case.model import load_case
+    from packetgen.evidence.normalize import normalize
+    from packetgen.packet.pages import separator_page
+    from packetgen.packet.plan import plan_packet
 
     case = load_case(case_json)
     plan = plan_packet(case)

@@ -35,7 +35,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from packetgen.formdefs import FormDefModel, load_formdef_file, looks_like_signature  # noqa: E402
+from packetgen.forms.fieldmap import FormDefModel, load_formdef_file, looks_like_signature  # noqa: E402
 
 STATES = ["", "AA", "AE", "AK", "AL", "AP", "AR", "AS", "AZ", "CA", "CO", "CT", "DC", "DE", "FL", "FM", "GA", "GU",
           "HI", "IA", "ID", "IL", "IN", "KS", "KY", "LA", "MA", "MD", "ME", "MH", "MI", "MN", "MO", "MP", "MS", "MT",
@@ -149,7 +149,7 @@ def inventory_from_tsv(path: Path) -> tuple[list[dict], str]:
 
 
 def inventory_from_pdf(path: Path) -> tuple[list[dict], str]:
-    from packetgen.formlib import open_pdf, read_widgets
+    from packetgen.forms.library import open_pdf, read_widgets
 
     pdf = open_pdf(path)
     try:

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from . import __version__
-from .case import Case, Evidence, load_case
-from .errors import ChecksFailed, EvidenceError, PacketgenError
-from .output import (MANIFEST_NAME, PACKET_NAME, atomic_writer, check_overwrite, clean_stale_parts, locked,
+from packetgen import __version__
+from packetgen.case.model import Case, Evidence, load_case
+from packetgen.errors import ChecksFailed, EvidenceError, PacketgenError
+from packetgen.packet.output import (MANIFEST_NAME, PACKET_NAME, atomic_writer, check_overwrite, clean_stale_parts, locked,
                      prepare_outdir, record_written, sha256_bytes, write_atomic)
 
 Progress = Callable[[str], None]
@@ -62,7 +62,7 @@ class BuildResult:
 
 def check(case_or_path, *, today: Optional[dt.date] = None):
     """Load (if needed) and run the pre-flight checks; returns (case, findings)."""
-    from .checks import run_checks
+    from packetgen.case.checks import run_checks
 
     case = case_or_path if isinstance(case_or_path, Case) else load_case(case_or_path)
     return case, run_checks(case, today=today or today_for_checks())
@@ -128,15 +128,15 @@ def build(case_path, *, outdir: Optional[Path] = None, forms_dir: Optional[Path]
     prepare_outdir(outdir)
     check_overwrite(outdir, force=force)   # fail fast, before the long work
 
-    from .plan import plan_packet
+    from packetgen.packet.plan import plan_packet
 
     plan = plan_packet(case)
     warnings: list[str] = []
 
     import tempfile
 
-    from .formfill import fill_case_forms
-    from .workers import worker_pool
+    from packetgen.forms.fill import fill_case_forms
+    from packetgen.evidence.workers import worker_pool
 
     # Normalized photos from worker processes live in tmpdir until the packet is saved (0700, then removed).
     with tempfile.TemporaryDirectory(prefix="packetgen-") as tmpdir:
@@ -174,7 +174,7 @@ def _finish(case, plan, exhibits, forms, first_pass, findings, warnings, *, date
     warnings += letter_result.warnings
 
     # 4. Filing instructions (separate; not part of the submission).
-    from .instructions import render_filing_instructions
+    from packetgen.packet.instructions import render_filing_instructions
 
     signatures = []
     for f, span in zip(forms, page_map.forms):
@@ -184,7 +184,7 @@ def _finish(case, plan, exhibits, forms, first_pass, findings, warnings, *, date
 
     import json
 
-    from .assemble import save_packet
+    from packetgen.packet.assemble import save_packet
 
     with locked(outdir):
         clean_stale_parts(outdir)
@@ -231,9 +231,9 @@ def _normalize_exhibits(case: Case, plan, say: Progress, warnings: list[str], *,
     Results and errors are taken in exhibit order, so the first problem reported
     is the first in the case file, whichever process found it.
     """
-    from .evidence import normalize
-    from .pages import language_name, separator_page, translator_certificate
-    from .workers import IMAGE_JOBS_FOR_POOL, looks_like_pdf, normalize_to_file, open_normalized
+    from packetgen.evidence.normalize import normalize
+    from packetgen.packet.pages import language_name, separator_page, translator_certificate
+    from packetgen.evidence.workers import IMAGE_JOBS_FOR_POOL, looks_like_pdf, normalize_to_file, open_normalized
 
     # (exhibit index, role, path, password, display name); role: "doc", "translation", "certificate"
     jobs = []
@@ -305,7 +305,7 @@ def _normalize_exhibits(case: Case, plan, say: Progress, warnings: list[str], *,
 
 
 def _exhibit_refs(plan, page_map=None) -> list:
-    from .letter import ExhibitRef
+    from packetgen.letter.render import ExhibitRef
 
     out = []
     for px, xp in zip(plan.exhibits, page_map.exhibits if page_map else [None] * len(plan.exhibits)):
@@ -324,14 +324,14 @@ def _form_sections(forms, page_map=None) -> list[dict]:
 
 def _letter_first_pass(case: Case, plan, forms, *, date, templates_dir):
     """Pass one of the letter: page numbers unknown, to learn how long the letter is."""
-    from .letter import render_letter
+    from packetgen.letter.render import render_letter
 
     return render_letter(case, _exhibit_refs(plan), _form_sections(forms), templates_dir=templates_dir, today=date)
 
 
 def _worth_a_pool(case: Case, plan) -> bool:
     """Worker processes pay off only for several images (measured: none for the samples' 3-4 small photos)."""
-    from .workers import IMAGE_JOBS_FOR_POOL, IMAGE_BYTES_FOR_POOL, looks_like_pdf
+    from packetgen.evidence.workers import IMAGE_JOBS_FOR_POOL, IMAGE_BYTES_FOR_POOL, looks_like_pdf
 
     paths = []
     for px in plan.exhibits:
@@ -346,9 +346,9 @@ def _render_and_assemble(case: Case, plan, exhibits: list[_Exhibit], forms, firs
                          draft: bool = False):
     import pikepdf
 
-    from .assemble import OutlineEntry, Part, assemble
-    from .letter import render_letter
-    from .plan import paginate
+    from packetgen.packet.assemble import OutlineEntry, Part, assemble
+    from packetgen.letter.render import render_letter
+    from packetgen.packet.plan import paginate
 
     form_pages = [f.page_count for f in forms]
     parts_spec = [(x.letter, x.evidence.id,
@@ -365,7 +365,7 @@ def _render_and_assemble(case: Case, plan, exhibits: list[_Exhibit], forms, firs
         if result.page_count == page_map.letter.count:
             break
     else:  # pragma: no cover - would need a letter whose length oscillates
-        from .errors import InternalError
+        from packetgen.errors import InternalError
 
         raise InternalError("the cover letter's length did not settle after 4 passes",
                             fix="report this with the case's letter template")

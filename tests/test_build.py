@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from packetgen import api
-from packetgen.case import load_case
+from packetgen.case.model import load_case
 
 from .conftest import OFFICIAL_I131, sample_cases
 
@@ -93,7 +93,7 @@ def test_sample_packet_structure(built, case_path):
 
 @pytest.mark.parametrize("case_path", SAMPLES, ids=lambda p: p.parent.name)
 def test_every_evidence_page_is_in_the_packet(built, case_path):
-    from packetgen.evidence import normalize
+    from packetgen.evidence.normalize import normalize
 
     result, manifest = built(case_path)
     case = load_case(case_path)
@@ -272,7 +272,7 @@ def test_flatten_gives_a_packet_with_no_live_fields(tmp_path):
 
 
 def test_verify_confirms_a_packet_and_catches_tampering(built, tmp_path):
-    from packetgen.verify import verify_packet
+    from packetgen.packet.verify import verify_packet
 
     case_path = next(p for p in SAMPLES if p.parent.name == "dying-parent")
     result, manifest = built(case_path)
@@ -303,7 +303,7 @@ def test_verify_confirms_a_packet_and_catches_tampering(built, tmp_path):
 
 def test_worker_processes_give_the_same_bytes(tmp_path, monkeypatch):
     """Photos normalized in worker processes: same packet, byte for byte, as in one process."""
-    from packetgen import workers
+    from packetgen.evidence import workers
 
     case_path = next(p for p in SAMPLES if p.parent.name == "child-surgery")
     monkeypatch.setenv("PACKETGEN_NO_WORKERS", "1")
@@ -311,7 +311,7 @@ def test_worker_processes_give_the_same_bytes(tmp_path, monkeypatch):
     monkeypatch.delenv("PACKETGEN_NO_WORKERS")
     monkeypatch.setattr(workers, "IMAGE_JOBS_FOR_POOL", 2)
     monkeypatch.setattr(workers, "IMAGE_BYTES_FOR_POOL", 0)
-    from packetgen.plan import plan_packet
+    from packetgen.packet.plan import plan_packet
 
     case = load_case(case_path)
     assert api._worth_a_pool(case, plan_packet(case))        # the photos do go to workers now

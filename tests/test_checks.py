@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from packetgen.case import Case, load_case
-from packetgen.checks import GROUPS, findings_json, format_findings, run_checks
-from packetgen.letter import load_rules
+from packetgen.case.model import Case, load_case
+from packetgen.case.checks import GROUPS, findings_json, format_findings, run_checks
+from packetgen.facts import load_rules
 
 from .conftest import SAMPLES, sample_cases
 
@@ -206,7 +206,7 @@ def test_filing_instructions_pdf():
 
     from pypdf import PdfReader
 
-    from packetgen.instructions import render_filing_instructions
+    from packetgen.packet.instructions import render_filing_instructions
 
     case = load_case(CHILD)
     sigs = [{"form": "I-131", "title": "Applicant's signature", "page": 11, "part": "10", "item": "4",

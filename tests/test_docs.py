@@ -29,7 +29,7 @@ def test_case_file_reference_is_up_to_date():
 
 
 def test_case_file_reference_names_every_field():
-    from packetgen.case import json_schema
+    from packetgen.case.model import json_schema
 
     text = (DOCS / "case-file.md").read_text(encoding="utf-8")
     schema = json_schema()
@@ -41,8 +41,8 @@ def test_case_file_reference_names_every_field():
 
 
 def _check_codes() -> set[str]:
-    """Every finding code in packetgen/checks.py: the 2nd argument of each .add(...) / Finding(...) call."""
-    src = (REPO / "packetgen" / "checks.py").read_text(encoding="utf-8")
+    """Every finding code in packetgen/case/checks.py: the 2nd argument of each .add(...) / Finding(...) call."""
+    src = (REPO / "packetgen" / "case" / "checks.py").read_text(encoding="utf-8")
     codes = set()
     for node in ast.walk(ast.parse(src)):
         if not isinstance(node, ast.Call) or len(node.args) < 2:
@@ -68,7 +68,7 @@ def test_no_documented_check_code_is_stale():
     section = doc.split("## Check findings", 1)[1]
     documented = set(re.findall(r"^\| `([a-z_]+\.[a-z0-9_]+)` \|", section, re.M))
     stale = sorted(documented - codes)
-    assert not stale, f"docs/errors.md lists codes packetgen.checks no longer has: {stale}"
+    assert not stale, f"docs/errors.md lists codes packetgen.case.checks no longer has: {stale}"
 
 
 def test_every_exit_code_and_error_class_is_documented():
@@ -97,7 +97,7 @@ def test_docs_exist_and_links_resolve(name):
 
 def test_walkthrough_commands_exist():
     """Every 'packetgen <command>' the walk-through tells a paralegal to run is a real command."""
-    from packetgen.cli import cli
+    from packetgen.cli.main import cli
 
     text = (DOCS / "walkthrough.md").read_text(encoding="utf-8")
     blocks = "\n".join(re.findall(r"```sh\n(.*?)```", text, re.S)) + "\n".join(re.findall(r"`(packetgen [^`]+)`", text))

@@ -1,4 +1,4 @@
-"""packetgen.evidence: every corpus file, page geometry, images, sanitizing, passwords, speed.
+"""packetgen.evidence.normalize: every corpus file, page geometry, images, sanitizing, passwords, speed.
 
 The corpus (../shared/evidence-corpus, 64 awkward real-world files) drives most
 tests; tests that need it skip with a stated reason when it is absent.  The
@@ -17,7 +17,7 @@ import pytest
 from PIL import Image, ImageOps
 
 from packetgen.errors import EvidenceDamagedError, EvidenceError, EvidenceLockedError, PacketgenError
-from packetgen.evidence import NormalizedDoc, normalize
+from packetgen.evidence.normalize import NormalizedDoc, normalize
 from packetgen.layout import CONTENT_BOX
 
 from .test_evidence_support import (CORPUS, corpus_rows, crop_pt, embedded_jpeg, forbidden_keys, jpeg_file,
@@ -777,7 +777,7 @@ def test_resolution_is_bounded_at_page_size(tmp_path):
 
 
 def test_exactly_300_dpi_when_halving_is_turned_off(tmp_path, monkeypatch):
-    from packetgen import evidence
+    from packetgen.evidence import normalize as evidence
 
     monkeypatch.setattr(evidence, "HALF_SCALE_MIN_DPI", evidence.IMAGE_DPI)
     upright = _quadrants((3024, 4032))
@@ -841,7 +841,7 @@ def test_jpeg_walk_never_passes_a_file_libjpeg_refuses():
     import random
     import warnings
 
-    from packetgen.evidence import _PASS_SOF, _jpeg_sof, _jpeg_structure_problem
+    from packetgen.evidence.normalize import _PASS_SOF, _jpeg_sof, _jpeg_structure_problem
 
     base = Image.effect_mandelbrot((96, 72), (-2, -1.2, 1, 1.2), 60).convert("RGB")
     seeds = []

@@ -19,13 +19,13 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from packetgen.case import load_case
+from packetgen.case.model import load_case
 from packetgen.errors import FormError
-from packetgen.formdefs import (Expr, format_value, load_formdef, load_formdef_file, looks_like_signature,
+from packetgen.forms.fieldmap import (Expr, format_value, load_formdef, load_formdef_file, looks_like_signature,
                                 to_form_charset)
-from packetgen.formfill import (FilledForm, fill_case_forms, fill_form, i131_context, i134_context, template_for)
-from packetgen.formlib import identify, read_widgets
-from packetgen.standin import MARK, build_standin, standin_pdf
+from packetgen.forms.fill import (FilledForm, fill_case_forms, fill_form, i131_context, i134_context, template_for)
+from packetgen.forms.library import identify, read_widgets
+from packetgen.forms.standin import MARK, build_standin, standin_pdf
 
 from .conftest import assert_values_drawn_for_pdfium, norm
 
@@ -240,16 +240,16 @@ def test_standin_has_the_maps_fields_and_is_marked_on_every_page(form, tmp_path)
 
 
 def test_standin_is_cached_by_field_map_hash(tmp_path, monkeypatch):
-    import packetgen.standin
+    import packetgen.forms.standin
 
-    monkeypatch.setattr(packetgen.standin, "_memory", {})   # earlier tests filled the in-process cache
+    monkeypatch.setattr(packetgen.forms.standin, "_memory", {})   # earlier tests filled the in-process cache
     fd = load_formdef("I-134")
     first = standin_pdf(fd)
     cached = list((tmp_path / "xdg" / "packetgen" / "cache").glob("standin-i-134_2025-01-20-*.pdf"))
     assert len(cached) == 1 and fd.sha256[:16] in cached[0].name
     assert standin_pdf(fd) == first
-    monkeypatch.setattr(packetgen.standin, "_memory", {})
-    monkeypatch.setattr(packetgen.standin, "build_standin", lambda fd: pytest.fail("not read from the disk cache"))
+    monkeypatch.setattr(packetgen.forms.standin, "_memory", {})
+    monkeypatch.setattr(packetgen.forms.standin, "build_standin", lambda fd: pytest.fail("not read from the disk cache"))
     assert standin_pdf(fd) == first
 
 
@@ -258,7 +258,7 @@ def test_standin_labels_overlap_nothing(form):
     """Every printed label sits in free space: not on a box, a heading, another label, or off the page."""
     from reportlab.pdfgen import canvas
 
-    import packetgen.standin as si
+    import packetgen.forms.standin as si
 
     fd = load_formdef(form)
     w, h = fd.model.page_size
@@ -288,7 +288,7 @@ def test_standin_labels_overlap_nothing(form):
 
 
 def test_standin_is_deterministic_and_versioned():
-    import packetgen.standin as si
+    import packetgen.forms.standin as si
 
     fd = load_formdef("I-134")
     data = build_standin(fd)
@@ -359,7 +359,7 @@ def test_items_without_a_case_fact_are_left_blank_with_a_warning(case):
 
 
 def test_attorney_interpreter_and_preparer(case):
-    from packetgen.case import Helper, Name
+    from packetgen.case.model import Helper, Name
 
     case.attorney = Helper(name=Name(family="Okafor", given="Grace"), organization="Okafor Immigration Law PLLC",
                            phone="(713) 555-0199", email="grace@okafor.example", bar_number="TX24012345", g28=True)
@@ -530,7 +530,7 @@ def test_i134_of_a_beneficiary_who_supports_themself(case):
 def test_filling_is_deterministic_and_parses_each_template_once(case, monkeypatch):
     import os
 
-    import packetgen.formfill as ff
+    import packetgen.forms.fill as ff
 
     monkeypatch.setattr(ff, "_infos", {})   # earlier tests filled the in-process cache
     first = fill_i131(case)
@@ -547,7 +547,7 @@ def test_filling_is_deterministic_and_parses_each_template_once(case, monkeypatc
 def test_a_damaged_widget_cache_is_rebuilt(case, monkeypatch):
     import os
 
-    import packetgen.formfill as ff
+    import packetgen.forms.fill as ff
 
     monkeypatch.setattr(ff, "_infos", {})
     first = fill_i131(case)
@@ -563,7 +563,7 @@ def test_appearance_geometry_alignment_comb_border_and_rotation():
     """The appearance generator places text as pypdf 7 did (what `fits` measures) and honours /Q, comb and /MK."""
     import re as _re
 
-    from packetgen.formfill import Widget, _Font, _text_appearance
+    from packetgen.forms.fill import Widget, _Font, _text_appearance
 
     font = _Font(first=32, widths=[600.0] * 224, default=600.0, ascent=1221.0)
 

@@ -1,4 +1,4 @@
-"""Finding, identifying, installing and downloading the official form PDFs (packetgen.formlib).
+"""Finding, identifying, installing and downloading the official form PDFs (packetgen.forms.library).
 
 Tests that need real USCIS PDFs read them from ../shared/uscis-forms (never
 committed) and are skipped with that reason when the folder is absent.  Modified
@@ -18,10 +18,10 @@ import pikepdf
 import pytest
 
 from packetgen.errors import FormError
-from packetgen.formdefs import load_formdef
-from packetgen.formlib import (add_form, compare_fields, edition_key, fetch_forms, identify, list_forms, locate_form,
+from packetgen.forms.fieldmap import load_formdef
+from packetgen.forms.library import (add_form, compare_fields, edition_key, fetch_forms, identify, list_forms, locate_form,
                                read_widgets)
-from packetgen.standin import build_standin
+from packetgen.forms.standin import build_standin
 
 USCIS = Path(__file__).resolve().parents[1].parent / "shared" / "uscis-forms"
 OFFICIAL = USCIS / "i-131_edition-2025-01-20_official.pdf"
@@ -222,8 +222,8 @@ def test_i134_drop_in_accepts_a_different_box_order_of_derived_groups(tmp_path):
     r = add_form(p, tmp_path / "dest")
     assert (r["form"], r["edition"], r["how"]) == ("I-134", "01/20/25", "barcode")
     assert any("Sex_CB" in x for x in r["retyped"]) or r["retyped"] == []
-    from packetgen.case import load_case
-    from packetgen.formfill import fill_case_forms
+    from packetgen.case.model import load_case
+    from packetgen.forms.fill import fill_case_forms
 
     case = load_case(Path(__file__).resolve().parents[1] / "samples" / "child-surgery" / "case.json")
     forms = fill_case_forms(case, forms_dir=tmp_path / "dest")

@@ -18,11 +18,11 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from packetgen.case import load_case
+from packetgen.case.model import load_case
 from packetgen.errors import FormError
-from packetgen.formdefs import load_formdef, load_formdef_file
-from packetgen.formfill import fill_case_forms, fill_form, i131_context, template_for
-from packetgen.formlib import compare_fields, identify, open_pdf, read_widgets
+from packetgen.forms.fieldmap import load_formdef, load_formdef_file
+from packetgen.forms.fill import fill_case_forms, fill_form, i131_context, template_for
+from packetgen.forms.library import compare_fields, identify, open_pdf, read_widgets
 
 from .conftest import assert_values_drawn_for_pdfium, norm
 
@@ -389,8 +389,8 @@ def test_prepared_template_is_cached_on_disk_by_content_and_map_hash(forms_dir, 
     import hashlib
     import os
 
-    import packetgen.formfill as ff
-    import packetgen.formlib as fl
+    import packetgen.forms.fill as ff
+    import packetgen.forms.library as fl
 
     fd = load_formdef("I-131")
     monkeypatch.setattr(ff, "_templates", {})   # earlier tests filled the in-process caches
@@ -427,7 +427,7 @@ def test_prepared_template_is_cached_on_disk_by_content_and_map_hash(forms_dir, 
 
 
 def test_filled_official_form_is_the_same_from_a_warm_cache(forms_dir, monkeypatch):
-    import packetgen.formfill as ff
+    import packetgen.forms.fill as ff
 
     case = load_case(SAMPLE)
     first = fill_i131(case, forms_dir)

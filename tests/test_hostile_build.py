@@ -154,7 +154,7 @@ def test_template_injection_from_case_data_appears_literally(sample_copy):
 def test_enormous_page_count_is_refused_quickly(sample_copy):
     import pikepdf
 
-    from packetgen import evidence
+    from packetgen.evidence import normalize as evidence
 
     case = sample_copy("child-surgery")
     big = case.parent / "evidence" / "archive.pdf"

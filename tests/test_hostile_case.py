@@ -7,7 +7,7 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from packetgen.case import Case, load_case
+from packetgen.case.model import Case, load_case
 from packetgen.errors import CaseError
 
 from .conftest import SAMPLES

@@ -8,9 +8,9 @@ import stat
 import pytest
 from click.testing import CliRunner
 
-from packetgen import initcase
-from packetgen.case import load_case
-from packetgen.cli import cli
+from packetgen.case import answers as initcase
+from packetgen.case.model import load_case
+from packetgen.cli.main import cli
 
 FLAGS = ["--no-input", "--reason", "medical",
          "--beneficiary", "Mateo Reyes Castillo", "--beneficiary-dob", "2019-07-02", "--beneficiary-country", "Honduras",

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from packetgen.case import Case, load_case
+from packetgen.case.model import Case, load_case
 from packetgen.errors import TemplateError
-from packetgen.letter import ExhibitRef, country_in_sentence, render_letter
+from packetgen.letter.render import ExhibitRef, country_in_sentence, render_letter
 
 from .conftest import SAMPLES, sample_cases
 
@@ -305,7 +305,7 @@ def test_names_in_cyrillic_chinese_and_arabic_render_with_embedded_glyphs():
 
 def test_arabic_is_shaped_when_arabic_reshaper_is_installed():
     pytest.importorskip("arabic_reshaper")
-    from packetgen.letter import font_markup
+    from packetgen.letter.render import font_markup
 
     out = font_markup("Name: ليلى")
     assert 'name="PG-Arabic"' in out

@@ -16,9 +16,9 @@ import subprocess
 import sys
 import textwrap
 
-from packetgen import letter as letter_mod
-from packetgen.case import load_case
-from packetgen.letter import render_letter
+from packetgen.letter import render as letter_mod
+from packetgen.case.model import load_case
+from packetgen.letter.render import render_letter
 
 from .conftest import REPO
 from .test_letter import CHILD, TODAY, _firm, fake_refs, fake_sections, flat, text_of
@@ -100,8 +100,8 @@ def test_styles_are_made_once():
 
 _FRESH = textwrap.dedent("""
     import datetime as dt, hashlib, json, sys
-    from packetgen.case import Case, load_case
-    from packetgen import letter
+    from packetgen.case.model import Case, load_case
+    from packetgen.letter import render as letter
     from tests.test_letter import CHILD, fake_refs
 
     def multi(d):

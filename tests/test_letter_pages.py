@@ -17,7 +17,7 @@ import unicodedata
 
 from pypdf import PdfReader
 
-from packetgen.pages import separator_page, translator_certificate
+from packetgen.packet.pages import separator_page, translator_certificate
 
 from .conftest import REPO
 from .test_letter import _fonts_used, _text_shown_in_base14, text_of
@@ -80,8 +80,8 @@ def test_sheets_are_deterministic():
 
 _FRESH = textwrap.dedent("""
     import json
-    from packetgen import letter
-    from packetgen.pages import separator_page, translator_certificate
+    from packetgen.letter import render as letter
+    from packetgen.packet.pages import separator_page, translator_certificate
     separator_page("A", "Hospital estimate, São Paulo (Niño Jesús)", "Cost – $48,000", translation=True)
     translator_certificate(translator_name="Ana Pérez", translator_address=None, translator_phone=None,
                            source_language="Spanish", document_title="Acta", exhibit_letter="A", date=None)

@@ -9,7 +9,7 @@ import stat
 import pytest
 
 from packetgen.errors import OutputError
-from packetgen.output import check_overwrite, clean_stale_parts, sha256_bytes, write_atomic
+from packetgen.packet.output import check_overwrite, clean_stale_parts, sha256_bytes, write_atomic
 
 
 def test_write_atomic_is_owner_only_and_leaves_no_temp(tmp_path):

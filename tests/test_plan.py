@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from packetgen.case import load_case
-from packetgen.plan import exhibit_letters, paginate, plan_packet
+from packetgen.case.model import load_case
+from packetgen.packet.plan import exhibit_letters, paginate, plan_packet
 
 from .conftest import SAMPLES
 

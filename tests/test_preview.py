@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from packetgen.cli import cli
-from packetgen.preview import preview
+from packetgen.cli.main import cli
+from packetgen.review.preview import preview
 
 from .conftest import SAMPLES
 
@@ -240,7 +240,7 @@ def test_unfinished_placeholders_are_flagged(tmp_path):
 
 def test_first_hour_init_build_preview(tmp_path):
     """init -> documents dropped into the evidence folders -> build -> preview: TODO texts are caught."""
-    from packetgen.case import load_case
+    from packetgen.case.model import load_case
 
     from .test_init import FLAGS
 

@@ -6,7 +6,7 @@ import stat
 import subprocess
 import sys
 
-from packetgen.case import load_case
+from packetgen.case.model import load_case
 from packetgen.privacy import redactor_for
 
 

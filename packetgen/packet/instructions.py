@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-from .layout import LETTER, STAMP_BAND
-from .letter import (FONT_BODY, FONT_BOLD, FONT_ITALIC, escape_markup, font_markup, load_rules, long_date, money,
-                     register_fonts, rule)
+from packetgen.layout import LETTER, STAMP_BAND
+from packetgen.facts import load_rules, rule
+from packetgen.letter.render import FONT_BODY, FONT_BOLD, FONT_ITALIC, escape_markup, font_markup, register_fonts
+from packetgen.wording import long_date, money
 
 __all__ = ["render_filing_instructions"]
 

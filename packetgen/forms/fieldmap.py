@@ -66,8 +66,8 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .errors import FormError
-from .resources import formdefs_dir
+from packetgen.errors import FormError
+from packetgen.resources import formdefs_dir
 
 FORMAT_VERSION = 1
 

@@ -60,7 +60,7 @@ def normalize_to_file(path: Path, password: Optional[str], display_name: str, tm
     """Worker side: normalize one file and save its clean pages to ``tmpdir``."""
     import tempfile
 
-    from .evidence import normalize
+    from packetgen.evidence.normalize import normalize
 
     doc = normalize(path, password=password, display_name=display_name)
     fd, out = tempfile.mkstemp(suffix=".pdf", dir=tmpdir)
@@ -89,7 +89,7 @@ def open_normalized(result: dict):
     """Main side: the worker's result as a NormalizedDoc."""
     import pikepdf
 
-    from .evidence import NormalizedDoc
+    from packetgen.evidence.normalize import NormalizedDoc
 
     return NormalizedDoc(source=Path(result["source"]), sha256=result["sha256"], kind=result["kind"],
                          pdf=pikepdf.open(result["file"]), warnings=list(result["warnings"]))

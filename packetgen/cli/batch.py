@@ -15,7 +15,7 @@ from typing import Optional
 
 import click
 
-from .errors import BatchFailed, PacketgenError
+from packetgen.errors import BatchFailed, PacketgenError
 
 
 @dataclass
@@ -40,7 +40,7 @@ def _outdir_for(case: Path, outdir: Optional[Path], index: int, all_cases: list[
 
 
 def _build_one(case: str, kwargs: dict) -> CaseOutcome:
-    from . import api
+    from packetgen import api
 
     t0 = time.perf_counter()
     try:

@@ -16,7 +16,9 @@ import unicodedata
 from dataclasses import asdict, dataclass
 from typing import Optional
 
-from .letter import add_months, load_rules, long_date, money, rule
+from packetgen.case.model import add_months
+from packetgen.facts import load_rules, rule
+from packetgen.wording import long_date, money
 
 __all__ = ["Finding", "run_checks", "format_findings", "findings_json", "GROUPS", "has_errors"]
 
@@ -118,7 +120,7 @@ def run_checks(case, *, today: dt.date) -> list[Finding]:
 
 def _placeholders(case, out: _Out):
     """'TODO:' placeholders left by 'packetgen init' would print in the letter and on the forms."""
-    from .initcase import TODO, todo_paths
+    from packetgen.case.answers import TODO, todo_paths
 
     data = case.model_dump(mode="json", by_alias=True, exclude_none=True)
     for where, what in todo_paths(data):

@@ -9,7 +9,7 @@ stamp goes:
 
 * our own pages (letter, index, separators, certificates) and evidence pages
   keep the bottom ``STAMP_BAND`` free (evidence is shrunk into the rest by
-  :mod:`packetgen.evidence`), so the stamp sits in that band;
+  :mod:`packetgen.evidence.normalize`), so the stamp sits in that band;
 * official form pages are never scaled or altered: their footer carries the
   edition and the PDF417 barcode, which USCIS scans.  The stamp goes in the
   empty top margin instead (above the form's first rule), in small type.
@@ -27,7 +27,7 @@ from typing import Callable, Optional
 import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem, String
 
-from .layout import LETTER
+from packetgen.layout import LETTER
 
 FORM_STAMP_Y = LETTER[1] - 14.0   # top margin of official form pages
 BAND_STAMP_Y = 12.0               # bottom band of our own and evidence pages
@@ -89,7 +89,7 @@ def assemble(parts: list[Part], *, case_name: str, outline: list[OutlineEntry],
 
     ``links``: (packet page index of the index row, rect, target packet page index).
     Form parts keep their live fields; other parts are copied without form data
-    (evidence was flattened and sanitized by :mod:`packetgen.evidence`).
+    (evidence was flattened and sanitized by :mod:`packetgen.evidence.normalize`).
     """
     out = pikepdf.Pdf.new()
     labels: list[PageLabel] = []
@@ -212,7 +212,7 @@ def _merge_acroforms(out: pikepdf.Pdf, sources: list[pikepdf.Pdf]) -> None:
         for f in af.Fields:
             name = str(f.get("/T", ""))
             if name in seen:
-                from .errors import InternalError
+                from packetgen.errors import InternalError
 
                 raise InternalError(f"two forms in the packet share the root field name '{name}'",
                                     fix="report this bug; build with --flatten meanwhile")

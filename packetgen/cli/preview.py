@@ -1,7 +1,7 @@
 """``packetgen preview``: page images, contact sheets and an HTML review page for a packet.
 
 Only click is imported at module level; pypdfium2 and Pillow come in with
-:mod:`packetgen.preview` when the command runs.
+:mod:`packetgen.review.preview` when the command runs.
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ def command(target, outdir, forms_dir, draft, dpi, quiet):
       contact-sheet-N.png every page at a glance, sections framed in colour
       pages/page-NNN.png  each page (and page-NNN.html to page through them)
     """
-    from . import preview as pv
-    from .cli import _progress, _run
+    from packetgen.review import preview as pv
+    from packetgen.cli.main import _progress, _run
 
     say = _progress(not quiet)       # build progress, when TARGET is a case file
     bar = {}
@@ -67,7 +67,7 @@ def command(target, outdir, forms_dir, draft, dpi, quiet):
 
     if not quiet:
         if result.built and result.build_result is not None:
-            from .cli import _print_build
+            from packetgen.cli.main import _print_build
 
             _print_build(result.build_result, draft)
         n_err = sum(1 for f in result.findings if f.get("severity") == "error")

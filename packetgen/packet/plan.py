@@ -21,7 +21,7 @@ import string
 from dataclasses import dataclass, field
 from typing import Optional
 
-from .case import Case, Evidence
+from packetgen.case.model import Case, Evidence
 
 
 def exhibit_letters(n: int) -> list[str]:

@@ -30,9 +30,9 @@ from typing import Optional
 
 import pikepdf
 
-from .errors import FormError
-from .formdefs import FormDef, all_formdefs, looks_like_signature
-from .resources import user_data_dir
+from packetgen.errors import FormError
+from packetgen.forms.fieldmap import FormDef, all_formdefs, looks_like_signature
+from packetgen.resources import user_data_dir
 
 ENV_FORMS_DIR = "PACKETGEN_FORMS_DIR"
 MAX_DOWNLOAD = 25_000_000

@@ -6,7 +6,7 @@ Both are plain reportlab canvases (no platypus) so they are fast and determinist
 Fonts: a sheet whose text Helvetica can show (Windows-1252: English, Spanish, French,
 Portuguese, German ...) is drawn in Helvetica, with no font file read.  A sheet with any other
 character (a Turkish or Polish name, Cyrillic, Arabic, Chinese) is drawn in the letter's
-embedded fonts, run by run (:func:`packetgen.letter.text_runs`), and only the families its
+embedded fonts, run by run (:func:`packetgen.letter.render.text_runs`), and only the families its
 text needs are loaded.  Measured: 11 separator sheets of the child-surgery sample take
 0.010-0.012 s CPU before and after; a sheet that needs Noto Serif costs its first parse once
 per process (0.05 s for the four faces, 0.10 s more for Noto Sans SC).
@@ -24,7 +24,7 @@ from textwrap import wrap
 from reportlab.lib.pagesizes import letter as LETTER_SIZE
 from reportlab.pdfgen import canvas
 
-from .layout import STAMP_BAND
+from packetgen.layout import STAMP_BAND
 
 
 def _helvetica_can_show(*texts) -> bool:
@@ -51,7 +51,7 @@ class _Ink:
             self.c.setFont("Helvetica-Bold" if bold else "Helvetica", size)
 
     def _runs(self, text: str):
-        from .letter import text_runs
+        from packetgen.letter.render import text_runs
 
         return text_runs(text, bold=self.bold)
 

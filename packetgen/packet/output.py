@@ -25,7 +25,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import OutputError
+from packetgen.errors import OutputError
 
 PACKET_NAME = "packet.pdf"
 MANIFEST_NAME = "manifest.json"

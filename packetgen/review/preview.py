@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from .errors import OutputError
+from packetgen.errors import OutputError
 
 PAGE_DPI = 100
 THUMB_WIDTH = 150            # contact sheet and review page thumbnails, in pixels
@@ -158,7 +158,7 @@ def _is_manifest(path: Path) -> bool:
 
 
 def findings_dicts(findings) -> list[dict]:
-    """Findings objects (packetgen.checks) or manifest dicts as plain dicts with a group."""
+    """Findings objects (packetgen.case.checks) or manifest dicts as plain dicts with a group."""
     out = []
     for f in findings or []:
         if isinstance(f, dict):
@@ -172,7 +172,7 @@ def findings_dicts(findings) -> list[dict]:
 
 def resolve_target(target, *, forms_dir=None, draft: bool = False, build_progress=None) -> Target:
     """Find packet.pdf and its manifest, building the case first when ``target`` is a case file."""
-    from .output import MANIFEST_NAME, PACKET_NAME
+    from packetgen.packet.output import MANIFEST_NAME, PACKET_NAME
 
     target = Path(target)
     if target.is_dir():
@@ -196,7 +196,7 @@ def resolve_target(target, *, forms_dir=None, draft: bool = False, build_progres
 
 
 def _build(case_path: Path, *, forms_dir, draft, progress) -> Target:
-    from . import api
+    from packetgen import api
 
     result = api.build(case_path, forms_dir=forms_dir, draft=draft, progress=progress)
     return Target(result.packet, _read_manifest(result.manifest), findings=findings_dicts(result.findings),
@@ -402,7 +402,7 @@ def render_pages(packet: Path, outdir: Path, *, dpi: int = PAGE_DPI, thumb_width
 def _font(size: int, bold: bool = False):
     from PIL import ImageFont
 
-    from .resources import data_dir
+    from packetgen.resources import data_dir
 
     for name in (("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"),):
         for base in (Path("/usr/share/fonts/truetype/dejavu"),):
@@ -665,7 +665,7 @@ def _part_item(o: dict) -> str:
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
-# Findings recorded in manifest.json carry no group; the code's prefix tells it (as in packetgen.checks).
+# Findings recorded in manifest.json carry no group; the code's prefix tells it (as in packetgen.case.checks).
 _GROUP_BY_PREFIX = {
     "evidence": "Evidence files", "why": "The three questions", "stay": "The three questions", "visa": "The three questions",
     "medical": "Medical evidence", "support": "Financial support", "consistency": "Consistency", "dates": "Dates",
@@ -677,7 +677,7 @@ _GROUP_BY_PREFIX = {
 
 def _group_order() -> list[str]:
     try:
-        from .checks import GROUPS
+        from packetgen.case.checks import GROUPS
     except Exception:  # pragma: no cover - checks is part of the package
         return []
     return list(GROUPS)

@@ -12,7 +12,7 @@ valid from the first minute; :func:`todo_paths` lists those places and
 ``packetgen init`` prints them.
 
 Only the standard library is imported at module level (``packetgen --help``
-stays fast); pydantic comes in with :mod:`packetgen.case` when a case is made.
+stays fast); pydantic comes in with :mod:`packetgen.case.model` when a case is made.
 """
 
 from __future__ import annotations
@@ -726,13 +726,13 @@ def validate(data: dict, where: Path):
     """Validate with the case model; a failure here is a bug in init (answers are validated as typed)."""
     from pydantic import ValidationError
 
-    from .case import Case
-    from .errors import CaseError
+    from packetgen.case.model import Case
+    from packetgen.errors import CaseError
 
     try:
         return Case.model_validate(data)
     except ValidationError as exc:
-        from .case import validation_problems
+        from packetgen.case.model import validation_problems
 
         problems = validation_problems(exc)
         raise CaseError(f"{where}: the answers do not make a valid case file ({len(problems)} problem"
@@ -761,7 +761,7 @@ def _write_file(path: Path, data: bytes, *, replace: bool) -> None:
     ``replace=False``: the final step is a hard link, which fails if the target
     appeared meanwhile, so an existing file is never clobbered, even by a race.
     """
-    from .errors import OutputError
+    from packetgen.errors import OutputError
 
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
@@ -830,7 +830,7 @@ def _index_readme(slots: list[EvidenceSlot], case_name: str) -> str:
 
 def ensure_can_write(folder: str | Path, *, force: bool = False) -> None:
     """Fail early (before any question is asked) when init would have to overwrite a case file."""
-    from .errors import OutputError
+    from packetgen.errors import OutputError
 
     folder = Path(folder)
     case_file = folder / CASE_NAME
@@ -849,7 +849,7 @@ def create_case(folder: str | Path, answers: Answers, *, force: bool = False) ->
     Refuses to replace an existing case.json unless ``force``.  Existing evidence
     files and folders are never touched; only missing folders and READMEs are created.
     """
-    from .errors import CaseError, OutputError
+    from packetgen.errors import CaseError, OutputError
 
     folder = Path(folder)
     case_file = folder / CASE_NAME
@@ -880,7 +880,7 @@ def create_case(folder: str | Path, answers: Answers, *, force: bool = False) ->
         raise OutputError(f"{folder}: cannot create folders ({exc.strerror})",
                           fix="choose a folder you can write to")
 
-    from .case import json_schema
+    from packetgen.case.model import json_schema
 
     schema_file = folder / SCHEMA_NAME
     _write_file(schema_file, (json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n").encode(), replace=True)

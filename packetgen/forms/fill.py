@@ -2,12 +2,12 @@
 
 For each form:
 
-1. **Template.**  The official PDF from the forms folder (see :mod:`packetgen.formlib`),
+1. **Template.**  The official PDF from the forms folder (see :mod:`packetgen.forms.library`),
    checked (edition from its barcode, mapped fields present), decrypted, with
    ``/AcroForm/XFA``, ``/Root/Perms`` (the usage-rights signature that any change
    breaks), the form's JavaScript and its structure tree removed; cached on disk
    (``user_data_dir()/cache``) so later builds skip all of that.  Without an
-   installed PDF: the stand-in of :mod:`packetgen.standin`.
+   installed PDF: the stand-in of :mod:`packetgen.forms.standin`.
 2. **Values.**  Every field-map entry is evaluated against the context (who is
    "you", who is the beneficiary...), formatted the way the form wants it
    (mm/dd/yyyy, 9-digit A-Number, digits-only phone, a state from the combo's
@@ -75,11 +75,11 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from .case import add_months
-from .errors import FormError
-from .formdefs import Entry, FormDef, format_value, load_formdef, to_form_charset
-from .formlib import FF_BITS, compare_fields, file_sha256, identify, locate_form, open_pdf, read_widgets
-from .resources import user_data_dir
+from packetgen.case.model import add_months
+from packetgen.errors import FormError
+from packetgen.forms.fieldmap import Entry, FormDef, format_value, load_formdef, to_form_charset
+from packetgen.forms.library import FF_BITS, compare_fields, file_sha256, identify, locate_form, open_pdf, read_widgets
+from packetgen.resources import user_data_dir
 
 log = logging.getLogger(__name__)
 
@@ -249,7 +249,7 @@ def template_for(fd: FormDef, forms_dir: Optional[Path] = None) -> tuple[bytes, 
     path, official = locate_form(fd.model.form, fd.model.edition, forms_dir)
     if official and path is not None:
         return _prepare_official(fd, path), True, path
-    from .standin import standin_pdf
+    from packetgen.forms.standin import standin_pdf
 
     return standin_pdf(fd), False, None
 
@@ -802,7 +802,7 @@ def _continuation_pdf(fd: FormDef, ctx: dict, blocks: list[_Block], *, first_pag
         c.setFont("Helvetica", 8)
         c.drawString(left, 56, f"{fd.model.footer_text} \u2014 {ov.title}, continuation sheet {n} of {total}")
         if standin:
-            from .standin import MARK, MARK_SHORT
+            from packetgen.forms.standin import MARK, MARK_SHORT
 
             c.saveState()
             c.setFillColor(Color(0.85, 0.1, 0.1, alpha=0.16))

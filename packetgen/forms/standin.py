@@ -31,8 +31,8 @@ from reportlab.lib.colors import Color
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 
-from .formdefs import FormDef, InventoryField
-from .resources import user_data_dir
+from packetgen.forms.fieldmap import FormDef, InventoryField
+from packetgen.resources import user_data_dir
 
 STANDIN_VERSION = 7
 MARK = "STAND-IN \u2014 NOT FOR FILING \u2014 install the official form with 'packetgen forms add'"
@@ -508,7 +508,7 @@ def _check_appearances(pdf: pikepdf.Pdf, zadb, on: str, rect) -> Dictionary:
 
 
 def _ff(f: InventoryField) -> int:
-    from .formlib import FF_BITS
+    from packetgen.forms.library import FF_BITS
 
     bits = 0
     for name in f.flags:

@@ -38,10 +38,12 @@ from typing import Iterable, Optional
 
 from markupsafe import Markup, escape
 
-from .case import add_months
-from .errors import InternalError, TemplateError
-from .layout import LETTER, STAMP_BAND
-from .resources import data_dir, templates_dir as builtin_templates_dir
+from packetgen.case.model import add_months
+from packetgen.errors import InternalError, TemplateError
+from packetgen.layout import LETTER, STAMP_BAND
+from packetgen.facts import load_rules, rule
+from packetgen.resources import data_dir, templates_dir as builtin_templates_dir
+from packetgen.wording import and_list as _and_list, country_in_sentence, long_date, money
 
 __all__ = ["ExhibitRef", "LetterResult", "render_letter", "register_fonts", "font_markup", "text_runs",
            "escape_markup", "FONT_BODY", "FONT_BOLD", "FONT_ITALIC", "FONT_BOLD_ITALIC", "load_rules", "rule",
@@ -68,73 +70,6 @@ class LetterResult:
     cited: set[str]
     links: list[tuple[int, tuple[float, float, float, float], str]]
     warnings: list[str] = field(default_factory=list)
-
-
-# --------------------------------------------------------------------------- rules (dated facts)
-
-_RULES_CACHE: dict | None = None
-
-
-def load_rules() -> dict:
-    """The dated facts in ``packetgen/data/rules.json``: ``{key: {value, as_of, source, confidence, note}}``."""
-    global _RULES_CACHE
-    if _RULES_CACHE is None:
-        import json
-
-        path = data_dir() / "rules.json"
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            facts = data["facts"]
-        except (OSError, ValueError, KeyError) as exc:
-            raise InternalError(f"{path}: the rule facts cannot be read ({exc})",
-                                fix="reinstall packetgen; the file ships with it")
-        _RULES_CACHE = facts
-    return _RULES_CACHE
-
-
-def rule(key: str):
-    """The value of one rule fact, e.g. ``rule("fees.i131_paper")`` -> 630."""
-    try:
-        return load_rules()[key]["value"]
-    except KeyError:
-        raise InternalError(f"rules.json has no fact '{key}'", fix="report this: a check or template expects it")
-
-
-# --------------------------------------------------------------------------- small formatting helpers
-
-def long_date(d: dt.date | None) -> str:
-    if d is None:
-        return ""
-    return f"{d:%B} {d.day}, {d.year}"
-
-
-# Country names that take "the" in running English ("citizen of the Philippines").
-_COUNTRIES_WITH_THE = {
-    "bahamas", "central african republic", "comoros", "czech republic", "democratic republic of the congo",
-    "dominican republic", "gambia", "maldives", "marshall islands", "netherlands", "philippines",
-    "republic of the congo", "seychelles", "solomon islands", "united arab emirates", "united kingdom",
-    "united states", "united states of america"}
-
-
-def country_in_sentence(name) -> str:
-    """'Philippines' -> 'the Philippines'; other names unchanged."""
-    n = str(name or "").strip()
-    return f"the {n}" if n.lower() in _COUNTRIES_WITH_THE else n
-
-
-def money(x: float | int | None) -> str:
-    if x is None:
-        return ""
-    return f"${x:,.0f}" if float(x).is_integer() else f"${x:,.2f}"
-
-
-def _and_list(items: Iterable[str], conj: str = "and") -> str:
-    items = [str(i) for i in items if i]
-    if len(items) <= 1:
-        return "".join(items)
-    if len(items) == 2:
-        return f"{items[0]} {conj} {items[1]}"
-    return ", ".join(items[:-1]) + f", {conj} " + items[-1]
 
 
 def _pages(first: Optional[int], last: Optional[int]) -> str:
@@ -635,7 +570,7 @@ def _builtin_bytecode_cache():
 
     from jinja2 import FileSystemBytecodeCache
 
-    from .resources import templates_dir, user_data_dir
+    from packetgen.resources import templates_dir, user_data_dir
 
     folder = user_data_dir() / "cache" / "templates"
     try:

@@ -21,8 +21,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import OutputError
-from .output import MANIFEST_NAME, PACKET_NAME, sha256_file
+from packetgen.errors import OutputError
+from packetgen.packet.output import MANIFEST_NAME, PACKET_NAME, sha256_file
 
 
 @dataclass

@@ -190,8 +190,8 @@ from typing import Callable, Iterable, Optional
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-from .errors import EvidenceDamagedError, EvidenceError, EvidenceLockedError, PacketgenError
-from .layout import CONTENT_BOX, LETTER
+from packetgen.errors import EvidenceDamagedError, EvidenceError, EvidenceLockedError, PacketgenError
+from packetgen.layout import CONTENT_BOX, LETTER
 
 __all__ = ["NormalizedDoc", "normalize", "MAX_IMAGE_PIXELS", "IMAGE_DPI", "HALF_SCALE_MIN_DPI"]
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from .errors import EXIT_CODES, PacketgenError
+from packetgen.errors import EXIT_CODES, PacketgenError
 
 EXIT_HELP = "\b\nExit codes:\n" + "\n".join(f"  {k:>3}  {v}" for k, v in EXIT_CODES.items())
 
@@ -100,12 +100,12 @@ def build(cases, outdir, forms_dir, templates_dir, draft, force, flatten, jobs, 
 
     Writes packet.pdf, manifest.json and filing-instructions.pdf (not part of the submission)."""
     if len(cases) > 1:
-        from .batch import run_batch
+        from packetgen.cli.batch import run_batch
 
         code = _run(run_batch, list(cases), outdir=outdir, forms_dir=forms_dir, templates_dir=templates_dir,
                     draft=draft, force=force, flatten=flatten, jobs=jobs, quiet=quiet)
         sys.exit(code)
-    from . import api
+    from packetgen import api
 
     say = _progress(not quiet)
     try:
@@ -118,8 +118,8 @@ def build(cases, outdir, forms_dir, templates_dir, draft, force, flatten, jobs, 
 
 
 def _print_build(result, draft: bool) -> None:
-    from .checks import format_findings
-    from .privacy import redactor_for
+    from packetgen.case.checks import format_findings
+    from packetgen.privacy import redactor_for
 
     ctx = click.get_current_context().find_object(_Ctx) or _Ctx()
     # Default verbosity: no personal data in what is printed (see packetgen/privacy.py).
@@ -150,8 +150,8 @@ def _print_build(result, draft: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable findings.")
 def check(case, as_json):
     """Pre-flight check of CASE: errors (which stop a build) and warnings, each with its fix."""
-    from . import api
-    from .checks import findings_json, format_findings
+    from packetgen import api
+    from packetgen.case.checks import findings_json, format_findings
 
     _, findings = _run(api.check, case)
     if as_json:
@@ -169,7 +169,7 @@ def verify(target):
     """Re-read a built packet with a second PDF library and check it against its manifest.
 
     TARGET is the output folder (or its packet.pdf). Exit 0 when everything matches, 9 when not."""
-    from .verify import verify_packet
+    from packetgen.packet.verify import verify_packet
 
     v = _run(verify_packet, target)
     for line in v.checked:
@@ -188,7 +188,7 @@ def schema(output):
     """Print the JSON Schema of the case file (for editor autocompletion via "$schema")."""
     import json
 
-    from .case import json_schema
+    from packetgen.case.model import json_schema
 
     text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
     if output:
@@ -207,7 +207,7 @@ def forms():
 @click.option("--forms-dir", type=click.Path(path_type=Path), envvar="PACKETGEN_FORMS_DIR")
 def forms_list(forms_dir):
     """Show each form and edition packetgen fills, and whether the official PDF or a stand-in is used."""
-    from .formlib import list_forms
+    from packetgen.forms.library import list_forms
 
     rows = _run(list_forms, forms_dir)
     click.echo(f"{'form':<8}{'edition':<10}{'status':<12}path")
@@ -223,7 +223,7 @@ def forms_list(forms_dir):
 @click.option("--forms-dir", type=click.Path(path_type=Path), envvar="PACKETGEN_FORMS_DIR")
 def forms_add(file, forms_dir):
     """Verify an official form PDF (form, edition, fields) and install it."""
-    from .formlib import add_form
+    from packetgen.forms.library import add_form
 
     r = _run(add_form, file, forms_dir)
     click.echo(f"installed {r['form']} edition {r['edition']}: {r['path']}")
@@ -234,7 +234,7 @@ def forms_add(file, forms_dir):
 @click.option("--forms-dir", type=click.Path(path_type=Path), envvar="PACKETGEN_FORMS_DIR")
 def forms_fetch(base_url, forms_dir):
     """Download the current official PDFs from uscis.gov, verify and install them."""
-    from .formlib import fetch_forms
+    from packetgen.forms.library import fetch_forms
 
     for r in _run(fetch_forms, base_url, forms_dir):
         click.echo(f"installed {r['form']} edition {r['edition']}: {r['path']}")
@@ -244,9 +244,9 @@ def _register_optional_commands() -> None:
     """Commands that live in their own modules (each imports only click at module level)."""
     import importlib
 
-    for modname in ("cli_init", "cli_preview"):
+    for modname in ("init", "preview"):
         try:
-            mod = importlib.import_module(f".{modname}", __package__)
+            mod = importlib.import_module(f"{__package__}.{modname}")
         except ModuleNotFoundError as exc:
             if exc.name != f"{__package__}.{modname}":
                 raise

@@ -1,7 +1,7 @@
 """``packetgen init``: start a case by answering questions (or from options, for scripts).
 
 Only click is imported at module level; the answer checks live in
-:mod:`packetgen.initcase` and are imported when a value is checked.
+:mod:`packetgen.case.answers` and are imported when a value is checked.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import click
 
 
 class _Checked(click.ParamType):
-    """A value checked by a function of packetgen.initcase (the same check for prompts and options)."""
+    """A value checked by a function of packetgen.case.answers (the same check for prompts and options)."""
 
     def __init__(self, fn: str, name: str, optional: bool = False):
         self.fn = fn
@@ -25,10 +25,10 @@ class _Checked(click.ParamType):
             return value
         if self.optional and not value.strip():
             return None
-        from . import initcase
+        from packetgen.case import answers as case_answers
 
         try:
-            return getattr(initcase, self.fn)(value)
+            return getattr(case_answers, self.fn)(value)
         except ValueError as exc:
             self.fail(str(exc), param, ctx)
 
@@ -56,9 +56,9 @@ class _Menu(click.ParamType):
         self.optional = optional
 
     def choices(self) -> dict:
-        from . import initcase
+        from packetgen.case import answers as case_answers
 
-        return getattr(initcase, self.table)
+        return getattr(case_answers, self.table)
 
     def get_metavar(self, param, ctx=None):
         return "[" + "|".join(self.choices()) + "]"
@@ -128,9 +128,9 @@ class _Session:
     def menu(self, text: str, table: str, *, given=None, default=None, flag: str | None = None):
         if given is not None or self.no_input:
             return self.ask(text, given=given, default=default, flag=flag)
-        from . import initcase
+        from packetgen.case import answers as case_answers
 
-        choices = getattr(initcase, table)
+        choices = getattr(case_answers, table)
         click.echo(f"  {text}")
         width = max(len(k) for k in choices)
         num = len(str(len(choices)))
@@ -155,7 +155,7 @@ def _nth(values, i):
 def _person(s: _Session, who: str, *, name=None, dob=None, us: bool, country=None, sex=None,
             city=None, street=None, unit=None, state=None, zip_=None, phone=None, email=None,
             country_of_birth=None, flag_prefix: str, ask_contact: bool = True):
-    from . import initcase
+    from packetgen.case import answers as case_answers
 
     if name is None:
         if s.no_input:
@@ -173,7 +173,7 @@ def _person(s: _Session, who: str, *, name=None, dob=None, us: bool, country=Non
     if sex:
         sex = sex.upper()
     if us:
-        citizenship = s.ask(f"{given}'s country of citizenship", COUNTRY, given=country, default=initcase.US)
+        citizenship = s.ask(f"{given}'s country of citizenship", COUNTRY, given=country, default=case_answers.US)
         birth = s.ask(f"{given}'s country of birth", COUNTRY, given=country_of_birth, default=citizenship)
         street = s.ask(f"{given}'s street address in the U.S. (number and street)", given=street,
                        optional=s.no_input)
@@ -182,8 +182,8 @@ def _person(s: _Session, who: str, *, name=None, dob=None, us: bool, country=Non
         city = s.ask("City", given=city, optional=s.no_input)
         state = s.ask("State (two letters, e.g. TX)", STATE, given=state, optional=s.no_input)
         zip_ = s.ask("ZIP code", ZIP, given=zip_, optional=s.no_input)
-        address = initcase.AddressAnswers(street=street, unit=unit, city=city, state=state, zip_code=zip_,
-                                          country=initcase.US)
+        address = case_answers.AddressAnswers(street=street, unit=unit, city=city, state=state, zip_code=zip_,
+                                          country=case_answers.US)
     else:
         citizenship = s.ask(f"{given}'s country of citizenship", COUNTRY, given=country,
                             flag=f"--{flag_prefix}-country")
@@ -192,7 +192,7 @@ def _person(s: _Session, who: str, *, name=None, dob=None, us: bool, country=Non
         city = s.ask(f"City where {given} lives", given=city, optional=s.no_input)
         street = s.ask(f"{given}'s street address there", given=street, optional=True) \
             if not s.no_input else street
-        address = initcase.AddressAnswers(street=street, city=city, country=res_country)
+        address = case_answers.AddressAnswers(street=street, city=city, country=res_country)
     if ask_contact:
         phone = s.ask(f"{given}'s daytime phone", given=phone, optional=True) if not s.no_input else phone
         email = s.ask(f"{given}'s email", EMAIL, given=email, optional=True) if not s.no_input else email
@@ -285,10 +285,10 @@ def command(folder, no_input, force, reason, summary, arrival, stay_months, trea
         --beneficiary-country Honduras --petitioner "Lucia Reyes" \\
         --petitioner-dob 1984-03-12 --state TX --arrival 2027-01-25
     """
-    from . import initcase
-    from .cli import _run
+    from packetgen.case import answers as case_answers
+    from packetgen.cli.main import _run
 
-    _run(initcase.ensure_can_write, folder, force=force)   # before any question is asked
+    _run(case_answers.ensure_can_write, folder, force=force)   # before any question is asked
 
     s = _Session(no_input)
     try:
@@ -299,12 +299,12 @@ def command(folder, no_input, force, reason, summary, arrival, stay_months, trea
     if s.missing:
         raise click.UsageError("with --no-input these options are needed: " + ", ".join(dict.fromkeys(s.missing)))
 
-    result = _run(initcase.create_case, folder, answers, force=force)
+    result = _run(case_answers.create_case, folder, answers, force=force)
     _report(result)
 
 
 def _collect(s: _Session, folder: Path, o: dict):
-    from . import initcase
+    from packetgen.case import answers as case_answers
 
     if not s.no_input:
         click.secho(f"packetgen init: a new case in {folder.resolve()}", bold=True)
@@ -340,7 +340,7 @@ def _collect(s: _Session, folder: Path, o: dict):
         if pp:
             number, _, exp = pp.partition(":")
             try:
-                expires = initcase.expiry_date(exp)
+                expires = case_answers.expiry_date(exp)
             except ValueError as exc:
                 raise click.BadParameter(str(exc), param_hint="--passport")
         elif not s.no_input:
@@ -359,7 +359,7 @@ def _collect(s: _Session, folder: Path, o: dict):
                 history["advance_parole"] = click.confirm("    issued an advance parole document?", default=False)
             else:
                 history = dict.fromkeys(history, False)
-        bens.append(initcase.BeneficiaryAnswers(**p, role=role, accompanies=accompanies,
+        bens.append(case_answers.BeneficiaryAnswers(**p, role=role, accompanies=accompanies,
                                                 passport_number=number, passport_expires=expires, **history))
 
     # 3. Petitioner
@@ -383,7 +383,7 @@ def _collect(s: _Session, folder: Path, o: dict):
                     country_of_birth=o["pet_birth"], street=o["pet_street"], unit=o["pet_unit"], city=o["pet_city"],
                     state=o["pet_state"], zip_=o["pet_zip"], phone=o["pet_phone"], email=o["pet_email"],
                     flag_prefix="petitioner")
-        petitioner = initcase.PersonAnswers(**p)
+        petitioner = case_answers.PersonAnswers(**p)
         pet_status = s.menu(f"{p['given']}'s U.S. immigration status", "STATUSES", given=pet_status,
                             default="citizen")
         if not s.no_input:
@@ -414,7 +414,7 @@ def _collect(s: _Session, folder: Path, o: dict):
                                                       optional=s.no_input)
         employer = employers.pop(0) if employers else (
             s.ask(f"{petitioner.given}'s employer", optional=True) if not s.no_input else None)
-        sups.append(initcase.SupporterAnswers(**petitioner.__dict__, status=pet_status or "citizen",
+        sups.append(case_answers.SupporterAnswers(**petitioner.__dict__, status=pet_status or "citizen",
                                               annual_income=income, employer=employer, is_petitioner=True))
     if others is None:
         k = 0 if s.no_input else s.ask("How many (other) people will sign a Form I-134?", click.IntRange(0, 6),
@@ -426,7 +426,7 @@ def _collect(s: _Session, folder: Path, o: dict):
         name = None
         if nm is not None:
             try:
-                name = initcase.person_name(nm)
+                name = case_answers.person_name(nm)
             except ValueError as exc:
                 raise click.BadParameter(str(exc), param_hint="--supporter")
         p = _person(s, f"Supporter {len(sups) + 1}", name=name, dob=_nth(o["sup_dobs"], j), us=True,
@@ -437,7 +437,7 @@ def _collect(s: _Session, folder: Path, o: dict):
                                                       optional=s.no_input)
         employer = employers.pop(0) if employers else (
             s.ask(f"{p['given']}'s employer", optional=True) if not s.no_input else None)
-        sups.append(initcase.SupporterAnswers(**p, status=status, annual_income=income, employer=employer))
+        sups.append(case_answers.SupporterAnswers(**p, status=status, annual_income=income, employer=employer))
     for sup in sups:
         if o["no_other_sponsorships"]:
             sup.other_obligations_none = True
@@ -478,17 +478,17 @@ def _collect(s: _Session, folder: Path, o: dict):
     for v in o["visa_refused"]:
         d, _, place = v.partition(":")
         try:
-            day = initcase.parse_date(d, latest=initcase.today(), what="visa refusal date")
+            day = case_answers.parse_date(d, latest=case_answers.today(), what="visa refusal date")
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--visa-refused")
-        visas.append(initcase.VisaAnswers(date=day, place=place.strip() or "U.S. Embassy"))
+        visas.append(case_answers.VisaAnswers(date=day, place=place.strip() or "U.S. Embassy"))
     if not o["visa_refused"] and not s.no_input:
         if click.confirm("  Did anyone apply for a U.S. visa for this trip?", default=False):
             day = s.ask("Date of the visa interview (YYYY-MM-DD)", VISA_DATE)
             place = s.ask("Where (e.g. U.S. Embassy Tegucigalpa)",
                           default=f"U.S. Embassy {cons_city}" if cons_city else None)
             outcome = s.ask("Outcome", default="refused under INA 214(b)")
-            visas.append(initcase.VisaAnswers(date=day, place=place, outcome=outcome))
+            visas.append(case_answers.VisaAnswers(date=day, place=place, outcome=outcome))
     no_crim = s.confirm("Has anyone of them ever been arrested, charged or convicted anywhere?",
                         given=None if o["no_crim"] is None else not o["no_crim"], default=None if not s.no_input
                         else True)
@@ -504,7 +504,7 @@ def _collect(s: _Session, folder: Path, o: dict):
     organization = o["organization"] if o["organization"] else (
         s.ask("Your organization", optional=True) if preparer and not s.no_input else None)
 
-    return initcase.Answers(
+    return case_answers.Answers(
         reason=reason, beneficiaries=bens, petitioner=petitioner, petitioner_is=pet_is,
         petitioner_status=pet_status, supporters=sups, summary=summary, intended_arrival=arrival,
         stay_months=stay, treatment_months=treatment, consulate_city=cons_city, consulate_country=cons_country,

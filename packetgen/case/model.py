@@ -19,7 +19,7 @@ from typing import Annotated, Literal, Optional
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from .errors import CaseError
+from packetgen.errors import CaseError
 
 SCHEMA_VERSION = 1
 
@@ -49,7 +49,7 @@ class _Model(BaseModel):
     ``defer_build=True``: pydantic builds a model's validator on first use instead of at import.  Only
     :class:`Case` is validated in practice, so the ~25 nested models never build validators of their own;
     their schemas are built once, inline, inside Case's.  Measured (2 cores, load ~1.7, median of 15 fresh
-    processes, CPU time): ``import packetgen.case`` 0.23 s -> 0.12 s; import + first ``load_case`` +
+    processes, CPU time): ``import packetgen.case.model`` 0.23 s -> 0.12 s; import + first ``load_case`` +
     ``model_dump`` 0.23-0.24 s -> 0.20 s.  ``packetgen schema`` output is byte-identical.
     """
 

@@ -1,0 +1,31 @@
+"""The three samples' outputs are byte-identical to the recorded hashes (tools/golden_samples.py).
+
+A change that alters what packetgen writes must record the new hashes in the same commit
+(``python tools/golden_samples.py --record``), so that no output changes by accident, for
+example while modules are moved or split.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+
+from .conftest import REPO
+
+
+def _tool():
+    spec = importlib.util.spec_from_file_location("golden_samples", REPO / "tools" / "golden_samples.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_sample_outputs_are_byte_identical_to_the_record():
+    tool = _tool()
+    recorded = json.loads(tool.RECORD.read_text(encoding="utf-8"))
+    built = tool.build_hashes()
+    for sample, files in recorded.items():
+        for name, digest in files.items():
+            assert built[sample][name] == digest, (
+                f"{sample}/{name} changed; if intended, run 'python tools/golden_samples.py --record' "
+                "and say why in the commit")
