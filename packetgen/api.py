@@ -46,10 +46,21 @@ def today_for_checks() -> dt.date:
 
 
 @dataclass
+class SetResult:
+    """One stand-alone set written by a build: one beneficiary's request, or all of them combined."""
+    number: int
+    key: str                     # beneficiary id, or "all"
+    beneficiary_ids: list[str]
+    path: Path
+    pages: int
+    exhibits: int
+
+
+@dataclass
 class BuildResult:
     case: Case
     outdir: Path
-    packet: Path
+    packet: Path                 # the first set's file (the only one for a single beneficiary)
     manifest: Path
     instructions: Optional[Path]
     pages: int
@@ -58,6 +69,7 @@ class BuildResult:
     findings: list = field(default_factory=list)
     standin_forms: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    sets: list[SetResult] = field(default_factory=list)
 
 
 def check(case_or_path, *, today: Optional[dt.date] = None):
@@ -108,8 +120,9 @@ class _Exhibit:
 
 def build(case_path, *, outdir: Optional[Path] = None, forms_dir: Optional[Path] = None,
           templates_dir: Optional[Path] = None, draft: bool = False, force: bool = False, flatten: bool = False,
-          progress: Optional[Progress] = None) -> BuildResult:
-    """Build the submission packet for one case; see the module docstring for the pipeline."""
+          combined: bool = False, progress: Optional[Progress] = None) -> BuildResult:
+    """Build the submission packet for one case: one stand-alone set per beneficiary (``combined``: one PDF
+    for all of them); see the module docstring for the pipeline."""
     t0 = time.perf_counter()
     say = progress or (lambda msg: None)
     case = case_path if isinstance(case_path, Case) else load_case(case_path)
@@ -128,9 +141,11 @@ def build(case_path, *, outdir: Optional[Path] = None, forms_dir: Optional[Path]
     prepare_outdir(outdir)
     check_overwrite(outdir, force=force)   # fail fast, before the long work
 
-    from packetgen.packet.plan import plan_packet
+    from packetgen.packet.plan import plan_packet, plan_sets
 
     plan = plan_packet(case)
+    sets = plan_sets(case, plan, combined=combined)
+    check_overwrite(outdir, force=force, names=tuple(st.file_name for st in sets))
     warnings: list[str] = []
 
     import tempfile
@@ -148,17 +163,28 @@ def build(case_path, *, outdir: Optional[Path] = None, forms_dir: Optional[Path]
             say("filling forms")
             forms.extend(fill_case_forms(case, forms_dir=forms_dir, flatten=flatten))
             say("writing the cover letter")
-            first_pass.append(_letter_first_pass(case, plan, forms, date=date, templates_dir=templates_dir))
+            first_pass.extend(_letter_first_pass(case, st, _set_forms(forms, st), date=date,
+                                                 templates_dir=templates_dir) for st in sets)
 
         with worker_pool(enabled=_worth_a_pool(case, plan)) as pool:
             exhibits = _normalize_exhibits(case, plan, say, warnings, pool=pool, tmpdir=tmpdir, meanwhile=meanwhile)
-        return _finish(case, plan, exhibits, forms, first_pass[0], findings, warnings, date=date, outdir=outdir,
+        return _finish(case, sets, exhibits, forms, first_pass, findings, warnings, date=date, outdir=outdir,
                        templates_dir=templates_dir, draft=draft, force=force, flatten=flatten, say=say, t0=t0)
 
 
-def _finish(case, plan, exhibits, forms, first_pass, findings, warnings, *, date, outdir, templates_dir, draft, force,
+@dataclass
+class _BuiltSet:
+    plan: object                     # SetPlan
+    forms: list
+    exhibits: list                   # _Exhibit, lettered within the set
+    pdf: object                      # the assembled pikepdf.Pdf
+    page_map: object
+    letter: object                   # LetterResult
+
+
+def _finish(case, sets, exhibits, forms, first_pass, findings, warnings, *, date, outdir, templates_dir, draft, force,
             flatten, say, t0) -> BuildResult:
-    """Letter, assembly and writing, once evidence and forms are ready."""
+    """Letters, assembly and writing, once evidence and forms are ready."""
     standins = sorted({f.form_id for f in forms if not f.official})
     for f in forms:
         warnings += f.warnings
@@ -167,50 +193,107 @@ def _finish(case, plan, exhibits, forms, first_pass, findings, warnings, *, date
             f"{', '.join(standins)}: no official PDF installed; filled a generated STAND-IN marked "
             "'NOT FOR FILING' on every page (install the official form: packetgen forms add FILE)")
 
-    # 3. Letter, paginated in two passes until its own length is stable.
-    packet_pdf, page_map, letter_result = _render_and_assemble(
-        case, plan, exhibits, forms, first_pass, date=date, templates_dir=templates_dir, say=say,
-        draft=draft and any(f.severity == "error" for f in findings))
-    warnings += letter_result.warnings
+    # 3. Per set: its letter, paginated in two passes until its own length is stable, and its pages.
+    by_id = {x.evidence.id: x for x in exhibits}
+    built: list[_BuiltSet] = []
+    for st, fp in zip(sets, first_pass):
+        set_forms = _set_forms(forms, st)
+        set_exhibits = [_relettered(case, by_id[px.id], px.letter) for px in st.plan.exhibits]
+        if len(sets) > 1:
+            say(f"set {st.number} of {len(sets)}")
+        pdf, page_map, letter_result = _render_and_assemble(
+            case, st, set_exhibits, set_forms, fp, date=date, templates_dir=templates_dir, say=say,
+            draft=draft and any(f.severity == "error" for f in findings))
+        warnings += [w for w in letter_result.warnings if w not in warnings]
+        built.append(_BuiltSet(st, set_forms, set_exhibits, pdf, page_map, letter_result))
 
     # 4. Filing instructions (separate; not part of the submission).
     from packetgen.packet.instructions import render_filing_instructions
 
     signatures = []
-    for f, span in zip(forms, page_map.forms):
-        for s in f.signatures:
-            signatures.append({**s, "form": f.form_id, "title": f.title, "packet_page": span.first + s["page"] - 1})
-    instructions = render_filing_instructions(case, signatures, today=date)
+    for b in built:
+        for f, span in zip(b.forms, b.page_map.forms):
+            for s in f.signatures:
+                signatures.append({**s, "form": f.form_id, "title": f.title, "set": b.plan.number,
+                                   "file": b.plan.file_name, "packet_page": span.first + s["page"] - 1})
+    set_rows = [{"number": b.plan.number, "file": b.plan.file_name, "beneficiaries": b.plan.beneficiary_ids,
+                 "pages": b.page_map.total, "forms": [f.form_id for f in b.forms]} for b in built]
+    instructions = render_filing_instructions(case, signatures, today=date, sets=set_rows)
 
     import json
 
     from packetgen.packet.assemble import save_packet
 
+    written = []
     with locked(outdir):
         clean_stale_parts(outdir)
-        check_overwrite(outdir, force=force)
+        check_overwrite(outdir, force=force, names=tuple(st.file_name for st in sets))
         write_atomic(outdir / INSTRUCTIONS_NAME, instructions)
-        say("writing the packet")
-        with atomic_writer(outdir / PACKET_NAME) as pending:
-            packet_sha, packet_size = save_packet(packet_pdf, pending.fh, _document_id(case, exhibits, forms,
-                                                                                        draft=draft, flatten=flatten))
-            # Recorded before the rename: a build killed right after it does not lock the folder.
-            record_written(outdir, packet_sha)
-        manifest = _manifest(case, plan, exhibits, forms, page_map, warnings, findings, packet_sha, packet_size,
-                             date, draft=draft, flatten=flatten)
+        for b in built:
+            say(f"writing {b.plan.file_name}")
+            with atomic_writer(outdir / b.plan.file_name) as pending:
+                sha, size = save_packet(b.pdf, pending.fh, _document_id(case, b.plan, b.exhibits, b.forms,
+                                                                       draft=draft, flatten=flatten))
+                # Recorded before the rename: a build killed right after it does not lock the folder.
+                record_written(outdir, sha)
+            written.append((b, sha, size))
+        manifest = _manifest(case, written, warnings, findings, date, draft=draft, flatten=flatten)
         write_atomic(outdir / MANIFEST_NAME, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
-    say(f"wrote {page_map.total} pages")
-    return BuildResult(case=case, outdir=outdir, packet=outdir / PACKET_NAME, manifest=outdir / MANIFEST_NAME,
-                       instructions=outdir / INSTRUCTIONS_NAME, pages=page_map.total, exhibits=len(plan.exhibits),
+    total = sum(b.page_map.total for b in built)
+    say(f"wrote {total} pages" + (f" in {len(built)} sets" if len(built) > 1 else ""))
+    results = [SetResult(number=b.plan.number, key=b.plan.key, beneficiary_ids=list(b.plan.beneficiary_ids),
+                         path=outdir / b.plan.file_name, pages=b.page_map.total, exhibits=len(b.exhibits))
+               for b in built]
+    return BuildResult(case=case, outdir=outdir, packet=results[0].path, manifest=outdir / MANIFEST_NAME,
+                       instructions=outdir / INSTRUCTIONS_NAME, pages=total, exhibits=len(exhibits),
                        warnings=warnings, findings=findings, standin_forms=standins,
-                       seconds=time.perf_counter() - t0)
+                       seconds=time.perf_counter() - t0, sets=results)
 
 
-def _document_id(case: Case, exhibits: list[_Exhibit], forms, *, draft: bool, flatten: bool) -> bytes:
+# Where each form goes in a set: payment form and G-1145 on top, then the letter, then the rest.
+FORM_ORDER = {"G-1450": 0, "G-1650": 0, "G-1145": 1, "G-28": 3, "I-131": 4, "I-134": 5}
+LETTER_RANK = 2
+
+
+def _set_forms(forms, st) -> list:
+    """The forms of one set, in mailing order (stable within a rank: case-file order)."""
+    mine = [f for f in forms if f.beneficiary_id is None or f.beneficiary_id in st.beneficiary_ids]
+    return sorted(mine, key=lambda f: FORM_ORDER.get(f.form_id, 9))
+
+
+def _forms_before_letter(forms) -> int:
+    return sum(1 for f in forms if FORM_ORDER.get(f.form_id, 9) < LETTER_RANK)
+
+
+def _drawn_pages(case: Case, ev: Evidence, letter: str) -> tuple[bytes, Optional[bytes]]:
+    """The pages packetgen draws for an exhibit: its separator sheet and, if generated, the translator's certificate."""
+    from packetgen.packet.pages import language_name, separator_page, translator_certificate
+
+    certificate = None
+    if ev.translation and not ev.translation.certificate_file and ev.translation.translator:
+        tr = case.translator(ev.translation.translator)
+        certificate = translator_certificate(
+            translator_name=tr.name, translator_address=tr.address, translator_phone=tr.phone,
+            source_language=language_name(ev.language), document_title=ev.title,
+            exhibit_letter=letter, date=ev.translation.date)
+    return separator_page(letter, ev.title, ev.shows, translation=ev.translation is not None), certificate
+
+
+def _relettered(case: Case, x: "_Exhibit", letter: str) -> "_Exhibit":
+    """The exhibit as it stands in a set where its letter is ``letter`` (separator and certificate redrawn)."""
+    if x.letter == letter:
+        return x
+    separator, certificate = _drawn_pages(case, x.evidence, letter)
+    return _Exhibit(letter, x.evidence, separator, x.docs, x.translation, certificate)
+
+
+def _document_id(case: Case, st, exhibits: list[_Exhibit], forms, *, draft: bool, flatten: bool) -> bytes:
     """The PDF document ID: a hash of everything that went in (same inputs, same ID, same bytes)."""
     import hashlib
 
     h = hashlib.sha256(f"packetgen {__version__} draft={draft} flatten={flatten}\n".encode())
+    if st.file_name != "packet.pdf":
+        h.update(f"set {st.number} {st.key}\n".encode())
     if case.source:
         h.update(case.source.read_bytes())
     for x in exhibits:
@@ -232,7 +315,6 @@ def _normalize_exhibits(case: Case, plan, say: Progress, warnings: list[str], *,
     is the first in the case file, whichever process found it.
     """
     from packetgen.evidence.normalize import normalize
-    from packetgen.packet.pages import language_name, separator_page, translator_certificate
     from packetgen.evidence.workers import IMAGE_JOBS_FOR_POOL, looks_like_pdf, normalize_to_file, open_normalized
 
     # (exhibit index, role, path, password, display name); role: "doc", "translation", "certificate"
@@ -292,14 +374,7 @@ def _normalize_exhibits(case: Case, plan, say: Progress, warnings: list[str], *,
         translation = [r for (j, role, *_), r in zip(jobs, results) if j == i and role == "translation"]
         for d in docs + translation:
             warnings += d.warnings
-        certificate = None
-        if ev.translation and not ev.translation.certificate_file and ev.translation.translator:
-            tr = case.translator(ev.translation.translator)
-            certificate = translator_certificate(
-                translator_name=tr.name, translator_address=tr.address, translator_phone=tr.phone,
-                source_language=language_name(ev.language), document_title=ev.title,
-                exhibit_letter=px.letter, date=ev.translation.date)
-        sep = separator_page(px.letter, ev.title, ev.shows, translation=ev.translation is not None)
+        sep, certificate = _drawn_pages(case, ev, px.letter)
         out.append(_Exhibit(px.letter, ev, sep, docs, translation, certificate))
     return out
 
@@ -322,11 +397,11 @@ def _form_sections(forms, page_map=None) -> list[dict]:
             for f, s in zip(forms, page_map.forms if page_map else [None] * len(forms))]
 
 
-def _letter_first_pass(case: Case, plan, forms, *, date, templates_dir):
-    """Pass one of the letter: page numbers unknown, to learn how long the letter is."""
+def _letter_first_pass(case: Case, st, forms, *, date, templates_dir):
+    """Pass one of a set's letter: page numbers unknown, to learn how long the letter is."""
     from packetgen.letter.render import render_letter
 
-    return render_letter(case, _exhibit_refs(plan), _form_sections(forms), templates_dir=templates_dir, today=date)
+    return render_letter(case, _exhibit_refs(st.plan), _form_sections(forms), templates_dir=templates_dir, today=date)
 
 
 def _worth_a_pool(case: Case, plan) -> bool:
@@ -342,24 +417,26 @@ def _worth_a_pool(case: Case, plan) -> bool:
     return len(paths) >= IMAGE_JOBS_FOR_POOL and sum(p.stat().st_size for p in paths) >= IMAGE_BYTES_FOR_POOL
 
 
-def _render_and_assemble(case: Case, plan, exhibits: list[_Exhibit], forms, first_pass, *, date, templates_dir, say,
+def _render_and_assemble(case: Case, st, exhibits: list[_Exhibit], forms, first_pass, *, date, templates_dir, say,
                          draft: bool = False):
+    """One set: its letter paginated until stable, then merged, stamped, outlined and linked."""
     import pikepdf
 
     from packetgen.packet.assemble import OutlineEntry, Part, assemble
     from packetgen.letter.render import render_letter
-    from packetgen.packet.plan import paginate
+    from packetgen.packet.plan import ExhibitParts, paginate
 
+    plan = st.plan
     form_pages = [f.page_count for f in forms]
-    parts_spec = [(x.letter, x.evidence.id,
-                   [(str(i), d.page_count) for i, d in enumerate(x.docs)],
-                   sum(d.page_count for d in x.translation) + (1 if x.certificate else 0))
+    front = _forms_before_letter(forms)
+    parts_spec = [ExhibitParts(x.letter, x.evidence.id, [(str(i), d.page_count) for i, d in enumerate(x.docs)],
+                               sum(d.page_count for d in x.translation) + (1 if x.certificate else 0))
                   for x in exhibits]
 
     page_map = None
     result = first_pass
     for _ in range(4):
-        page_map = paginate(result.page_count, form_pages, parts_spec)
+        page_map = paginate(result.page_count, form_pages, parts_spec, forms_before_letter=front)
         result = render_letter(case, _exhibit_refs(plan, page_map), _form_sections(forms, page_map),
                                templates_dir=templates_dir, today=date)
         if result.page_count == page_map.letter.count:
@@ -373,9 +450,8 @@ def _render_and_assemble(case: Case, plan, exhibits: list[_Exhibit], forms, firs
     say("assembling the packet")
     open_pdf = lambda data: pikepdf.Pdf.open(io.BytesIO(data))  # noqa: E731
     letter_pdf = open_pdf(result.pdf)
-    parts = [Part(letter_pdf, "Cover letter and exhibit index")]
-    for f in forms:
-        parts.append(Part(open_pdf(f.pdf), f"Form {f.form_id}", on_form=True))
+    form_parts = [Part(open_pdf(f.pdf), f"Form {f.form_id}", on_form=True) for f in forms]
+    parts = form_parts[:front] + [Part(letter_pdf, "Cover letter and exhibit index")] + form_parts[front:]
     for x in exhibits:
         sec = f"Exhibit {x.letter}"
         parts.append(Part(open_pdf(x.separator), sec))
@@ -386,10 +462,11 @@ def _render_and_assemble(case: Case, plan, exhibits: list[_Exhibit], forms, firs
         if x.certificate:
             parts.append(Part(open_pdf(x.certificate), f"{sec} (translation)"))
 
-    outline = [OutlineEntry("Cover letter and exhibit index", 0)]
-    if forms:
-        outline.append(OutlineEntry("Forms", page_map.forms[0].first - 1,
-                                    [OutlineEntry(f.title, s.first - 1) for f, s in zip(forms, page_map.forms)]))
+    form_entries = [OutlineEntry(f.title, s.first - 1) for f, s in zip(forms, page_map.forms)]
+    outline = [OutlineEntry(e.title, e.page) for e in form_entries[:front]]
+    outline.append(OutlineEntry("Cover letter and exhibit index", page_map.letter.first - 1))
+    if forms[front:]:
+        outline.append(OutlineEntry("Forms", page_map.forms[front].first - 1, form_entries[front:]))
     if exhibits:
         kids = []
         for x, xp in zip(exhibits, page_map.exhibits):
@@ -400,7 +477,8 @@ def _render_and_assemble(case: Case, plan, exhibits: list[_Exhibit], forms, firs
             kids.append(e)
         outline.append(OutlineEntry("Exhibits", page_map.exhibits[0].separator - 1, kids))
     targets = {xp.evidence_id: xp.separator - 1 for xp in page_map.exhibits}
-    links = [(pg, rect, targets[eid]) for pg, rect, eid in result.links if eid in targets]
+    offset = page_map.letter.first - 1          # letter links are relative to the letter's own pages
+    links = [(pg + offset, rect, targets[eid]) for pg, rect, eid in result.links if eid in targets]
 
     packet = assemble(parts, case_name=case.case_name, outline=outline, links=links,
                       title=f"{case.case_name}: humanitarian parole request (Form I-131)", date=date,
@@ -408,23 +486,40 @@ def _render_and_assemble(case: Case, plan, exhibits: list[_Exhibit], forms, firs
     return packet, page_map, result
 
 
-def _manifest(case: Case, plan, exhibits, forms, page_map, warnings, findings, packet_sha, packet_size, date, *,
-              draft, flatten):
+def _manifest(case: Case, written, warnings, findings, date, *, draft, flatten):
+    """manifest.json: what was built, set by set, with every page range, file hash and filled value."""
     rel = lambda p: os.path.relpath(p, case.base_dir)  # noqa: E731
-    ex = []
-    for x, xp in zip(exhibits, page_map.exhibits):
-        files = [{"path": rel(d.source), "sha256": d.sha256, "kind": d.kind, "pages": [s.first, s.last]}
-                 for d, (_, s) in zip(x.docs, xp.files)]
-        entry = {"letter": x.letter, "evidence_id": x.evidence.id, "title": x.evidence.title,
-                 "pages": [xp.span.first, xp.span.last], "separator_page": xp.separator,
-                 "document_pages": [xp.original.first, xp.original.last], "files": files,
-                 "language": x.evidence.language}
-        if xp.translation:
-            entry["translation"] = {
-                "pages": [xp.translation.first, xp.translation.last],
-                "files": [{"path": rel(d.source), "sha256": d.sha256} for d in x.translation],
-                "certificate": "generated" if x.certificate else ("file" if len(x.translation) > 1 else None)}
-        ex.append(entry)
+    sets = []
+    for b, sha, size in written:
+        page_map = b.page_map
+        ex = []
+        for x, xp in zip(b.exhibits, page_map.exhibits):
+            files = [{"path": rel(d.source), "sha256": d.sha256, "kind": d.kind, "pages": [s.first, s.last]}
+                     for d, (_, s) in zip(x.docs, xp.files)]
+            entry = {"letter": x.letter, "evidence_id": x.evidence.id, "title": x.evidence.title,
+                     "pages": [xp.span.first, xp.span.last], "separator_page": xp.separator,
+                     "document_pages": [xp.original.first, xp.original.last], "files": files,
+                     "language": x.evidence.language}
+            if xp.translation:
+                entry["translation"] = {
+                    "pages": [xp.translation.first, xp.translation.last],
+                    "files": [{"path": rel(d.source), "sha256": d.sha256} for d in x.translation],
+                    "certificate": "generated" if x.certificate else ("file" if len(x.translation) > 1 else None)}
+            ex.append(entry)
+        sets.append({
+            "number": b.plan.number,
+            "key": b.plan.key,
+            "beneficiaries": list(b.plan.beneficiary_ids),
+            "output": {"file": b.plan.file_name, "sha256": sha, "pages": page_map.total, "bytes": size},
+            "sections": {
+                "letter": [page_map.letter.first, page_map.letter.last],
+                "forms": [{"form": f.form_id, "edition": f.edition, "official": f.official, "title": f.title,
+                           "beneficiary": f.beneficiary_id, "supporter": f.supporter_id, "pages": [s.first, s.last],
+                           "values": f.values, "overflow": f.overflow, "signatures": f.signatures}
+                          for f, s in zip(b.forms, page_map.forms)],
+                "exhibits": ex,
+            },
+        })
     return {
         "generator": {"name": "packetgen", "version": __version__},
         "case": {"file": case.source.name if case.source else None,
@@ -433,15 +528,7 @@ def _manifest(case: Case, plan, exhibits, forms, page_map, warnings, findings, p
         "date": date.isoformat(),
         "draft": draft,
         "flattened": flatten,
-        "output": {"file": PACKET_NAME, "sha256": packet_sha, "pages": page_map.total, "bytes": packet_size},
-        "sections": {
-            "letter": [page_map.letter.first, page_map.letter.last],
-            "forms": [{"form": f.form_id, "edition": f.edition, "official": f.official, "title": f.title,
-                       "beneficiary": f.beneficiary_id, "supporter": f.supporter_id, "pages": [s.first, s.last],
-                       "values": f.values, "overflow": f.overflow, "signatures": f.signatures}
-                      for f, s in zip(forms, page_map.forms)],
-            "exhibits": ex,
-        },
+        "sets": sets,
         "warnings": warnings,
         "findings": [{"severity": f.severity, "code": f.code, "group": f.group, "message": f.message, "fix": f.fix,
                       "where": f.where} for f in findings],

@@ -41,6 +41,11 @@ def built(tmp_path_factory):
     return _get
 
 
+def each_set(result, manifest):
+    """(path of the set's PDF, its manifest entry) for every set the build wrote."""
+    return [(result.outdir / st["output"]["file"], st) for st in manifest["sets"]]
+
+
 def _text(reader: PdfReader, first: int, last: int) -> str:
     return "\n".join(reader.pages[i - 1].extract_text() or "" for i in range(first, last + 1))
 
@@ -49,22 +54,32 @@ def _text(reader: PdfReader, first: int, last: int) -> str:
 def test_sample_packet_structure(built, case_path):
     result, manifest = built(case_path)
     case = load_case(case_path)
-    reader = PdfReader(result.packet)
+    assert len(manifest["sets"]) == len(case.beneficiaries) == len(result.sets)
+    assert sum(st["output"]["pages"] for st in manifest["sets"]) == result.pages
+    for path, st in each_set(result, manifest):
+        _check_set_structure(case, path, st)
+
+
+def _check_set_structure(case, path, st):
+    reader = PdfReader(path)
     n = len(reader.pages)
-    assert n == manifest["output"]["pages"] == result.pages
+    assert n == st["output"]["pages"]
+    ids = st["beneficiaries"]
 
     # Every page is US Letter.
     for page in reader.pages:
         assert [round(float(v)) for v in page.mediabox] == [0, 0, 612, 792]
 
-    # Sections are laid end to end in the documented order.
-    sec = manifest["sections"]
+    # Sections are laid end to end in the documented order: the set's own I-131, then its I-134s.
+    sec = st["sections"]
     assert sec["letter"][0] == 1
     forms = sec["forms"]
-    assert [f["form"] for f in forms] == ["I-131"] * len(case.beneficiaries) + ["I-134"] * len(case.supporter_pairs())
+    assert [f["form"] for f in forms] == ["I-131"] * len(ids) + ["I-134"] * sum(
+        1 for _, b in case.supporter_pairs() if b.id in ids)
+    assert all(f["beneficiary"] in ids for f in forms)
     assert forms[0]["pages"][0] == sec["letter"][1] + 1
     exhibits = sec["exhibits"]
-    assert len(exhibits) == len(case.evidence)
+    assert len(exhibits) == len(case.evidence)     # the samples' evidence all concerns every beneficiary
     prev = forms[-1]["pages"][1]
     for x in exhibits:
         assert x["pages"][0] == prev + 1
@@ -91,13 +106,26 @@ def test_sample_packet_structure(built, case_path):
     assert f"Packet page {n} of {n}" in last and case.case_name in last
 
 
+def test_one_set_per_beneficiary_with_its_own_forms_and_page_numbers(built):
+    case_path = next(p for p in SAMPLES if p.parent.name == "child-surgery")
+    result, manifest = built(case_path)
+    names = [st["output"]["file"] for st in manifest["sets"]]
+    assert names == ["packet-1-mateo.pdf", "packet-2-ana.pdf"] == sorted(names)
+    assert sorted(p.name for p in result.outdir.glob("packet*.pdf")) == names
+    for path, st in each_set(result, manifest):
+        assert {f["beneficiary"] for f in st["sections"]["forms"]} == set(st["beneficiaries"])
+        assert PdfReader(path).pages[0].extract_text().count("Packet page 1 of ") == 1
+    # Exhibit letters start at A in every set: each set stands alone.
+    assert [st["sections"]["exhibits"][0]["letter"] for st in manifest["sets"]] == ["A", "A"]
+
+
 @pytest.mark.parametrize("case_path", SAMPLES, ids=lambda p: p.parent.name)
 def test_every_evidence_page_is_in_the_packet(built, case_path):
     from packetgen.evidence.normalize import normalize
 
     result, manifest = built(case_path)
     case = load_case(case_path)
-    for x in manifest["sections"]["exhibits"]:
+    for x in manifest["sets"][0]["sections"]["exhibits"]:
         ev = case.evidence_by_id(x["evidence_id"])
         expected = sum(normalize(case.base_dir / f).page_count for f in [ev.file, *ev.more_files])
         a, b = x["document_pages"]
@@ -112,8 +140,13 @@ def test_every_evidence_page_is_in_the_packet(built, case_path):
 @pytest.mark.parametrize("case_path", SAMPLES, ids=lambda p: p.parent.name)
 def test_bookmarks_and_index_links_land_on_exhibits(built, case_path):
     result, manifest = built(case_path)
-    exhibits = manifest["sections"]["exhibits"]
-    with pikepdf.open(result.packet) as pdf:
+    for path, st in each_set(result, manifest):
+        _check_links(path, st)
+
+
+def _check_links(path, st):
+    exhibits = st["sections"]["exhibits"]
+    with pikepdf.open(path) as pdf:
         page_index = {p.objgen: i + 1 for i, p in enumerate(pdf.pages)}
         with pdf.open_outline() as ol:
             top = {item.title: item for item in ol.root}
@@ -123,11 +156,11 @@ def test_bookmarks_and_index_links_land_on_exhibits(built, case_path):
             for item, x in zip(kids, exhibits):
                 assert item.title.startswith(f"{x['letter']}: ")
                 assert page_index[item.destination[0].objgen] == x["separator_page"]
-            forms = manifest["sections"]["forms"]
+            forms = st["sections"]["forms"]
             for item, f in zip(top["Forms"].children, forms):
                 assert page_index[item.destination[0].objgen] == f["pages"][0]
         targets = []
-        a, b = manifest["sections"]["letter"]
+        a, b = st["sections"]["letter"]
         for i in range(a - 1, b):
             for annot in pdf.pages[i].get("/Annots", []):
                 if annot.get("/Subtype") == "/Link" and "/Dest" in annot:
@@ -140,27 +173,30 @@ def test_manifest_records_inputs_and_output(built, case_path):
     import hashlib
 
     result, manifest = built(case_path)
-    assert manifest["output"]["sha256"] == hashlib.sha256(result.packet.read_bytes()).hexdigest()
-    for x in manifest["sections"]["exhibits"]:
-        for f in x["files"]:
-            src = result.case.base_dir / f["path"]
-            assert f["sha256"] == hashlib.sha256(src.read_bytes()).hexdigest()
-    for f in manifest["sections"]["forms"]:
-        assert f["values"], f["title"]
+    for path, st in each_set(result, manifest):
+        assert st["output"]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+        for x in st["sections"]["exhibits"]:
+            for f in x["files"]:
+                src = result.case.base_dir / f["path"]
+                assert f["sha256"] == hashlib.sha256(src.read_bytes()).hexdigest()
+        for f in st["sections"]["forms"]:
+            assert f["values"], f["title"]
 
 
 def test_forms_per_beneficiary_and_item_7(built):
     case_path = next(p for p in SAMPLES if p.parent.name == "child-surgery")
     result, manifest = built(case_path)
-    fields = PdfReader(result.packet).get_fields()
-    item7 = {k: v.get("/V") for k, v in fields.items() if k.endswith("P3[0].CB_AppType[5]")}
-    assert len(item7) == 2 and set(item7.values()) == {"/23"}
-    # Someone else files: the beneficiary is in Part 2 items 16 onward.
-    fam16 = sorted(str(v.get("/V")) for k, v in fields.items() if k.endswith("P2_Line16_FamilyName[0]"))
-    assert fam16 == sorted(b.name.family for b in load_case(case_path).beneficiaries)
-    # Two forms never share a field name: each root is unique.
-    roots = {k.split(".")[0] for k in fields}
-    assert len(roots) == len(manifest["sections"]["forms"])
+    case = load_case(case_path)
+    for path, st in each_set(result, manifest):
+        fields = PdfReader(path).get_fields()
+        item7 = {k: v.get("/V") for k, v in fields.items() if k.endswith("P3[0].CB_AppType[5]")}
+        assert len(item7) == 1 and set(item7.values()) == {"/23"}
+        # Someone else files: the beneficiary is in Part 2 items 16 onward.
+        fam16 = [str(v.get("/V")) for k, v in fields.items() if k.endswith("P2_Line16_FamilyName[0]")]
+        assert fam16 == [case.beneficiary(st["beneficiaries"][0]).name.family]
+        # Two forms never share a field name: each root is unique.
+        roots = {k.split(".")[0] for k in fields}
+        assert len(roots) == len(st["sections"]["forms"])
 
 
 @pytest.mark.skipif(not OFFICIAL_I131.is_file(), reason="official I-131 not present in ../shared/uscis-forms")
@@ -168,7 +204,7 @@ def test_forms_per_beneficiary_and_item_7(built):
 def test_official_i131_in_packet_keeps_barcodes_and_shows_values(built):
     case_path = next(p for p in SAMPLES if p.parent.name == "child-surgery")
     result, manifest = built(case_path, official=True)
-    f131 = [f for f in manifest["sections"]["forms"] if f["form"] == "I-131"]
+    f131 = [f for f in manifest["sets"][0]["sections"]["forms"] if f["form"] == "I-131"]
     assert all(f["official"] for f in f131)
     with pikepdf.open(result.packet) as pdf:
         assert "/XFA" not in pdf.Root.AcroForm and "/Perms" not in pdf.Root
@@ -193,7 +229,9 @@ def test_build_is_reproducible(tmp_path):
     case_path = next(p for p in SAMPLES if p.parent.name == "child-surgery")
     r1 = api.build(case_path, outdir=tmp_path / "a")
     r2 = api.build(case_path, outdir=tmp_path / "b")
-    assert r1.packet.read_bytes() == r2.packet.read_bytes()
+    assert len(r1.sets) == 2
+    for a, b in zip(r1.sets, r2.sets):
+        assert a.path.read_bytes() == b.path.read_bytes()
 
 
 def test_no_active_content_in_packet(built):
@@ -214,12 +252,12 @@ def test_cli_build_refuses_to_overwrite_foreign_packet(tmp_path, sample_copy):
     case = sample_copy("child-surgery")
     out = tmp_path / "out"
     out.mkdir()
-    (out / "packet.pdf").write_bytes(b"a packet someone printed and annotated")
+    (out / "packet-1-mateo.pdf").write_bytes(b"a packet someone printed and annotated")
     proc = subprocess.run([sys.executable, "-m", "packetgen", "build", "-q", str(case), "-o", str(out)],
                           capture_output=True, text=True)
     assert proc.returncode == 9, proc.stderr
     assert "--force" in proc.stderr and "Traceback" not in proc.stderr
-    assert (out / "packet.pdf").read_bytes() == b"a packet someone printed and annotated"
+    assert (out / "packet-1-mateo.pdf").read_bytes() == b"a packet someone printed and annotated"
 
 
 def test_cli_three_mistakes(tmp_path, sample_copy):
@@ -237,7 +275,7 @@ def test_cli_three_mistakes(tmp_path, sample_copy):
     assert "petitioner.mailing_address.state" in err
     assert "request.intended_arrival" in err
     assert "Traceback" not in err
-    assert not (case.parent / "out" / "packet.pdf").exists()
+    assert not list((case.parent / "out").glob("packet*.pdf"))
 
 
 def test_cli_check_errors_stop_build_unless_draft(tmp_path, sample_copy):
@@ -249,11 +287,11 @@ def test_cli_check_errors_stop_build_unless_draft(tmp_path, sample_copy):
     assert proc.returncode == 1 and "request.visa.why_not_possible" in proc.stdout
     proc = subprocess.run([sys.executable, "-m", "packetgen", "build", "-q", str(case)], capture_output=True, text=True)
     assert proc.returncode == 1 and "--draft" in proc.stderr
-    assert not (case.parent / "out" / "packet.pdf").exists()
+    assert not list((case.parent / "out").glob("packet*.pdf"))
     proc = subprocess.run([sys.executable, "-m", "packetgen", "build", "-q", "--draft", str(case)],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
-    reader = PdfReader(case.parent / "out" / "packet.pdf")
+    reader = PdfReader(case.parent / "out" / "packet-1-mateo.pdf")
     for i in (0, len(reader.pages) - 1):          # every page says it is a draft
         assert "DRAFT - NOT FOR FILING" in reader.pages[i].extract_text()
 
@@ -282,8 +320,8 @@ def test_verify_confirms_a_packet_and_catches_tampering(built, tmp_path):
     # A copy with one form value changed by hand is caught: hash and the read-back both differ.
     work = tmp_path / "tampered"
     shutil.copytree(result.outdir, work)
-    with pikepdf.open(work / "packet.pdf", allow_overwriting_input=True) as pdf:
-        first = manifest["sections"]["forms"][0]["values"][1]
+    with pikepdf.open(work / manifest["sets"][0]["output"]["file"], allow_overwriting_input=True) as pdf:
+        first = manifest["sets"][0]["sections"]["forms"][0]["values"][1]
         for page in pdf.pages:
             for annot in page.get("/Annots", []):
                 node, name = annot, []
@@ -294,7 +332,7 @@ def test_verify_confirms_a_packet_and_catches_tampering(built, tmp_path):
                 if ".".join(reversed(name)) == first["field"]:
                     target = annot if "/T" in annot and "/V" in annot else annot.get("/Parent", annot)
                     target.V = pikepdf.String("TAMPERED")
-        pdf.save(work / "packet.pdf")
+        pdf.save(work / manifest["sets"][0]["output"]["file"])
     proc = subprocess.run([sys.executable, "-m", "packetgen", "verify", str(work)], capture_output=True, text=True)
     assert proc.returncode == 9
     assert "differs from the one the manifest describes" in proc.stdout

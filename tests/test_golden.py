@@ -24,6 +24,7 @@ def test_sample_outputs_are_byte_identical_to_the_record():
     tool = _tool()
     recorded = json.loads(tool.RECORD.read_text(encoding="utf-8"))
     built = tool.build_hashes()
+    assert {s: sorted(f) for s, f in built.items()} == {s: sorted(f) for s, f in recorded.items()}
     for sample, files in recorded.items():
         for name, digest in files.items():
             assert built[sample][name] == digest, (

@@ -31,7 +31,7 @@ def _assert_clean_failure(proc, code, *needles, outdir=None):
     for n in needles:
         assert n in proc.stderr, (n, proc.stderr)
     if outdir is not None:
-        assert not (outdir / "packet.pdf").exists()
+        assert not list(outdir.glob("packet*.pdf"))
         assert not list(outdir.glob(".*.part"))
 
 
@@ -90,7 +90,7 @@ def test_killed_build_leaves_previous_packet_or_none(sample_copy):
     case = sample_copy("child-surgery")
     out = case.parent / "out"
     assert _run("build", "-q", case).returncode == 0
-    good = (out / "packet.pdf").read_bytes()
+    good = (out / "packet-1-mateo.pdf").read_bytes()
     delays = [0.3, 0.8, 1.5, 2.2, 3.0, 3.6]
     for delay in delays:
         p = subprocess.Popen([sys.executable, "-m", "packetgen", "build", "-q", str(case)],
@@ -98,9 +98,9 @@ def test_killed_build_leaves_previous_packet_or_none(sample_copy):
         time.sleep(delay)
         p.send_signal(signal.SIGKILL)
         p.wait()
-        data = (out / "packet.pdf").read_bytes()
+        data = (out / "packet-1-mateo.pdf").read_bytes()
         assert data == good          # builds are reproducible: a complete packet is byte-identical
-        with pikepdf.open(out / "packet.pdf") as pdf:
+        with pikepdf.open(out / "packet-1-mateo.pdf") as pdf:
             assert len(pdf.pages) > 10
     # The folder is not locked by the kills: a normal build still works without --force.
     proc = _run("build", "-q", case)
@@ -117,12 +117,14 @@ def test_two_builds_at_once_do_not_corrupt_each_other(sample_copy):
     # Both succeed (the lock serializes the writes), or one is refused cleanly; never a broken file.
     assert all(c in (0, 9) for c in codes), results
     assert 0 in codes
-    with pikepdf.open(case.parent / "out" / "packet.pdf") as pdf:
-        assert len(pdf.pages) > 10
     manifest = json.loads((case.parent / "out" / "manifest.json").read_text())
     import hashlib
 
-    assert manifest["output"]["sha256"] == hashlib.sha256((case.parent / "out" / "packet.pdf").read_bytes()).hexdigest()
+    for st in manifest["sets"]:
+        path = case.parent / "out" / st["output"]["file"]
+        with pikepdf.open(path) as pdf:
+            assert len(pdf.pages) > 10
+        assert st["output"]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_unwritable_output_folder(sample_copy, tmp_path):
@@ -144,8 +146,8 @@ def test_template_injection_from_case_data_appears_literally(sample_copy):
     from pypdf import PdfReader
 
     manifest = json.loads((case.parent / "out" / "manifest.json").read_text())
-    a, b = manifest["sections"]["letter"]
-    reader = PdfReader(case.parent / "out" / "packet.pdf")
+    a, b = manifest["sets"][0]["sections"]["letter"]
+    reader = PdfReader(case.parent / "out" / manifest["sets"][0]["output"]["file"])
     text = " ".join(reader.pages[i].extract_text() for i in range(a - 1, b))
     assert "{{ 7*7 }}" in text and "<b>Ana & Co" in text and "<font size=80>BIG</font>" in text
     assert "49 " not in text.split("{{ 7*7 }}")[0][-5:]

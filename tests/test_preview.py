@@ -197,16 +197,21 @@ def test_preview_builds_a_case_first(sample_copy):
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     index = out / "preview" / "index.html"
     assert r.output.strip().splitlines()[-1] == str(index.resolve())
-    html = index.read_text(encoding="utf-8")
-    assert len(list((out / "preview" / "pages").glob("page-*.png"))) == manifest["output"]["pages"]
-    assert list((out / "preview").glob("contact-sheet-*.png"))
-    for x in manifest["sections"]["exhibits"]:
-        assert f">{x['letter']}</span>" in html
-        assert x["title"].replace("'", "&#x27;") in html
-    form = manifest["sections"]["forms"][0]
-    assert any(str(v["value"]) in html for v in form["values"] if v.get("kind") == "text")
-    for f in manifest["findings"]:
-        assert f["code"] in html or f["severity"] == "info"
+    top = index.read_text(encoding="utf-8")
+    assert len(manifest["sets"]) == 2               # one review page per set, linked from the top page
+    for i, st in enumerate(manifest["sets"], 1):
+        assert f'href="set-{i}/index.html"' in top and st["output"]["file"] in top
+        folder = out / "preview" / f"set-{i}"
+        html = (folder / "index.html").read_text(encoding="utf-8")
+        assert len(list((folder / "pages").glob("page-*.png"))) == st["output"]["pages"]
+        assert list(folder.glob("contact-sheet-*.png"))
+        for x in st["sections"]["exhibits"]:
+            assert f">{x['letter']}</span>" in html
+            assert x["title"].replace("'", "&#x27;") in html
+        form = st["sections"]["forms"][0]
+        assert any(str(v["value"]) in html for v in form["values"] if v.get("kind") == "text")
+        for f in manifest["findings"]:
+            assert f["code"] in html or f["severity"] == "info"
 
 
 @pytest.mark.parametrize("args", [["--draft"], []])

@@ -22,7 +22,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 RECORD = REPO / "tests" / "golden" / "samples.sha256.json"
 SAMPLES = ("child-surgery", "dying-parent", "trial-witness")
-OUTPUTS = ("packet.pdf", "manifest.json", "filing-instructions.pdf")
 EPOCH = "1796169600"  # 2026-12-02, as tests/conftest.py pins it
 
 
@@ -41,7 +40,8 @@ def build_hashes() -> dict[str, dict[str, str]]:
                                   env=env, capture_output=True, text=True)
             if proc.returncode != 0:
                 raise SystemExit(f"{name}: build failed (exit {proc.returncode}):\n{proc.stderr}")
-            result[name] = {f: hashlib.sha256((out / f).read_bytes()).hexdigest() for f in OUTPUTS}
+            result[name] = {f.name: hashlib.sha256(f.read_bytes()).hexdigest()
+                            for f in sorted(out.iterdir()) if f.is_file() and not f.name.startswith(".")}
     return result
 
 

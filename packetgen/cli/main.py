@@ -92,25 +92,28 @@ def _progress(enabled: bool):
 @click.option("--draft", is_flag=True, help="Build even if the pre-flight check finds errors (not for filing).")
 @click.option("--force", is_flag=True, help="Replace an existing packet.pdf even if packetgen cannot prove it wrote it.")
 @click.option("--flatten", is_flag=True, help="Flatten the forms: no live form fields in the packet.")
+@click.option("--combined", is_flag=True,
+              help="One PDF for all beneficiaries instead of one stand-alone set each (for review; USCIS receipts "
+                   "each beneficiary's request separately).")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Build several cases in parallel processes.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
-def build(cases, outdir, forms_dir, templates_dir, draft, force, flatten, jobs, quiet):
-    """Build the submission packet for CASE (case.json or .yaml).
+def build(cases, outdir, forms_dir, templates_dir, draft, force, flatten, combined, jobs, quiet):
+    """Build the submission packet for CASE (case.json or .yaml): one set per beneficiary.
 
     Writes packet.pdf, manifest.json and filing-instructions.pdf (not part of the submission)."""
     if len(cases) > 1:
         from packetgen.cli.batch import run_batch
 
         code = _run(run_batch, list(cases), outdir=outdir, forms_dir=forms_dir, templates_dir=templates_dir,
-                    draft=draft, force=force, flatten=flatten, jobs=jobs, quiet=quiet)
+                    draft=draft, force=force, flatten=flatten, combined=combined, jobs=jobs, quiet=quiet)
         sys.exit(code)
     from packetgen import api
 
     say = _progress(not quiet)
     try:
         result = _run(api.build, cases[0], outdir=outdir, forms_dir=forms_dir, templates_dir=templates_dir,
-                      draft=draft, force=force, flatten=flatten, progress=say)
+                      draft=draft, force=force, flatten=flatten, combined=combined, progress=say)
     finally:
         if say:
             say.finish()
@@ -138,8 +141,15 @@ def _print_build(result, draft: bool) -> None:
             "Install the official PDFs with 'packetgen forms add FILE' and build again.", fg="red", bold=True), err=True)
     if draft:
         click.echo(click.style("DRAFT build (--draft): check errors were not enforced.", fg="yellow"), err=True)
-    click.echo(f"packet:       {result.packet}  ({result.pages} pages, {result.exhibits} exhibits, "
-               f"{result.seconds:.1f} s)")
+    if len(result.sets) > 1:
+        click.echo(f"packet:       {len(result.sets)} sets, one per beneficiary, to mail as separate stacks "
+                   f"({result.pages} pages, {result.seconds:.1f} s)")
+        for st in result.sets:
+            click.echo(f"  set {st.number}:      {st.path}  ({st.pages} pages, {st.exhibits} exhibits; "
+                       f"beneficiary '{st.key}')")
+    else:
+        click.echo(f"packet:       {result.packet}  ({result.pages} pages, {result.exhibits} exhibits, "
+                   f"{result.seconds:.1f} s)")
     click.echo(f"manifest:     {result.manifest}")
     if result.instructions:
         click.echo(f"instructions: {result.instructions}  (who signs where, fee, printing, mailing)")

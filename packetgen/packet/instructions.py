@@ -42,6 +42,13 @@ def _who(case, who: str, today: dt.date) -> str:
     return w or "—"
 
 
+def _where(sig: dict, several: bool) -> str:
+    page = sig.get("packet_page")
+    if not several:
+        return str(page or "")
+    return f"set {sig.get('set')}" + (f", p. {page}" if page else "")
+
+
 def _tick_box():
     """An empty square to tick when the page is signed (drawn: the body font has no ballot-box glyph)."""
     from reportlab.platypus import Flowable
@@ -57,8 +64,17 @@ def _tick_box():
     return _Box()
 
 
-def render_filing_instructions(case, signatures: list[dict], *, today: dt.date) -> bytes:
-    """The filing instructions as PDF bytes (deterministic: fixed dates from ``today``, ``invariant=1``)."""
+def _set_who(case, ids) -> str:
+    names = [b.name.full for b in case.beneficiaries if b.id in ids]
+    return ", ".join(names) if names else "—"
+
+
+def render_filing_instructions(case, signatures: list[dict], *, today: dt.date, sets: list[dict] | None = None) -> bytes:
+    """The filing instructions as PDF bytes (deterministic: fixed dates from ``today``, ``invariant=1``).
+
+    ``sets``: one dict per set file (number, file, beneficiaries, pages, forms), in mailing order; each
+    signature dict may name its ``set`` and ``file``.
+    """
     from reportlab.lib import colors
     from reportlab.lib.enums import TA_LEFT
     from reportlab.lib.styles import ParagraphStyle
@@ -107,11 +123,15 @@ def render_filing_instructions(case, signatures: list[dict], *, today: dt.date) 
     story.append(P("1. Sign by hand, in black ink", h2))
     story.append(P("Print the packet first, then sign the printed pages. Typed, stamped, pasted or auto-pen "
                    "signatures are rejected, and a missing signature means the whole request is returned.", base))
-    rows = [[P(h, head) for h in ("", "Who signs", "Form", "Form page", "Part", "Item", "Packet page")]]
+    sets = list(sets or [])
+    several = len(sets) > 1
+    rows = [[P(h, head) for h in ("", "Who signs", "Form", "Form page", "Part", "Item",
+                                   "Set, page" if several else "Packet page")]]
     sigs = list(signatures or [])
     if not any(str(s.get("form", "")).lower().startswith("cover") for s in sigs):
-        sigs.append({"form": "Cover letter", "title": "signature line", "page": None, "part": None, "item": None,
-                     "who": case.letter.signer or "petitioner", "packet_page": None})
+        for st in sets or [{"number": None}]:
+            sigs.append({"form": "Cover letter", "title": "signature line", "page": None, "part": None, "item": None,
+                         "who": case.letter.signer or "petitioner", "packet_page": None, "set": st["number"]})
     for s in sigs:
         form = str(s.get("form", ""))
         title = s.get("title")
@@ -120,7 +140,7 @@ def render_filing_instructions(case, signatures: list[dict], *, today: dt.date) 
         who_text = _who(case, who, today)
         rows.append([_tick_box(), P(e(who_text), cell), P(form_text, cell),
                      P(e(str(s.get("page") or "")), cell), P(e(str(s.get("part") or "")), cell),
-                     P(e(str(s.get("item") or "")), cell), P(e(str(s.get("packet_page") or "")), cell)])
+                     P(e(str(s.get("item") or "")), cell), P(e(_where(s, several)), cell)])
     t = Table(rows, colWidths=[16, 150, 138, 46, 34, 34, width - 418], repeatRows=1)
     t.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#3d3d3d")),
                            ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -176,8 +196,27 @@ def render_filing_instructions(case, signatures: list[dict], *, today: dt.date) 
 
     # 3. Print and assemble
     story.append(P("3. Print and assemble", h2))
+    if sets:
+        story.append(P(e("Each file below is one stand-alone request, a separate physical stack: USCIS receipts "
+                         "each Form I-131 with its own fee separately, so each stack carries its own letter, forms "
+                         "and copies of every exhibit it cites."), base))
+        srows = [[P(h, head) for h in ("Stack", "File", "For", "Pages", "On top")]]
+        for st in sets:
+            top = [f for f in st.get("forms", []) if f in ("G-1450", "G-1650")]
+            if not top and pay in ("G-1450", "G-1650"):
+                top = [f"{pay} (signed by the payer; printed separately)"]
+            g1145 = "G-1145" in st.get("forms", [])
+            on_top = (f"Form {top[0]}" if top else "the cover letter") + (", Form G-1145 clipped to it" if g1145 else "")
+            srows.append([P(str(st["number"]), cell), P(e(st["file"]), cell),
+                          P(e(_set_who(case, st.get("beneficiaries", []))), cell), P(str(st.get("pages", "")), cell),
+                          P(e(on_top), cell)])
+        stab = Table(srows, colWidths=[40, 124, 150, 40, width - 354], repeatRows=1)
+        stab.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#3d3d3d")),
+                                  ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                  ("LINEBELOW", (0, 1), (-1, -1), 0.4, colors.HexColor("#9a9a9a"))]))
+        story += [stab, Spacer(1, 6)]
     story += [
-        bullet("Print the whole packet PDF single-sided on plain 8.5 × 11 inch (US Letter) paper, all of the same "
+        bullet("Print each packet PDF single-sided on plain 8.5 × 11 inch (US Letter) paper, all of the same "
                "weight, at 100% scale (\u201cactual size\u201d, not \u201cfit to page\u201d)."),
         bullet("Do not reorder, remove or add pages: the cover letter and exhibit index cite the page numbers "
                "stamped at the foot of each page."),

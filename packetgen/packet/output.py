@@ -77,27 +77,42 @@ def locked(outdir: Path):
         os.close(fd)
 
 
-def check_overwrite(outdir: Path, *, force: bool) -> None:
-    """Refuse to replace a packet.pdf that packetgen cannot prove it wrote."""
-    packet = outdir / PACKET_NAME
-    if force or not packet.exists():
-        return
-    ours = False
+def _manifest_hashes(outdir: Path) -> set[str]:
+    """The SHA-256 of every packet file the folder's manifest.json lists (one per set)."""
     try:
-        actual = sha256_file(packet)
-    except OSError:
-        actual = None
-    if actual:
+        m = json.loads((outdir / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    outputs = [s.get("output") for s in m.get("sets", []) if isinstance(s, dict)] if isinstance(m, dict) else []
+    if isinstance(m, dict) and isinstance(m.get("output"), dict):     # manifests of packetgen before sets
+        outputs.append(m["output"])
+    return {o["sha256"] for o in outputs if isinstance(o, dict) and isinstance(o.get("sha256"), str)}
+
+
+def check_overwrite(outdir: Path, *, force: bool, names: tuple[str, ...] = (PACKET_NAME,)) -> None:
+    """Refuse to replace a packet file (``names``) that packetgen cannot prove it wrote."""
+    if force:
+        return
+    listed: set[str] | None = None
+    recorded: set[str] | None = None
+    for name in names:
+        packet = outdir / name
+        if not packet.exists():
+            continue
         try:
-            ours = json.loads((outdir / MANIFEST_NAME).read_text(encoding="utf-8"))["output"]["sha256"] == actual
-        except (OSError, ValueError, KeyError, TypeError):
-            ours = False
-        if not ours:
-            try:
-                ours = actual in (outdir / RECORD_NAME).read_text(encoding="ascii").split()
-            except (OSError, ValueError):
-                ours = False
-    if not ours:
+            actual = sha256_file(packet)
+        except OSError:
+            actual = None
+        if actual:
+            if listed is None:
+                listed = _manifest_hashes(outdir)
+            if recorded is None:
+                try:
+                    recorded = set((outdir / RECORD_NAME).read_text(encoding="ascii").split())
+                except (OSError, ValueError):
+                    recorded = set()
+            if actual in listed or actual in recorded:
+                continue
         raise OutputError(
             f"{packet}: already exists and its manifest.json does not show packetgen wrote it "
             "(it may have been edited or copied in)",

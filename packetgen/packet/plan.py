@@ -4,15 +4,12 @@ Nothing is rendered here.  The plan is computed once from the case; the page
 map (which section starts on which packet page) is computed from it by
 :func:`paginate` and everything that shows page numbers reads that map.
 
-Order (one submission PDF; see docs/packet.md):
-
-1. cover letter, followed by its exhibit index;
-2. Form I-131, one per beneficiary;
-3. Form I-134, one per supporter and beneficiary pair;
-4. exhibits, lettered in packet order: first each supporter's evidence (it
-   supports the I-134s just before it), then the other evidence in case-file
-   order.  A foreign-language document is followed immediately by its English
-   translation and the translator's certificate.
+USCIS receipts each beneficiary's Form I-131 (with its own fee) as a separate request, so a packet is
+one **set** per beneficiary, each standing alone (:func:`plan_sets`; see docs/packet.md): payment form
+and G-1145 on top, the cover letter and its exhibit index, the G-28, the beneficiary's I-131, the I-134s
+for them, then every exhibit that concerns them, shared ones included, lettered within the set: first the
+supporters' evidence, then the rest in case-file order.  A foreign-language document is followed
+immediately by its English translation and the translator's certificate.
 """
 
 from __future__ import annotations
@@ -63,6 +60,74 @@ def plan_packet(case: Case) -> PacketPlan:
                                 for l, e in zip(exhibit_letters(len(ordered)), ordered)])
 
 
+def _linked(case: Case, ids: set[str]) -> set[str]:
+    """The beneficiaries in ``ids`` and those linked to them by ``accompanies`` (either way)."""
+    out = set(ids)
+    for b in case.beneficiaries:
+        if b.id in ids and b.accompanies:
+            out.add(b.accompanies)
+        if b.accompanies in ids:
+            out.add(b.id)
+    return out
+
+
+def concerns(case: Case, ev: Evidence, beneficiary_ids: set[str]) -> bool:
+    """Does this evidence belong in the set of these beneficiaries?
+
+    A supporter's documents go with every beneficiary that supporter files an I-134 for. Evidence about
+    nobody in particular, or about the petitioner, is shared by every set. Evidence about people goes to the sets of those people
+    and of the beneficiaries linked to them by ``accompanies`` (a parent's set carries the child's medical
+    evidence, the child's set the parent's identity documents).
+    """
+    supporters = {s.id for s in case.supporters if beneficiary_ids & set(s.supports)}
+    if ev.supporter:
+        return ev.supporter in supporters
+    if not ev.about:
+        return True
+    people = _linked(case, beneficiary_ids) | supporters | {"petitioner"}   # the petitioner files every request
+    return any(who in people for who in ev.about)
+
+
+@dataclass
+class SetPlan:
+    """One stand-alone stack for USCIS: one beneficiary's request (or, combined, all of them)."""
+    number: int                       # 1-based, mailing order
+    key: str                          # the beneficiary's id, or "all" for a combined packet
+    beneficiary_ids: list[str]
+    plan: PacketPlan                  # the exhibits of this set, lettered within it
+    file_name: str
+
+
+def plan_sets(case: Case, plan: PacketPlan, *, combined: bool = False) -> list[SetPlan]:
+    """One set per beneficiary (one set when there is one beneficiary, or when ``combined``).
+
+    File names sort in mailing order and name the beneficiary by id, never by personal name:
+    ``packet.pdf`` for a single set, else ``packet-1-<id>.pdf``, ``packet-2-<id>.pdf``, ...
+    """
+    groups = [[b.id for b in case.beneficiaries]] if combined or len(case.beneficiaries) <= 1 else \
+        [[b.id] for b in case.beneficiaries]
+    width = len(str(len(groups)))
+    out = []
+    for n, ids in enumerate(groups, 1):
+        chosen = [px.evidence for px in plan.exhibits if concerns(case, px.evidence, set(ids))]
+        lettered = PacketPlan(exhibits=[PlannedExhibit(letter=l, evidence=e)
+                                        for l, e in zip(exhibit_letters(len(chosen)), chosen)])
+        single = len(groups) == 1
+        key = ids[0] if len(ids) == 1 and not combined else "all"
+        name = "packet.pdf" if single else f"packet-{n:0{width}d}-{key}.pdf"
+        out.append(SetPlan(number=n, key=key, beneficiary_ids=ids, plan=lettered, file_name=name))
+    return out
+
+
+@dataclass(frozen=True)
+class ExhibitParts:
+    """What :func:`paginate` needs of one exhibit: its files' page counts and its translation's."""
+    letter: str
+    evidence_id: str
+    files: list[tuple[str, int]]      # (file label, pages) per input file of the document
+    translation_pages: int = 0        # translation and certificate together
+
+
 @dataclass
 class Span:
     """A run of packet pages (1-based, inclusive)."""
@@ -92,25 +157,28 @@ class ExhibitPages:
 @dataclass
 class PageMap:
     letter: Span
-    forms: list[Span]
+    forms: list[Span]                 # every form, in set order (those before the letter first)
     exhibits: list[ExhibitPages]
     total: int
 
 
-def paginate(letter_pages: int, form_pages: list[int], exhibit_parts: list[tuple[str, str, list[tuple[str, int]], int]]) -> PageMap:
-    """Lay sections end to end.
-
-    ``exhibit_parts``: per exhibit (letter, evidence id, [(file label, pages)...], translation pages incl. certificate).
-    """
+def paginate(letter_pages: int, form_pages: list[int], exhibit_parts: list[ExhibitParts], *,
+             forms_before_letter: int = 0) -> PageMap:
+    """Lay sections end to end: the first ``forms_before_letter`` forms (payment, G-1145), the letter,
+    the other forms, then the exhibits."""
     page = 1
+    forms = []
+    for n in form_pages[:forms_before_letter]:
+        forms.append(Span(page, page + n - 1))
+        page += n
     letter = Span(page, page + letter_pages - 1)
     page += letter_pages
-    forms = []
-    for n in form_pages:
+    for n in form_pages[forms_before_letter:]:
         forms.append(Span(page, page + n - 1))
         page += n
     exhibits = []
-    for letter_, eid, files, tr_pages in exhibit_parts:
+    for part in exhibit_parts:
+        letter_, eid, files, tr_pages = part.letter, part.evidence_id, part.files, part.translation_pages
         sep = page
         page += 1
         first = page

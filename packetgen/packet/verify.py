@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Optional
 from pathlib import Path
 
 from packetgen.errors import OutputError
-from packetgen.packet.output import MANIFEST_NAME, PACKET_NAME, sha256_file
+from packetgen.packet.output import MANIFEST_NAME, sha256_file
 
 
 @dataclass
@@ -36,55 +37,83 @@ class Verification:
         return not self.problems
 
 
-def _locate(target: Path) -> tuple[Path, Path]:
+def _locate(target: Path) -> tuple[Optional[Path], Path]:
+    """(the one set file named, or None for every set) and the folder's manifest."""
     target = Path(target)
     folder = target if target.is_dir() else target.parent
-    packet = target if target.is_file() and target.suffix.lower() == ".pdf" else folder / PACKET_NAME
+    packet = target if target.is_file() and target.suffix.lower() == ".pdf" else None
     manifest = folder / MANIFEST_NAME
-    for p, what in ((packet, "packet"), (manifest, "manifest")):
-        if not p.is_file():
-            raise OutputError(f"{p}: no {what} here", fix="name a folder written by 'packetgen build' (or its packet.pdf)")
+    if not manifest.is_file():
+        raise OutputError(f"{manifest}: no manifest here", fix="name a folder written by 'packetgen build' (or a packet PDF in it)")
     return packet, manifest
 
 
-def verify_packet(target: Path) -> Verification:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+def _sets(manifest: dict) -> list[dict]:
+    if "sets" in manifest:
+        return list(manifest["sets"])
+    return [{"output": manifest["output"], "sections": manifest["sections"]}]   # before sets: one packet
 
-    packet, manifest_path = _locate(target)
-    v = Verification(packet)
+
+def verify_packet(target: Path) -> Verification:
+    """Re-read every set the manifest lists (or the one PDF named) with pypdf and check it against the manifest."""
+    only, manifest_path = _locate(target)
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        sections = manifest["sections"]
-        expected_pages = manifest["output"]["pages"]
+        sets = _sets(manifest)
+        files = [manifest_path.parent / s["output"]["file"] for s in sets]
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise OutputError(f"{manifest_path}: not a packetgen manifest ({exc})",
                           fix="rebuild the packet with 'packetgen build'")
-
-    if sha256_file(packet) != manifest["output"]["sha256"]:
-        v.problems.append("packet.pdf differs from the one the manifest describes (edited or replaced after the build)")
+    if only is not None:
+        pairs = [(f, s) for f, s in zip(files, sets) if f.name == only.name]
+        if not pairs:
+            raise OutputError(f"{only}: not a packet the manifest beside it lists",
+                              fix="name a packet PDF written by 'packetgen build', or its folder")
     else:
-        v.checked.append("SHA-256 matches the manifest")
+        pairs = list(zip(files, sets))
+    v = Verification(pairs[0][0] if len(pairs) == 1 else manifest_path.parent)
+    for path, st in pairs:
+        prefix = f"{path.name}: " if len(pairs) > 1 else ""
+        if not path.is_file():
+            v.problems.append(f"{path.name}: missing (the manifest lists it)")
+            continue
+        _verify_set(v, path, st, flattened=bool(manifest.get("flattened")), prefix=prefix)
+    return v
+
+
+def _verify_set(v: Verification, packet: Path, st: dict, *, flattened: bool, prefix: str) -> None:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    sections = st["sections"]
+    expected_pages = st["output"]["pages"]
+    checked = lambda msg: v.checked.append(prefix + msg)  # noqa: E731
+    problem = lambda msg: v.problems.append(prefix + msg)  # noqa: E731
+
+    if sha256_file(packet) != st["output"]["sha256"]:
+        problem(f"{packet.name} differs from the one the manifest describes (edited or replaced after the build)")
+    else:
+        checked("SHA-256 matches the manifest")
 
     try:
         reader = PdfReader(packet)
         pages = reader.pages
         n = len(pages)
     except (PdfReadError, OSError, ValueError) as exc:
-        v.problems.append(f"packet.pdf cannot be read by a second PDF library (pypdf: {exc})")
-        return v
+        problem(f"{packet.name} cannot be read by a second PDF library (pypdf: {exc})")
+        return
 
     if n != expected_pages:
-        v.problems.append(f"{n} pages, but the manifest lists {expected_pages}")
+        problem(f"{n} pages, but the manifest lists {expected_pages}")
     else:
-        v.checked.append(f"{n} pages, as listed")
+        checked(f"{n} pages, as listed")
     odd = [i + 1 for i, p in enumerate(pages) if [round(float(x)) for x in p.mediabox] != [0, 0, 612, 792]]
     if odd:
-        v.problems.append(f"pages not US Letter: {_ranges(odd)}")
+        problem(f"pages not US Letter: {_ranges(odd)}")
     else:
-        v.checked.append("every page is US Letter (612 x 792 pt)")
+        checked("every page is US Letter (612 x 792 pt)")
 
-    if not manifest.get("flattened"):
+    if not flattened:
         fields = reader.get_fields() or {}
         missing = []
         total = 0
@@ -96,9 +125,10 @@ def verify_packet(target: Path) -> Verification:
                     missing.append(f"{form['title']}: Part {val.get('part')} Item {val.get('item')} "
                                    f"({val['field']}) reads back {got!r}, expected {val['value']!r}")
         if missing:
-            v.problems += missing[:20] + ([f"... and {len(missing) - 20} more"] if len(missing) > 20 else [])
+            for m in missing[:20] + ([f"... and {len(missing) - 20} more"] if len(missing) > 20 else []):
+                problem(m)
         else:
-            v.checked.append(f"all {total} form values read back")
+            checked(f"all {total} form values read back")
 
     bad_sep = []
     for x in sections.get("exhibits", []):
@@ -106,9 +136,9 @@ def verify_packet(target: Path) -> Verification:
         if f"EXHIBIT {x['letter']}" not in text or f"Packet page {x['separator_page']} of {n}" not in text:
             bad_sep.append(f"Exhibit {x['letter']} (page {x['separator_page']})")
     if bad_sep:
-        v.problems.append("separator sheet not where the index says: " + ", ".join(bad_sep))
+        problem("separator sheet not where the index says: " + ", ".join(bad_sep))
     else:
-        v.checked.append(f"{len(sections.get('exhibits', []))} exhibits start where the index says")
+        checked(f"{len(sections.get('exhibits', []))} exhibits start where the index says")
 
     expected_marks = {f"{x['letter']}: {x['title']}": x["separator_page"] for x in sections.get("exhibits", [])}
     found = {}
@@ -125,16 +155,15 @@ def verify_packet(target: Path) -> Verification:
     walk(reader.outline)
     wrong = [t for t, p in expected_marks.items() if found.get(t) != p]
     if wrong:
-        v.problems.append("bookmarks lead elsewhere than the manifest: " + "; ".join(wrong[:5]))
+        problem("bookmarks lead elsewhere than the manifest: " + "; ".join(wrong[:5]))
     else:
-        v.checked.append("exhibit bookmarks lead to their separator sheets")
+        checked("exhibit bookmarks lead to their separator sheets")
 
     active = _active_content(reader)
     if active:
-        v.problems.append("active content present: " + ", ".join(active))
+        problem("active content present: " + ", ".join(active))
     else:
-        v.checked.append("no JavaScript, launch actions, open actions or embedded files")
-    return v
+        checked("no JavaScript, launch actions, open actions or embedded files")
 
 
 def _active_content(reader) -> list[str]:

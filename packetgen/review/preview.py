@@ -138,6 +138,46 @@ class Target:
     build_result: object = None
 
 
+def set_views(manifest: Optional[dict]) -> list[dict]:
+    """The manifest as one view per set (its ``output`` and ``sections`` at the top, as one packet's)."""
+    if not manifest:
+        return []
+    if "sets" not in manifest:
+        return [manifest]
+    base = {k: v for k, v in manifest.items() if k != "sets"}
+    return [{**base, "output": st.get("output") or {}, "sections": st.get("sections") or {},
+             "set": {k: st.get(k) for k in ("number", "key", "beneficiaries")}, "set_count": len(manifest["sets"])}
+            for st in manifest["sets"] if isinstance(st, dict)]
+
+
+def _targets(folder: Path, manifest: Optional[dict], **kw) -> list[Target]:
+    views = set_views(manifest)
+    return [Target(folder / v["output"]["file"], v, **kw) for v in views if v.get("output", {}).get("file")]
+
+
+def resolve_targets(target, *, forms_dir=None, draft: bool = False, build_progress=None) -> list[Target]:
+    """Every set of the packet ``target`` names (one Target per set PDF); a named PDF gives its set only."""
+    from packetgen.packet.output import MANIFEST_NAME
+
+    target = Path(target)
+    if target.is_dir():
+        manifest = _read_manifest(target / MANIFEST_NAME)
+        found = _targets(target, manifest) if manifest else []
+        if found:
+            return found
+    elif target.suffix.lower() == ".pdf" and target.is_file():
+        views = [t for t in _targets(target.parent, _read_manifest(target.parent / MANIFEST_NAME))
+                 if t.packet.name == target.name]
+        return views or [Target(target, None)]
+    elif target.suffix.lower() == ".json" and target.is_file() and _is_manifest(target):
+        return _targets(target.parent, _read_manifest(target)) or [resolve_target(target)]
+    tgt = resolve_target(target, forms_dir=forms_dir, draft=draft, build_progress=build_progress)
+    if tgt.built:
+        return _targets(tgt.packet.parent, tgt.manifest, findings=tgt.findings, built=True,
+                        build_result=tgt.build_result) or [tgt]
+    return [tgt]
+
+
 def _read_manifest(path: Path) -> Optional[dict]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -154,7 +194,7 @@ def _is_manifest(path: Path) -> bool:
         head = path.read_text(encoding="utf-8", errors="replace")[:4096]
     except OSError:
         return False
-    return '"generator"' in head and '"sections"' in head
+    return '"generator"' in head and ('"sections"' in head or '"sets"' in head)
 
 
 def findings_dicts(findings) -> list[dict]:
@@ -949,7 +989,49 @@ def preview(target, *, outdir: Optional[Path] = None, forms_dir: Optional[Path] 
             build_progress=None, page_progress: Optional[PageProgress] = None, dpi: int = PAGE_DPI) -> PreviewResult:
     """Make the review folder for ``target`` (a packet folder, packet.pdf, manifest.json or case file)."""
     t0 = time.perf_counter()
-    tgt = resolve_target(target, forms_dir=forms_dir, draft=draft, build_progress=build_progress)
+    targets = resolve_targets(target, forms_dir=forms_dir, draft=draft, build_progress=build_progress)
+    if len(targets) == 1:
+        return _preview_one(targets[0], outdir=outdir, page_progress=page_progress, dpi=dpi, t0=t0)
+    # One review folder per set (each set is a separate request), under one index that links them.
+    outdir = Path(outdir) if outdir else default_outdir(targets[0].packet)
+    with _staging(outdir) as tmp:
+        results = [_preview_one(t, outdir=tmp / f"set-{i}", page_progress=page_progress, dpi=dpi, t0=t0)
+                   for i, t in enumerate(targets, 1)]
+        _write_text(tmp / "index.html", sets_index_html(targets, results))
+    moved = lambda p: outdir / Path(p).relative_to(tmp)  # noqa: E731
+    first = results[0]
+    return PreviewResult(outdir=outdir, index=outdir / "index.html", packet=targets[0].packet,
+                         pages=sum(r.pages for r in results),
+                         page_images=[moved(p) for r in results for p in r.page_images],
+                         contact_sheets=[moved(p) for r in results for p in r.contact_sheets],
+                         sections=[s for r in results for s in r.sections], findings=first.findings,
+                         warnings=first.warnings, unfinished_pages=[n for r in results for n in r.unfinished_pages],
+                         built=first.built, seconds=time.perf_counter() - t0, build_result=first.build_result)
+
+
+def sets_index_html(targets: list[Target], results: list) -> str:
+    """The top page of a preview of several sets: one link per set's own review page."""
+    rows, banners = [], []
+    for i, (t, r) in enumerate(zip(targets, results), 1):
+        if r.unfinished_pages:
+            banners.append(f'<p style="color:#a00000;font-weight:bold">UNFINISHED: set {i} still shows init\'s '
+                           f'"TODO:" placeholder text on page{"s" if len(r.unfinished_pages) > 1 else ""} '
+                           f'{", ".join(str(n) for n in r.unfinished_pages[:12])}</p>')
+    errors = sum(1 for f in (results[0].findings if results else []) if f.get("severity") == "error")
+    if errors:
+        banners.append(f'<p style="color:#a00000;font-weight:bold">{errors} pre-flight error'
+                       f'{"s" if errors != 1 else ""}: see each set\'s page. Not for filing.</p>')
+    for i, (t, r) in enumerate(zip(targets, results), 1):
+        ids = ", ".join((t.manifest or {}).get("set", {}).get("beneficiaries") or [])
+        rows.append(f'<li><a href="set-{i}/index.html">Set {i}: {html.escape(t.packet.name)}</a> '
+                    f'({r.pages} pages; beneficiary {html.escape(ids)})</li>')
+    return ("<!doctype html><meta charset=utf-8><title>packetgen preview</title>"
+            "<h1>One set per beneficiary</h1><p>Each set is a separate request with its own fee, letter, forms and "
+            "exhibits; mail them as separate stacks in one envelope.</p>" + "".join(banners) + "<ul>" + "".join(rows)
+            + "</ul>\n")
+
+
+def _preview_one(tgt: Target, *, outdir, page_progress, dpi, t0) -> PreviewResult:
     if not tgt.packet.is_file():
         raise PreviewError(f"{tgt.packet}: not found", fix="build the packet first: packetgen build CASE")
     manifest = tgt.manifest or {}
