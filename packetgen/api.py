@@ -136,7 +136,6 @@ def build(case_path, *, outdir: Optional[Path] = None, forms_dir: Optional[Path]
     import tempfile
 
     from packetgen.forms.fill import fill_case_forms
-    from packetgen.evidence.workers import worker_pool
 
     # Normalized photos from worker processes live in tmpdir until the packet is saved (0700, then removed).
     with tempfile.TemporaryDirectory(prefix="packetgen-") as tmpdir:
@@ -150,8 +149,7 @@ def build(case_path, *, outdir: Optional[Path] = None, forms_dir: Optional[Path]
             say("writing the cover letter")
             first_pass.append(_letter_first_pass(case, plan, forms, date=date, templates_dir=templates_dir))
 
-        with worker_pool(enabled=_worth_a_pool(case, plan)) as pool:
-            exhibits = _normalize_exhibits(case, plan, say, warnings, pool=pool, tmpdir=tmpdir, meanwhile=meanwhile)
+        exhibits = _normalize_exhibits(case, plan, say, warnings, tmpdir=tmpdir, meanwhile=meanwhile)
         return _finish(case, plan, exhibits, forms, first_pass[0], findings, warnings, date=date, outdir=outdir,
                        templates_dir=templates_dir, draft=draft, force=force, flatten=flatten, say=say, t0=t0)
 
@@ -221,9 +219,59 @@ def _document_id(case: Case, exhibits: list[_Exhibit], forms, *, draft: bool, fl
     return h.digest()[:16]
 
 
-def _normalize_exhibits(case: Case, plan, say: Progress, warnings: list[str], *, pool=None,
-                        tmpdir: Optional[str] = None, meanwhile: Callable[[], None] = lambda: None) -> list[_Exhibit]:
-    """Normalize every evidence file; images go to worker processes when a pool is given.
+@dataclass(frozen=True)
+class _EvidenceJob:
+    """One evidence file to normalize, sniffed once: whether it is an image decides where it runs."""
+
+    exhibit: int                 # index into plan.exhibits
+    role: str                    # "doc" (the evidence) or "translation" (translation or its certificate)
+    path: Path
+    password: Optional[str]
+    name: str                    # what messages call the file: its path and the exhibit
+    image: bool = False          # not a PDF by its first bytes (the normalizer decides for real)
+    size: int = 0
+
+
+def _evidence_jobs(case: Case, plan) -> list[_EvidenceJob]:
+    """Every evidence file of the plan, in exhibit order, each resolved and sniffed once."""
+    from packetgen.evidence.workers import looks_like_pdf
+
+    jobs = []
+
+    def add(i: int, role: str, rel: str, password: Optional[str], what: str, name: str) -> None:
+        path = resolve_evidence_path(case, rel, what=what)
+        try:
+            size = path.stat().st_size if path.is_file() else 0
+        except OSError:
+            size = 0
+        jobs.append(_EvidenceJob(i, role, path, password, name, image=bool(size) and not looks_like_pdf(path),
+                                 size=size))
+
+    for i, px in enumerate(plan.exhibits):
+        ev = px.evidence
+        what = f"exhibit {px.letter} ('{ev.id}')"
+        for rel in [ev.file, *ev.more_files]:
+            add(i, "doc", rel, ev.password, what, f"{rel} ({what})")
+        if ev.translation:
+            t = ev.translation
+            add(i, "translation", t.file, None, f"translation of {what}", f"{t.file} (translation of {what})")
+            if t.certificate_file:
+                add(i, "translation", t.certificate_file, None, f"translation certificate of {what}",
+                    f"{t.certificate_file} (certificate, {what})")
+    return jobs
+
+
+def _worth_a_pool(jobs: list[_EvidenceJob]) -> bool:
+    """Worker processes pay off only for several images (measured: none for the samples' 3-4 small photos)."""
+    from packetgen.evidence.workers import IMAGE_BYTES_FOR_POOL, IMAGE_JOBS_FOR_POOL
+
+    images = [j for j in jobs if j.image]
+    return len(images) >= IMAGE_JOBS_FOR_POOL and sum(j.size for j in images) >= IMAGE_BYTES_FOR_POOL
+
+
+def _normalize_exhibits(case: Case, plan, say: Progress, warnings: list[str], *, tmpdir: Optional[str] = None,
+                        meanwhile: Callable[[], None] = lambda: None, workers: bool = True) -> list[_Exhibit]:
+    """Normalize every evidence file; images go to worker processes when there are enough of them.
 
     ``meanwhile`` runs in this process after its own share of the files, while
     the workers are still busy (always exactly once, pool or not).
@@ -231,41 +279,31 @@ def _normalize_exhibits(case: Case, plan, say: Progress, warnings: list[str], *,
     Results and errors are taken in exhibit order, so the first problem reported
     is the first in the case file, whichever process found it.
     """
+    from packetgen.evidence.workers import worker_pool
+
+    jobs = _evidence_jobs(case, plan)
+    with worker_pool(enabled=workers and tmpdir is not None and _worth_a_pool(jobs)) as pool:
+        results = _run_jobs(jobs, pool, tmpdir, say, meanwhile)
+    return _exhibits_from(case, plan, jobs, results, warnings)
+
+
+def _run_jobs(jobs: list[_EvidenceJob], pool, tmpdir: Optional[str], say: Progress, meanwhile) -> list:
+    """Each job's NormalizedDoc, images in the pool (if any), the rest here; the first error, in order, is raised."""
     from packetgen.evidence.normalize import normalize
-    from packetgen.packet.pages import language_name, separator_page, translator_certificate
-    from packetgen.evidence.workers import IMAGE_JOBS_FOR_POOL, looks_like_pdf, normalize_to_file, open_normalized
+    from packetgen.evidence.workers import normalize_to_file, open_normalized
 
-    # (exhibit index, role, path, password, display name); role: "doc", "translation", "certificate"
-    jobs = []
-    for i, px in enumerate(plan.exhibits):
-        ev = px.evidence
-        what = f"exhibit {px.letter} ('{ev.id}')"
-        for rel in [ev.file, *ev.more_files]:
-            jobs.append((i, "doc", resolve_evidence_path(case, rel, what=what), ev.password, f"{rel} ({what})"))
-        if ev.translation:
-            t = ev.translation
-            jobs.append((i, "translation", resolve_evidence_path(case, t.file, what=f"translation of {what}"), None,
-                         f"{t.file} (translation of {what})"))
-            if t.certificate_file:
-                jobs.append((i, "translation",
-                             resolve_evidence_path(case, t.certificate_file, what=f"translation certificate of {what}"),
-                             None, f"{t.certificate_file} (certificate, {what})"))
-
-    offload = set()
-    if pool is not None:
-        images = [k for k, j in enumerate(jobs) if not looks_like_pdf(j[2])]
-        if len(images) >= IMAGE_JOBS_FOR_POOL:
-            offload = set(images)
-    futures = {k: pool.submit(normalize_to_file, jobs[k][2], jobs[k][3], jobs[k][4], tmpdir) for k in offload}
+    offload = {k for k, j in enumerate(jobs) if j.image} if pool is not None else set()
+    futures = {k: pool.submit(normalize_to_file, jobs[k].path, jobs[k].password, jobs[k].name, tmpdir)
+               for k in offload}
 
     results: list = [None] * len(jobs)
     total = len(jobs)
     done = 0
-    for k, (i, role, path, password, name) in enumerate(jobs):
+    for k, job in enumerate(jobs):
         if k in offload:
             continue
         try:
-            results[k] = normalize(path, password=password, display_name=name)
+            results[k] = normalize(job.path, password=job.password, display_name=job.name)
         except PacketgenError as exc:
             results[k] = exc
         done += 1
@@ -284,12 +322,17 @@ def _normalize_exhibits(case: Case, plan, say: Progress, warnings: list[str], *,
             for f in futures.values():
                 f.cancel()
             raise r
+    return results
+
+
+def _exhibits_from(case: Case, plan, jobs: list[_EvidenceJob], results: list, warnings: list[str]) -> list[_Exhibit]:
+    from packetgen.packet.pages import language_name, separator_page, translator_certificate
 
     out = []
     for i, px in enumerate(plan.exhibits):
         ev = px.evidence
-        docs = [r for (j, role, *_), r in zip(jobs, results) if j == i and role == "doc"]
-        translation = [r for (j, role, *_), r in zip(jobs, results) if j == i and role == "translation"]
+        docs = [r for job, r in zip(jobs, results) if job.exhibit == i and job.role == "doc"]
+        translation = [r for job, r in zip(jobs, results) if job.exhibit == i and job.role == "translation"]
         for d in docs + translation:
             warnings += d.warnings
         certificate = None
@@ -327,19 +370,6 @@ def _letter_first_pass(case: Case, plan, forms, *, date, templates_dir):
     from packetgen.letter.render import render_letter
 
     return render_letter(case, _exhibit_refs(plan), _form_sections(forms), templates_dir=templates_dir, today=date)
-
-
-def _worth_a_pool(case: Case, plan) -> bool:
-    """Worker processes pay off only for several images (measured: none for the samples' 3-4 small photos)."""
-    from packetgen.evidence.workers import IMAGE_JOBS_FOR_POOL, IMAGE_BYTES_FOR_POOL, looks_like_pdf
-
-    paths = []
-    for px in plan.exhibits:
-        for rel in [px.evidence.file, *px.evidence.more_files]:
-            p = Path(rel) if Path(rel).is_absolute() else case.base_dir / rel
-            if p.is_file() and not looks_like_pdf(p):
-                paths.append(p)
-    return len(paths) >= IMAGE_JOBS_FOR_POOL and sum(p.stat().st_size for p in paths) >= IMAGE_BYTES_FOR_POOL
 
 
 def _render_and_assemble(case: Case, plan, exhibits: list[_Exhibit], forms, first_pass, *, date, templates_dir, say,

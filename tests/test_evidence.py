@@ -777,9 +777,9 @@ def test_resolution_is_bounded_at_page_size(tmp_path):
 
 
 def test_exactly_300_dpi_when_halving_is_turned_off(tmp_path, monkeypatch):
-    from packetgen.evidence import normalize as evidence
+    from packetgen.evidence import image
 
-    monkeypatch.setattr(evidence, "HALF_SCALE_MIN_DPI", evidence.IMAGE_DPI)
+    monkeypatch.setattr(image, "HALF_SCALE_MIN_DPI", image.IMAGE_DPI)
     upright = _quadrants((3024, 4032))
     jpeg_file(tmp_path / "p.jpg", upright.transpose(_INVERSE[6]), 6)
     doc = normalize(tmp_path / "p.jpg")
@@ -841,7 +841,7 @@ def test_jpeg_walk_never_passes_a_file_libjpeg_refuses():
     import random
     import warnings
 
-    from packetgen.evidence.normalize import _PASS_SOF, _jpeg_sof, _jpeg_structure_problem
+    from packetgen.evidence.jpeg import _PASS_SOF, _jpeg_sof, _jpeg_structure_problem
 
     base = Image.effect_mandelbrot((96, 72), (-2, -1.2, 1, 1.2), 60).convert("RGB")
     seeds = []
