@@ -32,6 +32,8 @@ _FIX_RESAVE = ("get a fresh copy from where it came from (download it again or a
 def _short(exc: BaseException, limit: int = 160) -> str:
     text = f"{type(exc).__name__}: {exc}".replace("\n", " ")
     text = re.sub(r"stream <_io\.BytesIO object at 0x[0-9a-f]+>:? ?", "", text)
+    # never a Python object's repr ("<_io.BytesIO object at 0x7f...>") in a message
+    text = re.sub(r"<[\w.]+ (object )?at 0x[0-9a-fA-F]+>", "the file", text)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 

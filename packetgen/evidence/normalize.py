@@ -10,7 +10,6 @@ sanitizing, awkward PDFs) and measurements are in ``docs/evidence.md``.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,10 +19,10 @@ from packetgen.errors import EvidenceDamagedError, PacketgenError
 from packetgen.evidence.common import _FIX_RESAVE, _short
 from packetgen.evidence.image import HALF_SCALE_MIN_DPI, IMAGE_DPI, JPEG_QUALITY, MAX_IMAGE_PIXELS, _normalize_image
 from packetgen.evidence.pdf import MAX_PAGES_PER_FILE, _PdfNormalizer
-from packetgen.evidence.sniff import _read_bytes
+from packetgen.evidence.sniff import MAX_FILE_BYTES, _read_source
 
 __all__ = ["NormalizedDoc", "normalize", "MAX_IMAGE_PIXELS", "IMAGE_DPI", "HALF_SCALE_MIN_DPI", "JPEG_QUALITY",
-           "MAX_PAGES_PER_FILE"]
+           "MAX_PAGES_PER_FILE", "MAX_FILE_BYTES"]
 
 
 @dataclass
@@ -54,20 +53,20 @@ def normalize(path: Path, *, password: str | None = None, display_name: str | No
     """
     path = Path(path)
     name = display_name or path.name
-    data, (kind, fmt, offset) = _read_bytes(path, name)
-    sha256 = hashlib.sha256(data).hexdigest()
+    source = _read_source(path, name)
+    kind, fmt, offset = source.kind, source.fmt, source.offset
     warnings: list[str] = []
     try:
         if kind == "pdf":
             if offset:
                 warnings.append(f"{name}: has {offset} bytes of other data before the PDF header "
                                 f"(e.g. printer job data); ignored them")
-            pdf = _PdfNormalizer(data, name, password, warnings).run()
+            pdf = _PdfNormalizer(source, name, password, warnings).run()
         else:
             if path.suffix.lower() == ".pdf":
                 warnings.append(f"{name}: is a {fmt} image, not a PDF (despite the .pdf name); "
                                 f"added it as an image")
-            pdf = _normalize_image(data, fmt, name, warnings)
+            pdf = _normalize_image(source.data, fmt, name, warnings)
     except PacketgenError:
         raise
     except MemoryError as exc:
@@ -82,4 +81,4 @@ def normalize(path: Path, *, password: str | None = None, display_name: str | No
         raise EvidenceDamagedError(
             f"{name}: could not be processed ({_short(exc)})",
             fix=_FIX_RESAVE + "; if the file looks fine in a viewer, rerun with --debug and report it") from exc
-    return NormalizedDoc(source=path, sha256=sha256, kind=kind, pdf=pdf, warnings=warnings)
+    return NormalizedDoc(source=path, sha256=source.sha256, kind=kind, pdf=pdf, warnings=warnings)

@@ -6,7 +6,6 @@ mixins in :mod:`packetgen.evidence.pdf_sanitize` and :mod:`packetgen.evidence.pd
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 from typing import Optional
@@ -20,6 +19,7 @@ from packetgen.evidence.common import (_FIX_RESAVE, _PAGE_H, _PAGE_W, _SHRINK_WA
 from packetgen.evidence.optional_content import _OptionalContent
 from packetgen.evidence.pdf_links import _Links
 from packetgen.evidence.pdf_sanitize import _Sanitizer
+from packetgen.evidence.sniff import _Source
 
 # qpdf warnings that do not mean the file is damaged in a way the user should hear about:
 # a page without /Resources (we give every page its own) and qpdf's own "common error handled
@@ -68,8 +68,8 @@ class _Layout:
 
 
 class _PdfNormalizer(_Sanitizer, _Links):
-    def __init__(self, data: bytes, name: str, password: Optional[str], warnings: list[str]):
-        self.data = data
+    def __init__(self, source: _Source, name: str, password: Optional[str], warnings: list[str]):
+        self.source = source
         self.name = name
         self.password = password
         self.warnings = warnings
@@ -81,11 +81,11 @@ class _PdfNormalizer(_Sanitizer, _Links):
     def _open(self) -> pikepdf.Pdf:
         name = self.name
         try:
-            src = pikepdf.open(io.BytesIO(self.data), password=self.password or "")
+            src = pikepdf.open(self.source.path, password=self.password or "")
         except pikepdf.PasswordError as exc:
             if self.password:
                 try:   # a password was given for a file that opens without one
-                    src = pikepdf.open(io.BytesIO(self.data))
+                    src = pikepdf.open(self.source.path)
                 except (pikepdf.PasswordError, pikepdf.PdfError):
                     src = None
                 if src is not None and (not src.is_encrypted or src.user_password_matched):
@@ -135,7 +135,7 @@ class _PdfNormalizer(_Sanitizer, _Links):
     def _damaged(self, exc: BaseException) -> EvidenceDamagedError:
         name = self.name
         detail = _short(exc)
-        tail = self.data[-1024:]
+        tail = self.source.tail
         if b"%%EOF" not in tail and b"startxref" not in tail:
             msg = f"{name}: is damaged beyond repair: the file is cut off (an interrupted download or copy?)"
         elif "Loop detected in /Pages" in str(exc):
