@@ -108,7 +108,7 @@ class _Exhibit:
 
 def build(case_path, *, outdir: Optional[Path] = None, forms_dir: Optional[Path] = None,
           templates_dir: Optional[Path] = None, draft: bool = False, force: bool = False, flatten: bool = False,
-          progress: Optional[Progress] = None) -> BuildResult:
+          progress: Optional[Progress] = None, keep_links: bool = False) -> BuildResult:
     """Build the submission packet for one case; see the module docstring for the pipeline."""
     t0 = time.perf_counter()
     say = progress or (lambda msg: None)
@@ -149,7 +149,8 @@ def build(case_path, *, outdir: Optional[Path] = None, forms_dir: Optional[Path]
             say("writing the cover letter")
             first_pass.append(_letter_first_pass(case, plan, forms, date=date, templates_dir=templates_dir))
 
-        exhibits = _normalize_exhibits(case, plan, say, warnings, tmpdir=tmpdir, meanwhile=meanwhile)
+        exhibits = _normalize_exhibits(case, plan, say, warnings, tmpdir=tmpdir, meanwhile=meanwhile,
+                                       keep_links=keep_links)
         return _finish(case, plan, exhibits, forms, first_pass[0], findings, warnings, date=date, outdir=outdir,
                        templates_dir=templates_dir, draft=draft, force=force, flatten=flatten, say=say, t0=t0)
 
@@ -270,7 +271,8 @@ def _worth_a_pool(jobs: list[_EvidenceJob]) -> bool:
 
 
 def _normalize_exhibits(case: Case, plan, say: Progress, warnings: list[str], *, tmpdir: Optional[str] = None,
-                        meanwhile: Callable[[], None] = lambda: None, workers: bool = True) -> list[_Exhibit]:
+                        meanwhile: Callable[[], None] = lambda: None, workers: bool = True,
+                        keep_links: bool = False) -> list[_Exhibit]:
     """Normalize every evidence file; images go to worker processes when there are enough of them.
 
     ``meanwhile`` runs in this process after its own share of the files, while
@@ -283,17 +285,18 @@ def _normalize_exhibits(case: Case, plan, say: Progress, warnings: list[str], *,
 
     jobs = _evidence_jobs(case, plan)
     with worker_pool(enabled=workers and tmpdir is not None and _worth_a_pool(jobs)) as pool:
-        results = _run_jobs(jobs, pool, tmpdir, say, meanwhile)
+        results = _run_jobs(jobs, pool, tmpdir, say, meanwhile, keep_links)
     return _exhibits_from(case, plan, jobs, results, warnings)
 
 
-def _run_jobs(jobs: list[_EvidenceJob], pool, tmpdir: Optional[str], say: Progress, meanwhile) -> list:
+def _run_jobs(jobs: list[_EvidenceJob], pool, tmpdir: Optional[str], say: Progress, meanwhile,
+              keep_links: bool = False) -> list:
     """Each job's NormalizedDoc, images in the pool (if any), the rest here; the first error, in order, is raised."""
     from packetgen.evidence.normalize import normalize
     from packetgen.evidence.workers import normalize_to_file, open_normalized
 
     offload = {k for k, j in enumerate(jobs) if j.image} if pool is not None else set()
-    futures = {k: pool.submit(normalize_to_file, jobs[k].path, jobs[k].password, jobs[k].name, tmpdir)
+    futures = {k: pool.submit(normalize_to_file, jobs[k].path, jobs[k].password, jobs[k].name, tmpdir, keep_links)
                for k in offload}
 
     results: list = [None] * len(jobs)
@@ -303,7 +306,7 @@ def _run_jobs(jobs: list[_EvidenceJob], pool, tmpdir: Optional[str], say: Progre
         if k in offload:
             continue
         try:
-            results[k] = normalize(job.path, password=job.password, display_name=job.name)
+            results[k] = normalize(job.path, password=job.password, display_name=job.name, keep_links=keep_links)
         except PacketgenError as exc:
             results[k] = exc
         done += 1

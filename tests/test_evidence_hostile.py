@@ -85,3 +85,61 @@ def test_hash_is_streamed_and_matches_the_file(tmp_path):
     pdf.save(tmp_path / "x.pdf")
     doc = normalize(tmp_path / "x.pdf")
     assert doc.sha256 == hashlib.sha256((tmp_path / "x.pdf").read_bytes()).hexdigest()
+
+
+# --------------------------------------------------------------------------- links (15.14)
+
+def _pdf_with_links(path: Path, uris: list[str]) -> None:
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.add_blank_page()
+    annots = Array()
+    for k, uri in enumerate(uris):
+        annots.append(pdf.make_indirect(Dictionary(
+            Type=Name.Annot, Subtype=Name.Link, Rect=[10, 10 + 30 * k, 200, 30 + 30 * k],
+            A=Dictionary(S=Name.URI, URI=pikepdf.String(uri)))))
+    pdf.pages[0].obj.Annots = annots
+    internal = pdf.make_indirect(Dictionary(Type=Name.Annot, Subtype=Name.Link, Rect=[10, 10, 100, 30],
+                                            Dest=Array([pdf.pages[0].obj, Name.Fit])))
+    pdf.pages[1].obj.Annots = Array([internal])
+    pdf.save(path)
+
+
+def _uris(pdf: pikepdf.Pdf) -> list[str]:
+    return [str(a.A.URI) for p in pdf.pages for a in p.obj.get("/Annots", []) if "/A" in a]
+
+
+def test_external_links_are_removed_by_default_and_counted(tmp_path):
+    _pdf_with_links(tmp_path / "bank.pdf", ["https://bank.example/login", "https://paypa1.example/verify",
+                                           "mailto:help@bank.example"])
+    doc = normalize(tmp_path / "bank.pdf", display_name="bank.pdf (exhibit D)")
+    assert _uris(doc.pdf) == []
+    assert [w for w in doc.warnings if "external link" in w] == [
+        "bank.pdf (exhibit D): removed 3 external link(s) (web or e-mail addresses); the packet links to no "
+        "outside site (build with --keep-links to keep them)"]
+    # internal links are not external: kept
+    assert len(doc.pdf.pages[1].obj.Annots) == 1
+
+
+def test_keep_links_keeps_them(tmp_path):
+    _pdf_with_links(tmp_path / "bank.pdf", ["https://bank.example/login"])
+    doc = normalize(tmp_path / "bank.pdf", keep_links=True)
+    assert _uris(doc.pdf) == ["https://bank.example/login"]
+    assert not any("external link" in w for w in doc.warnings)
+
+
+def test_build_removes_links_unless_keep_links(tmp_path, sample_copy):
+    import json
+
+    from packetgen import api
+
+    case = sample_copy("child-surgery")
+    data = json.loads(case.read_text())
+    _pdf_with_links(case.parent / "evidence" / "phish.pdf", ["https://uscis-gov.example/pay"])
+    data["evidence"][0]["file"] = "evidence/phish.pdf"
+    case.write_text(json.dumps(data))
+    r = api.build(case, outdir=tmp_path / "a")
+    assert "https://uscis-gov.example/pay" not in [u for u in _uris(pikepdf.open(r.packet))]
+    assert any("removed 1 external link(s)" in w for w in r.warnings)
+    r = api.build(case, outdir=tmp_path / "b", keep_links=True)
+    assert "https://uscis-gov.example/pay" in _uris(pikepdf.open(r.packet))

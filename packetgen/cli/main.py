@@ -92,10 +92,12 @@ def _progress(enabled: bool):
 @click.option("--draft", is_flag=True, help="Build even if the pre-flight check finds errors (not for filing).")
 @click.option("--force", is_flag=True, help="Replace an existing packet.pdf even if packetgen cannot prove it wrote it.")
 @click.option("--flatten", is_flag=True, help="Flatten the forms: no live form fields in the packet.")
+@click.option("--keep-links", is_flag=True,
+              help="Keep web and e-mail links found in evidence PDFs (removed by default, with a warning).")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Build several cases in parallel processes.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
-def build(cases, outdir, forms_dir, templates_dir, draft, force, flatten, jobs, quiet):
+def build(cases, outdir, forms_dir, templates_dir, draft, force, flatten, jobs, quiet, keep_links):
     """Build the submission packet for CASE (case.json or .yaml).
 
     Writes packet.pdf, manifest.json and filing-instructions.pdf (not part of the submission)."""
@@ -103,14 +105,14 @@ def build(cases, outdir, forms_dir, templates_dir, draft, force, flatten, jobs, 
         from packetgen.cli.batch import run_batch
 
         code = _run(run_batch, list(cases), outdir=outdir, forms_dir=forms_dir, templates_dir=templates_dir,
-                    draft=draft, force=force, flatten=flatten, jobs=jobs, quiet=quiet)
+                    draft=draft, force=force, flatten=flatten, jobs=jobs, quiet=quiet, keep_links=keep_links)
         sys.exit(code)
     from packetgen import api
 
     say = _progress(not quiet)
     try:
         result = _run(api.build, cases[0], outdir=outdir, forms_dir=forms_dir, templates_dir=templates_dir,
-                      draft=draft, force=force, flatten=flatten, progress=say)
+                      draft=draft, force=force, flatten=flatten, progress=say, keep_links=keep_links)
     finally:
         if say:
             say.finish()

@@ -42,11 +42,12 @@ class NormalizedDoc:
 
 # --------------------------------------------------------------------------- entry point
 
-def normalize(path: Path, *, password: str | None = None, display_name: str | None = None) -> NormalizedDoc:
+def normalize(path: Path, *, password: str | None = None, display_name: str | None = None,
+              keep_links: bool = False) -> NormalizedDoc:
     """Read ``path`` (PDF or image, detected by content) and return clean Letter pages.
 
     ``password`` opens an encrypted PDF; ``display_name`` is what messages call
-    the file (default: the file name).  Bad input raises
+    the file (default: the file name); external (web, e-mail) links are removed unless ``keep_links``.  Bad input raises
     :class:`EvidenceError` (missing/unreadable), :class:`EvidenceLockedError`
     (needs a password) or :class:`EvidenceDamagedError` (damaged, not a PDF or
     image, too large); never another exception type.
@@ -61,7 +62,7 @@ def normalize(path: Path, *, password: str | None = None, display_name: str | No
             if offset:
                 warnings.append(f"{name}: has {offset} bytes of other data before the PDF header "
                                 f"(e.g. printer job data); ignored them")
-            pdf = _PdfNormalizer(source, name, password, warnings).run()
+            pdf = _PdfNormalizer(source, name, password, warnings, keep_links=keep_links).run()
         else:
             if path.suffix.lower() == ".pdf":
                 warnings.append(f"{name}: is a {fmt} image, not a PDF (despite the .pdf name); "

@@ -68,7 +68,10 @@ class _Layout:
 
 
 class _PdfNormalizer(_Sanitizer, _Links):
-    def __init__(self, source: _Source, name: str, password: Optional[str], warnings: list[str]):
+    def __init__(self, source: _Source, name: str, password: Optional[str], warnings: list[str], *,
+                 keep_links: bool = False):
+        self.keep_links = keep_links
+        self.external_removed = 0
         self.source = source
         self.name = name
         self.password = password

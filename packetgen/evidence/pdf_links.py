@@ -20,6 +20,8 @@ _SAFE_URI = re.compile(r"^(https?|mailto):", re.IGNORECASE)
 class _Links:
     crops: list[tuple[float, float, float, float]]
     links_dropped: dict[str, int]
+    keep_links: bool
+    external_removed: int
 
     # -- links --------------------------------------------------------------------
     def _add_links(self, src, out, pages, new_pages, placements, links) -> None:
@@ -103,6 +105,9 @@ class _Links:
                     uri_text = str(uri)
                 if not _SAFE_URI.match(uri_text.strip()):
                     self.links_dropped["unsafe web"] = self.links_dropped.get("unsafe web", 0) + 1
+                    return None
+                if not self.keep_links:      # external links are removed unless asked for (docs/evidence.md)
+                    self.external_removed += 1
                     return None
                 new.A = Dictionary(S=Name.URI, URI=pikepdf.String(uri_text.strip()))
                 return new

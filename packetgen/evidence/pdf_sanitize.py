@@ -24,6 +24,7 @@ class _Sanitizer:
     warnings: list[str]
     found: dict[str, list[str]]
     links_dropped: dict[str, int]
+    external_removed: int
 
     # -- inspection -------------------------------------------------------------
     def _note(self, kind: str, detail: str) -> None:
@@ -211,6 +212,9 @@ class _Sanitizer:
         if "comments" in found:
             w.append(f"{name}: has {found['comments'][0]} comment note(s); the note icons are kept but their "
                      f"text is not shown in the packet")
+        if self.external_removed:
+            w.append(f"{name}: removed {self.external_removed} external link(s) (web or e-mail addresses); "
+                     f"the packet links to no outside site (build with --keep-links to keep them)")
         if self.links_dropped:
             parts = ", ".join(f"{n} {kind}" for kind, n in self.links_dropped.items())
             w.append(f"{name}: removed links that cannot work in the packet ({parts})")
