@@ -19,7 +19,7 @@ from typing import Callable, Optional
 from packetgen import __version__
 from packetgen.case.model import Case, Evidence, load_case
 from packetgen.errors import ChecksFailed, EvidenceError, PacketgenError
-from packetgen.packet.output import (MANIFEST_NAME, PACKET_NAME, atomic_writer, check_overwrite, clean_stale_parts, locked,
+from packetgen.packet.output import (MANIFEST_NAME, atomic_writer, check_overwrite, clean_stale_parts, locked,
                      prepare_outdir, record_written, sha256_bytes, write_atomic)
 
 Progress = Callable[[str], None]
@@ -120,7 +120,7 @@ class _Exhibit:
 
 def build(case_path, *, outdir: Optional[Path] = None, forms_dir: Optional[Path] = None,
           templates_dir: Optional[Path] = None, draft: bool = False, force: bool = False, flatten: bool = False,
-          combined: bool = False, progress: Optional[Progress] = None) -> BuildResult:
+          combined: bool = False, keep_links: bool = False, progress: Optional[Progress] = None) -> BuildResult:
     """Build the submission packet for one case: one stand-alone set per beneficiary (``combined``: one PDF
     for all of them); see the module docstring for the pipeline."""
     t0 = time.perf_counter()
@@ -151,7 +151,6 @@ def build(case_path, *, outdir: Optional[Path] = None, forms_dir: Optional[Path]
     import tempfile
 
     from packetgen.forms.fill import fill_case_forms
-    from packetgen.evidence.workers import worker_pool
 
     # Normalized photos from worker processes live in tmpdir until the packet is saved (0700, then removed).
     with tempfile.TemporaryDirectory(prefix="packetgen-") as tmpdir:
@@ -166,8 +165,8 @@ def build(case_path, *, outdir: Optional[Path] = None, forms_dir: Optional[Path]
             first_pass.extend(_letter_first_pass(case, st, _set_forms(forms, st), date=date,
                                                  templates_dir=templates_dir) for st in sets)
 
-        with worker_pool(enabled=_worth_a_pool(case, plan)) as pool:
-            exhibits = _normalize_exhibits(case, plan, say, warnings, pool=pool, tmpdir=tmpdir, meanwhile=meanwhile)
+        exhibits = _normalize_exhibits(case, plan, say, warnings, tmpdir=tmpdir, meanwhile=meanwhile,
+                                       keep_links=keep_links)
         return _finish(case, sets, exhibits, forms, first_pass, findings, warnings, date=date, outdir=outdir,
                        templates_dir=templates_dir, draft=draft, force=force, flatten=flatten, say=say, t0=t0)
 
@@ -304,9 +303,60 @@ def _document_id(case: Case, st, exhibits: list[_Exhibit], forms, *, draft: bool
     return h.digest()[:16]
 
 
-def _normalize_exhibits(case: Case, plan, say: Progress, warnings: list[str], *, pool=None,
-                        tmpdir: Optional[str] = None, meanwhile: Callable[[], None] = lambda: None) -> list[_Exhibit]:
-    """Normalize every evidence file; images go to worker processes when a pool is given.
+@dataclass(frozen=True)
+class _EvidenceJob:
+    """One evidence file to normalize, sniffed once: whether it is an image decides where it runs."""
+
+    exhibit: int                 # index into plan.exhibits
+    role: str                    # "doc" (the evidence) or "translation" (translation or its certificate)
+    path: Path
+    password: Optional[str]
+    name: str                    # what messages call the file: its path and the exhibit
+    image: bool = False          # not a PDF by its first bytes (the normalizer decides for real)
+    size: int = 0
+
+
+def _evidence_jobs(case: Case, plan) -> list[_EvidenceJob]:
+    """Every evidence file of the plan, in exhibit order, each resolved and sniffed once."""
+    from packetgen.evidence.workers import looks_like_pdf
+
+    jobs = []
+
+    def add(i: int, role: str, rel: str, password: Optional[str], what: str, name: str) -> None:
+        path = resolve_evidence_path(case, rel, what=what)
+        try:
+            size = path.stat().st_size if path.is_file() else 0
+        except OSError:
+            size = 0
+        jobs.append(_EvidenceJob(i, role, path, password, name, image=bool(size) and not looks_like_pdf(path),
+                                 size=size))
+
+    for i, px in enumerate(plan.exhibits):
+        ev = px.evidence
+        what = f"exhibit {px.letter} ('{ev.id}')"
+        for rel in [ev.file, *ev.more_files]:
+            add(i, "doc", rel, ev.password, what, f"{rel} ({what})")
+        if ev.translation:
+            t = ev.translation
+            add(i, "translation", t.file, None, f"translation of {what}", f"{t.file} (translation of {what})")
+            if t.certificate_file:
+                add(i, "translation", t.certificate_file, None, f"translation certificate of {what}",
+                    f"{t.certificate_file} (certificate, {what})")
+    return jobs
+
+
+def _worth_a_pool(jobs: list[_EvidenceJob]) -> bool:
+    """Worker processes pay off only for several images (measured: none for the samples' 3-4 small photos)."""
+    from packetgen.evidence.workers import IMAGE_BYTES_FOR_POOL, IMAGE_JOBS_FOR_POOL
+
+    images = [j for j in jobs if j.image]
+    return len(images) >= IMAGE_JOBS_FOR_POOL and sum(j.size for j in images) >= IMAGE_BYTES_FOR_POOL
+
+
+def _normalize_exhibits(case: Case, plan, say: Progress, warnings: list[str], *, tmpdir: Optional[str] = None,
+                        meanwhile: Callable[[], None] = lambda: None, workers: bool = True,
+                        keep_links: bool = False) -> list[_Exhibit]:
+    """Normalize every evidence file; images go to worker processes when there are enough of them.
 
     ``meanwhile`` runs in this process after its own share of the files, while
     the workers are still busy (always exactly once, pool or not).
@@ -314,40 +364,32 @@ def _normalize_exhibits(case: Case, plan, say: Progress, warnings: list[str], *,
     Results and errors are taken in exhibit order, so the first problem reported
     is the first in the case file, whichever process found it.
     """
+    from packetgen.evidence.workers import worker_pool
+
+    jobs = _evidence_jobs(case, plan)
+    with worker_pool(enabled=workers and tmpdir is not None and _worth_a_pool(jobs)) as pool:
+        results = _run_jobs(jobs, pool, tmpdir, say, meanwhile, keep_links)
+    return _exhibits_from(case, plan, jobs, results, warnings)
+
+
+def _run_jobs(jobs: list[_EvidenceJob], pool, tmpdir: Optional[str], say: Progress, meanwhile,
+              keep_links: bool = False) -> list:
+    """Each job's NormalizedDoc, images in the pool (if any), the rest here; the first error, in order, is raised."""
     from packetgen.evidence.normalize import normalize
-    from packetgen.evidence.workers import IMAGE_JOBS_FOR_POOL, looks_like_pdf, normalize_to_file, open_normalized
+    from packetgen.evidence.workers import normalize_to_file, open_normalized
 
-    # (exhibit index, role, path, password, display name); role: "doc", "translation", "certificate"
-    jobs = []
-    for i, px in enumerate(plan.exhibits):
-        ev = px.evidence
-        what = f"exhibit {px.letter} ('{ev.id}')"
-        for rel in [ev.file, *ev.more_files]:
-            jobs.append((i, "doc", resolve_evidence_path(case, rel, what=what), ev.password, f"{rel} ({what})"))
-        if ev.translation:
-            t = ev.translation
-            jobs.append((i, "translation", resolve_evidence_path(case, t.file, what=f"translation of {what}"), None,
-                         f"{t.file} (translation of {what})"))
-            if t.certificate_file:
-                jobs.append((i, "translation",
-                             resolve_evidence_path(case, t.certificate_file, what=f"translation certificate of {what}"),
-                             None, f"{t.certificate_file} (certificate, {what})"))
-
-    offload = set()
-    if pool is not None:
-        images = [k for k, j in enumerate(jobs) if not looks_like_pdf(j[2])]
-        if len(images) >= IMAGE_JOBS_FOR_POOL:
-            offload = set(images)
-    futures = {k: pool.submit(normalize_to_file, jobs[k][2], jobs[k][3], jobs[k][4], tmpdir) for k in offload}
+    offload = {k for k, j in enumerate(jobs) if j.image} if pool is not None else set()
+    futures = {k: pool.submit(normalize_to_file, jobs[k].path, jobs[k].password, jobs[k].name, tmpdir, keep_links)
+               for k in offload}
 
     results: list = [None] * len(jobs)
     total = len(jobs)
     done = 0
-    for k, (i, role, path, password, name) in enumerate(jobs):
+    for k, job in enumerate(jobs):
         if k in offload:
             continue
         try:
-            results[k] = normalize(path, password=password, display_name=name)
+            results[k] = normalize(job.path, password=job.password, display_name=job.name, keep_links=keep_links)
         except PacketgenError as exc:
             results[k] = exc
         done += 1
@@ -366,12 +408,15 @@ def _normalize_exhibits(case: Case, plan, say: Progress, warnings: list[str], *,
             for f in futures.values():
                 f.cancel()
             raise r
+    return results
 
+
+def _exhibits_from(case: Case, plan, jobs: list[_EvidenceJob], results: list, warnings: list[str]) -> list[_Exhibit]:
     out = []
     for i, px in enumerate(plan.exhibits):
         ev = px.evidence
-        docs = [r for (j, role, *_), r in zip(jobs, results) if j == i and role == "doc"]
-        translation = [r for (j, role, *_), r in zip(jobs, results) if j == i and role == "translation"]
+        docs = [r for job, r in zip(jobs, results) if job.exhibit == i and job.role == "doc"]
+        translation = [r for job, r in zip(jobs, results) if job.exhibit == i and job.role == "translation"]
         for d in docs + translation:
             warnings += d.warnings
         sep, certificate = _drawn_pages(case, ev, px.letter)
@@ -402,19 +447,6 @@ def _letter_first_pass(case: Case, st, forms, *, date, templates_dir):
     from packetgen.letter.render import render_letter
 
     return render_letter(case, _exhibit_refs(st.plan), _form_sections(forms), templates_dir=templates_dir, today=date)
-
-
-def _worth_a_pool(case: Case, plan) -> bool:
-    """Worker processes pay off only for several images (measured: none for the samples' 3-4 small photos)."""
-    from packetgen.evidence.workers import IMAGE_JOBS_FOR_POOL, IMAGE_BYTES_FOR_POOL, looks_like_pdf
-
-    paths = []
-    for px in plan.exhibits:
-        for rel in [px.evidence.file, *px.evidence.more_files]:
-            p = Path(rel) if Path(rel).is_absolute() else case.base_dir / rel
-            if p.is_file() and not looks_like_pdf(p):
-                paths.append(p)
-    return len(paths) >= IMAGE_JOBS_FOR_POOL and sum(p.stat().st_size for p in paths) >= IMAGE_BYTES_FOR_POOL
 
 
 def _render_and_assemble(case: Case, st, exhibits: list[_Exhibit], forms, first_pass, *, date, templates_dir, say,

@@ -10,7 +10,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
-SHARED = REPO.parent / "shared"
+SHARED = Path(os.environ.get("PACKETGEN_SHARED") or REPO.parent / "shared")   # worktrees: set PACKETGEN_SHARED
 OFFICIAL_I131 = SHARED / "uscis-forms" / "i-131_edition-2025-01-20_official.pdf"
 CORPUS = SHARED / "evidence-corpus"
 

@@ -352,6 +352,6 @@ def test_worker_processes_give_the_same_bytes(tmp_path, monkeypatch):
     from packetgen.packet.plan import plan_packet
 
     case = load_case(case_path)
-    assert api._worth_a_pool(case, plan_packet(case))        # the photos do go to workers now
+    assert api._worth_a_pool(api._evidence_jobs(case, plan_packet(case)))   # the photos do go to workers now
     parallel = api.build(case_path, outdir=tmp_path / "parallel").packet.read_bytes()
     assert parallel == serial

@@ -12,7 +12,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "evidence-corpus"
+from .conftest import CORPUS
+
 needs_corpus = pytest.mark.skipif(
     not (CORPUS / "MANIFEST.tsv").is_file(),
     reason=f"evidence corpus not present at {CORPUS} (it lives in ../shared next to the checkout)")

@@ -144,7 +144,9 @@ def _evidence_files(case, out: _Out):
                 named.append((f"evidence[{i}].translation.certificate_file", ev.translation.certificate_file))
         for where, rel in named:
             p = Path(rel) if Path(rel).is_absolute() else case.base_dir / rel
-            if not p.exists():
+            if p.is_symlink() and not p.exists() and _symlink_loop(p):
+                problem = "is a symbolic-link loop"
+            elif not p.exists():
                 problem = "does not exist"
             elif p.is_dir():
                 problem = "is a folder, not a file"
@@ -155,6 +157,17 @@ def _evidence_files(case, out: _Out):
             out.add("error", "evidence.file_missing", g,
                     f"{where}: {rel} {problem} (exhibit '{ev.id}': {ev.title})",
                     f"put the file at {rel} (relative to the case file's folder) or correct the path", where)
+
+
+def _symlink_loop(p) -> bool:
+    import errno
+    import os
+
+    try:
+        os.stat(p)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
 
 
 def _three_questions(case, out: _Out):

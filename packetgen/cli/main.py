@@ -95,25 +95,30 @@ def _progress(enabled: bool):
 @click.option("--combined", is_flag=True,
               help="One PDF for all beneficiaries instead of one stand-alone set each (for review; USCIS receipts "
                    "each beneficiary's request separately).")
+@click.option("--keep-links", is_flag=True,
+              help="Keep web and e-mail links found in evidence PDFs (removed by default, with a warning).")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Build several cases in parallel processes.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
-def build(cases, outdir, forms_dir, templates_dir, draft, force, flatten, combined, jobs, quiet):
+def build(cases, outdir, forms_dir, templates_dir, draft, force, flatten, combined, keep_links, jobs, quiet):
     """Build the submission packet for CASE (case.json or .yaml): one set per beneficiary.
 
-    Writes packet.pdf, manifest.json and filing-instructions.pdf (not part of the submission)."""
+    Writes one packet PDF per beneficiary (packet.pdf for one), manifest.json and filing-instructions.pdf
+    (not part of the submission)."""
     if len(cases) > 1:
         from packetgen.cli.batch import run_batch
 
         code = _run(run_batch, list(cases), outdir=outdir, forms_dir=forms_dir, templates_dir=templates_dir,
-                    draft=draft, force=force, flatten=flatten, combined=combined, jobs=jobs, quiet=quiet)
+                    draft=draft, force=force, flatten=flatten, combined=combined, keep_links=keep_links, jobs=jobs,
+                    quiet=quiet)
         sys.exit(code)
     from packetgen import api
 
     say = _progress(not quiet)
     try:
         result = _run(api.build, cases[0], outdir=outdir, forms_dir=forms_dir, templates_dir=templates_dir,
-                      draft=draft, force=force, flatten=flatten, combined=combined, progress=say)
+                      draft=draft, force=force, flatten=flatten, combined=combined, keep_links=keep_links,
+                      progress=say)
     finally:
         if say:
             say.finish()

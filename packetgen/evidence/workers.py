@@ -56,13 +56,13 @@ def looks_like_pdf(path: Path) -> bool:
         return True          # let the main process report the problem
 
 
-def normalize_to_file(path: Path, password: Optional[str], display_name: str, tmpdir: str):
+def normalize_to_file(path: Path, password: Optional[str], display_name: str, tmpdir: str, keep_links: bool = False):
     """Worker side: normalize one file and save its clean pages to ``tmpdir``."""
     import tempfile
 
     from packetgen.evidence.normalize import normalize
 
-    doc = normalize(path, password=password, display_name=display_name)
+    doc = normalize(path, password=password, display_name=display_name, keep_links=keep_links)
     fd, out = tempfile.mkstemp(suffix=".pdf", dir=tmpdir)
     with os.fdopen(fd, "wb") as fh:
         # Streams exactly as they are in memory (nothing decoded, nothing compressed): the packet's save then
