@@ -1,0 +1,125 @@
+"""Exhibit references and the citation helpers a letter template calls (``exhibit("id")`` -> "Exhibit E, pp. 31–33").
+
+Page numbers come from the packet's page map; see docs/letter.md for the citation rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from markupsafe import Markup, escape
+
+# --------------------------------------------------------------------------- public data types
+
+@dataclass
+class ExhibitRef:
+    evidence_id: str
+    letter: str
+    title: str
+    shows: Optional[str]
+    first_page: Optional[int]   # packet page numbers (1-based); None in the first pagination pass
+    last_page: Optional[int]
+    translation_pages: Optional[tuple[int, int]] = None  # packet pages of its translation + certificate, if any
+
+
+@dataclass
+class LetterResult:
+    pdf: bytes
+    page_count: int
+    cited: set[str]
+    links: list[tuple[int, tuple[float, float, float, float], str]]
+    warnings: list[str] = field(default_factory=list)
+
+
+def _pages(first: Optional[int], last: Optional[int]) -> str:
+    if first is None:
+        return "pp. 000–000"
+    if last is None or last == first:
+        return f"p. {first}"
+    return f"pp. {first}–{last}"
+
+
+def _page_range(first: Optional[int], last: Optional[int]) -> str:
+    if first is None:
+        return "000–000"
+    if last is None or last == first:
+        return f"{first}"
+    return f"{first}–{last}"
+
+
+def escape_markup(text) -> str:
+    """Escape plain text for reportlab paragraph markup (``&``, ``<``, ``>``, quotes)."""
+    return str(escape(text))
+
+
+
+class _CitationError(Exception):
+    def __init__(self, evidence_id: str, reason: str, known: list[str]):
+        super().__init__(evidence_id)
+        self.evidence_id = evidence_id
+        self.reason = reason
+        self.known = known
+
+
+
+class _Citer:
+    """The citation helpers a template calls; remembers what was cited."""
+
+    def __init__(self, case, exhibits: list[ExhibitRef]):
+        self.case = case
+        self.refs = {x.evidence_id: x for x in exhibits}
+        self.order = [x.evidence_id for x in exhibits]
+        self.case_ids = [e.id for e in case.evidence]
+        self.cited: set[str] = set()
+
+    def _ref(self, evidence_id) -> ExhibitRef:
+        eid = str(evidence_id)
+        if eid in self.refs:
+            return self.refs[eid]
+        if eid in self.case_ids:
+            raise _CitationError(eid, "is in the case file but is not an exhibit in this packet", list(self.order))
+        raise _CitationError(eid, "is not in the case file", list(self.case_ids))
+
+    def exhibit(self, evidence_id) -> Markup:
+        ref = self._ref(evidence_id)
+        self.cited.add(ref.evidence_id)
+        return escape(f"Exhibit {ref.letter}, {_pages(ref.first_page, ref.last_page)}")
+
+    def has_exhibit(self, evidence_id) -> bool:
+        return str(evidence_id) in self.refs
+
+    def exhibits_for(self, *categories, supporter=None, about=None) -> list:
+        """Evidence (case objects) of the given categories that are exhibits, in exhibit order.
+
+        ``supporter``/``about`` narrow it to one supporter's documents or to documents about one person (id).
+        """
+        cats = set()
+        for c in categories:
+            cats.update([c] if isinstance(c, str) else list(c))
+        by_id = {e.id: e for e in self.case.evidence}
+        out = [by_id[i] for i in self.order if i in by_id and by_id[i].category in cats]
+        if supporter is not None:
+            out = [e for e in out if e.supporter == supporter or (e.supporter is None and supporter in e.about)]
+        if about is not None:
+            out = [e for e in out if about in e.about]
+        return out
+
+    def uncited(self) -> list:
+        """Exhibits not cited so far in the rendering (for a closing 'further evidence' list)."""
+        by_id = {e.id: e for e in self.case.evidence}
+        return [by_id[i] for i in self.order if i in by_id and i not in self.cited]
+
+    def cite_list(self, evidence) -> Markup:
+        return Markup("; ").join(self.exhibit(e.id if hasattr(e, "id") else e) for e in evidence)
+
+    def see_list(self, evidence) -> Markup:
+        c = self.cite_list(evidence)
+        return Markup(" (see ") + c + Markup(")") if c else Markup("")
+
+    def cite(self, *categories, **kw) -> Markup:
+        """'Exhibit D, pp. 20–22; Exhibit E, p. 23' for every exhibit of these categories ('' if none)."""
+        return self.cite_list(self.exhibits_for(*categories, **kw))
+
+    def see(self, *categories, **kw) -> Markup:
+        """' (see Exhibit D, pp. 20–22)' or '' when there is no such exhibit."""
+        return self.see_list(self.exhibits_for(*categories, **kw))
