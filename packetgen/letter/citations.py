@@ -71,6 +71,7 @@ class _Citer:
         self.order = [x.evidence_id for x in exhibits]
         self.case_ids = [e.id for e in case.evidence]
         self.cited: set[str] = set()
+        self.listed: set[str] = set()     # exhibits already shown as a bullet item (never listed twice)
 
     def _ref(self, evidence_id) -> ExhibitRef:
         eid = str(evidence_id)
@@ -103,6 +104,14 @@ class _Citer:
         if about is not None:
             out = [e for e in out if about in e.about]
         return out
+
+    def mark_listed(self, evidence_id) -> str:
+        self.listed.add(str(evidence_id))
+        return ""
+
+    def not_listed(self, evidence) -> list:
+        """The items not yet listed as a bullet item in the letter (so no exhibit is listed twice)."""
+        return [e for e in evidence if (e.id if hasattr(e, "id") else str(e)) not in self.listed]
 
     def uncited(self) -> list:
         """Exhibits not cited so far in the rendering (for a closing 'further evidence' list)."""

@@ -8,7 +8,7 @@ import unicodedata
 from packetgen.case.model import add_months
 from packetgen.facts import rule
 from packetgen.letter.citations import ExhibitRef, _page_range, _pages
-from packetgen.wording import and_list as _and_list
+from packetgen.wording import and_list as _and_list, age_on, noun, pronouns
 
 _FEE_BASIS = {
     "b1_medical_emergency", "b2_parent_of_minor_patient", "b3_organ_donor",
@@ -26,12 +26,17 @@ def _norm_name(s: str) -> str:
     return " ".join("".join(c for c in s if not unicodedata.combining(c)).lower().split())
 
 
-def _context(case, exhibits: list[ExhibitRef], sections: list[dict], today: dt.date) -> dict:
+def _context(case, exhibits: list[ExhibitRef], sections: list[dict], today: dt.date, *,
+             for_beneficiary: str | None = None, related_requests: list[str] | None = None) -> dict:
     req = case.request
     pet = case.petitioner
     signer = case.letter.signer or pet.name.full
     petitioner_voice = _norm_name(signer) in {_norm_name(pet.name.full),
                                               _norm_name(f"{pet.name.given} {pet.name.family}")}
+    att = case.attorney
+    attorney_voice = bool(att) and not petitioner_voice and _norm_name(signer) in {
+        _norm_name(att.name.full), _norm_name(f"{att.name.given} {att.name.family}")}
+    letter_date = case.letter.date or today
     patients = [b for b in case.beneficiaries if b.role and "patient" in b.role.lower()]
     if not patients and req.reason == "medical":
         patients = [b for b in case.beneficiaries if not b.accompanies][:1]
@@ -66,7 +71,11 @@ def _context(case, exhibits: list[ExhibitRef], sections: list[dict], today: dt.d
         "supporter_rows": supporter_rows, "request": req, "discretion": case.discretion,
         "evidence": case.evidence, "attorney": case.attorney, "preparer": case.preparer,
         "interpreter": case.interpreter, "letter": case.letter,
-        "letter_date": case.letter.date or today, "today": today,
+        "letter_date": letter_date, "today": today,
+        "attorney_voice": attorney_voice,
+        "people": [_person_view(b, letter_date) for b in case.beneficiaries],
+        "pet_p": pronouns(pet.sex),
+        "for_beneficiary": for_beneficiary, "related_requests": list(related_requests or []),
         "signer": signer, "signer_title": case.letter.signer_title, "petitioner_voice": petitioner_voice,
         "patients": patients,
         "companions": [b for b in case.beneficiaries if b.accompanies],
@@ -88,7 +97,7 @@ def _context(case, exhibits: list[ExhibitRef], sections: list[dict], today: dt.d
         "pet_his": {"F": "her", "M": "his"}.get(pet.sex or "", "their"),
         "pet_he": {"F": "she", "M": "he"}.get(pet.sex or "", "they"),
         "contact": _contact(case),
-        "payment_text": _PAYMENT_TEXT.get(pay, pay),
+        "payment_text": _PAYMENT_TEXT.get(pay, pay).replace("each request", "each request" if n > 1 else "the request"),
         "files_for_self": case.files_for_self,
     }
 
@@ -107,3 +116,10 @@ def _contact(case) -> str:
     who = case.attorney if case.attorney else case.petitioner
     bits = [getattr(who, "phone", None) or getattr(who, "mobile_phone", None), getattr(who, "email", None)]
     return " or ".join(b for b in bits if b)
+
+
+def _person_view(b, day: dt.date) -> dict:
+    """A beneficiary as the letter speaks of them: age at the letter date, pronouns, short name."""
+    age = age_on(b.date_of_birth, day)
+    return {"b": b, "id": b.id, "age": age, "minor": age < 18, "p": pronouns(b.sex),
+            "short": f"{b.name.given} {b.name.family}", "given": b.name.given}

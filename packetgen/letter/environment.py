@@ -12,7 +12,8 @@ from markupsafe import Markup, escape
 
 from packetgen.case.model import add_months
 from packetgen.letter.citations import _Citer
-from packetgen.wording import and_list as _and_list, country_in_sentence, long_date, money
+from packetgen.wording import (and_list as _and_list, country_in_sentence, long_date, money, noun, number_word,
+                               possessive, pronouns)
 
 def _template_location(exc: BaseException, names: set[str]) -> tuple[Optional[str], Optional[int]]:
     """The innermost template frame of a traceback: (template file, line)."""
@@ -179,8 +180,11 @@ def _environment(search: list[Path]):
                        lowerfirst=lambda s: (s[:1].lower() + s[1:]) if s else s)
     env.tests["exhibit"] = _citer_call("has_exhibit")
     env.globals.update({name: _citer_call(name) for name in (
-        "exhibit", "has_exhibit", "exhibits_for", "cite", "see", "cite_list", "see_list", "uncited")})
-    env.globals.update(and_list=_and_list, add_months=add_months)
+        "exhibit", "has_exhibit", "exhibits_for", "cite", "see", "cite_list", "see_list", "uncited", "mark_listed",
+        "not_listed")})
+    env.filters.update(noun=lambda word, n, plural=None: noun(n, word, plural), possessive=possessive,
+                       number_word=number_word)
+    env.globals.update(and_list=_and_list, add_months=add_months, noun=noun, pronouns=pronouns)
     with _ENV_LOCK:
         if key not in _ENVIRONMENTS:
             if len(_ENVIRONMENTS) >= _MAX_ENVIRONMENTS:   # e.g. a test suite's many firm folders

@@ -25,11 +25,16 @@ __all__ = ["ExhibitRef", "LetterResult", "render_letter", "register_fonts", "fon
 
 
 def render_letter(case, exhibits: list[ExhibitRef], sections: list[dict], *, templates_dir: Path | None = None,
-                  today: dt.date) -> LetterResult:
+                  today: dt.date, for_beneficiary: str | None = None,
+                  related_requests: list[str] | None = None) -> LetterResult:
     """Render the cover letter and exhibit index to PDF bytes.
 
     ``templates_dir``: a firm's folder searched before the built-in templates.
     ``sections``: the packet's other parts (forms), for the enclosure list.
+    ``for_beneficiary``: the id of the beneficiary this letter is for, when a packet holds one set per
+    beneficiary (None: one letter for all).  ``related_requests``: lines naming the requests filed together
+    with this one (e.g. "Form I-131 for Ana Gabriela Castillo Mejía (accompanying parent)"); the letter
+    lists them.  Both default to today's single-letter behaviour.
 
     Called twice or more per build (two-pass pagination), so everything that does not depend on the
     page numbers is made once per process: the Jinja environment and its compiled templates
@@ -57,7 +62,8 @@ def render_letter(case, exhibits: list[ExhibitRef], sections: list[dict], *, tem
     citer = _Citer(case, exhibits)
     env = _environment(search)
     name = case.letter.template
-    ctx = _context(case, exhibits, sections, today)
+    ctx = _context(case, exhibits, sections, today, for_beneficiary=for_beneficiary,
+                   related_requests=related_requests)
     where = " or ".join(str(p) for p in search)
     token = _CURRENT_CITER.set(citer)
     try:
