@@ -312,7 +312,7 @@ def _exhibit_refs(plan, page_map=None) -> list:
         ev = px.evidence
         out.append(ExhibitRef(
             evidence_id=ev.id, letter=px.letter, title=ev.title, shows=ev.shows,
-            first_page=xp.span.first if xp else None, last_page=xp.span.last if xp else None,
+            first_page=xp.original.first if xp else None, last_page=xp.span.last if xp else None,
             translation_pages=(xp.translation.first, xp.translation.last) if xp and xp.translation else None))
     return out
 

@@ -68,3 +68,23 @@ def test_a_doctors_time_frame_against_a_later_scheduled_date_is_a_warning():
         d["request"]["urgency"] = d["request"]["urgency"].replace("February 9, 2027", "January 8, 2027")
         d["request"]["expedite"]["reason"] = "Surgery is scheduled for January 8, 2027."
     assert not _codes(_case(CHILD, earlier), "letter.time_frame_tension")
+
+
+def test_claims_without_an_exhibit_are_warnings_naming_claim_and_field():
+    found = _codes(_case(CHILD), "letter.asserted_without_evidence")
+    msgs = " | ".join(f.message for f in found)
+    assert "return tickets (discretion.departure_plan)" in msgs
+    assert "the visa appointment wait (request.visa.why_not_possible)" in msgs
+
+    def ticket(d):
+        d["evidence"].append({"id": "tickets", "file": "evidence/visa-refusal-214b.jpg", "title": "Return flight booking",
+                              "shows": "Return tickets for July 20, 2027.", "category": "beneficiary_funds"})
+    msgs = " | ".join(f.message for f in _codes(_case(CHILD, ticket), "letter.asserted_without_evidence"))
+    assert "return tickets" not in msgs
+    # the dying-parent sample's itinerary backs Jorge's return ticket
+    assert "return tickets" not in " ".join(f.message for f in _codes(_case(DYING), "letter.asserted_without_evidence"))
+
+
+def test_a_factor_paragraph_with_no_exhibit_is_a_warning():
+    found = _codes(_case(CHILD), "letter.factor_without_evidence")
+    assert [f.where for f in found] == ["discretion.character"]

@@ -61,6 +61,7 @@ def check_letter(case, out: _Out, today: dt.date) -> None:
     _letter_date(case, out, today)
     _typed_ages(case, out, letter_date)
     _time_frame_tension(case, out, letter_date)
+    check_assertions(case, out)
 
 
 def _letter_date(case, out: _Out, today: dt.date) -> None:
@@ -147,3 +148,58 @@ def _time_frame_tension(case, out: _Out, letter_date: dt.date) -> None:
                         "explain in request.urgency why the later date is still safe (e.g. the doctor's view of the "
                         "scheduled date), or bring the date forward; an officer will ask", w_where)
                 return
+
+
+# --------------------------------------------------------------------------- assertions without evidence
+
+# A claim a paragraph of the letter makes (pattern in the case text) and the words an exhibit's title or
+# "shows" must contain to back it.
+_CLAIMS = (
+    ("return tickets", r"\breturn (?:ticket|flight)s?\b|\bround[- ]trip\b", r"ticket|itinerar|flight|booking|airline|airfare|travel"),
+    ("leave from work", r"\b(?:unpaid|paid|approved|on) leave\b", r"\bleave\b"),
+    ("the visa appointment wait", r"\b(?:next|first|earliest) (?:interview|appointment)\b|\bwait(?:ing)? time\b",
+     r"appointment|wait|interview"),
+    ("property at home", r"\b(?:owns?|owned) (?:a |the |his |her |their )?(?:home|house|land|property|farm)\b",
+     r"deed|property|title|land|registry"),
+    ("employment at home", r"\b(?:employs?|employed|works? as|teacher|business)\b",
+     r"employ|work|school|business|payroll|licen[cs]e|service|salary"),
+)
+
+# Each factor paragraph of the letter and the evidence categories that can stand behind it.
+_FACTORS = (
+    ("discretion.payment_plan", "ability to pay", ("cost_estimate", "supporter_financial", "beneficiary_funds")),
+    ("discretion.departure_plan", "return home when parole ends",
+     ("beneficiary_funds", "character", "petitioner_statement", "other")),
+    ("discretion.character", "character", ("character",)),
+)
+
+
+def check_assertions(case, out: _Out) -> None:
+    """A factor paragraph with no exhibit behind it, and a claim ("return tickets") no exhibit shows."""
+    cats = {e.category for e in case.evidence}
+    texts = " ".join(_fold(f"{e.title} {e.shows or ''}") for e in case.evidence)
+    d, req = case.discretion, case.request
+    for where, what, need in _FACTORS:
+        value = eval_path(case, where)
+        if value and not cats.intersection(need):
+            out.add("warning", "letter.factor_without_evidence", "Identity and discretion",
+                    f"{where} ({what}) is asserted without evidence: no exhibit of category "
+                    f"{' or '.join(repr(c) for c in need)}",
+                    "add the document that proves it, or leave the paragraph out of the letter", where)
+    fields = [("discretion.departure_plan", d.departure_plan), ("discretion.payment_plan", d.payment_plan),
+              ("request.visa.why_not_possible", req.visa.why_not_possible), ("request.urgency", req.urgency)]
+    for where, text in fields:
+        low = _fold(text or "")
+        for claim, pattern, backed_by in _CLAIMS:
+            if re.search(pattern, low) and not re.search(backed_by, texts):
+                out.add("warning", "letter.asserted_without_evidence", "Identity and discretion",
+                        f"asserted without evidence: {claim} ({where}); no exhibit's title or 'shows' mentions it",
+                        f"add the document (and say in its 'shows' what it proves), or take the claim out of {where}",
+                        where)
+
+
+def eval_path(case, path: str):
+    obj = case
+    for part in path.split("."):
+        obj = getattr(obj, part, None)
+    return obj

@@ -70,6 +70,8 @@ class _Citer:
         self.refs = {x.evidence_id: x for x in exhibits}
         self.order = [x.evidence_id for x in exhibits]
         self.case_ids = [e.id for e in case.evidence]
+        self.by_id = {e.id: e for e in case.evidence}
+        self.bad_keys: dict[tuple[str, str], int] = {}   # (evidence id, passage) -> the document's page count
         self.cited: set[str] = set()
         self.listed: set[str] = set()     # exhibits already shown as a bullet item (never listed twice)
 
@@ -81,10 +83,33 @@ class _Citer:
             raise _CitationError(eid, "is in the case file but is not an exhibit in this packet", list(self.order))
         raise _CitationError(eid, "is not in the case file", list(self.case_ids))
 
-    def exhibit(self, evidence_id) -> Markup:
+    def exhibit(self, evidence_id, key=None) -> Markup:
+        """'Exhibit H, pp. 75–76' (the document's own pages, never its separator sheet), or with ``key`` the page
+        the evidence entry names for it (``"pages": {"prognosis": 2}`` -> 'Exhibit H, p. 76'); the range when the
+        entry names no such page."""
         ref = self._ref(evidence_id)
         self.cited.add(ref.evidence_id)
+        page = self.key_page(ref, key)
+        if page is not None:
+            return escape(f"Exhibit {ref.letter}, p. {page}")
         return escape(f"Exhibit {ref.letter}, {_pages(ref.first_page, ref.last_page)}")
+
+    def key_page(self, ref: "ExhibitRef", key) -> Optional[object]:
+        """The packet page of a named passage (an int), '000' before pagination, or None when not named."""
+        if key is None:
+            return None
+        ev = self.by_id.get(ref.evidence_id)
+        n = (getattr(ev, "pages", None) or {}).get(str(key)) if ev is not None else None
+        if not n:
+            return None
+        if ref.first_page is None:
+            return "000"
+        own = (ref.translation_pages[0] - ref.first_page if ref.translation_pages
+               else (ref.last_page or ref.first_page) - ref.first_page + 1)
+        if 1 <= n <= own:
+            return ref.first_page + n - 1
+        self.bad_keys[(ref.evidence_id, str(key))] = own
+        return None
 
     def has_exhibit(self, evidence_id) -> bool:
         return str(evidence_id) in self.refs
@@ -118,17 +143,18 @@ class _Citer:
         by_id = {e.id: e for e in self.case.evidence}
         return [by_id[i] for i in self.order if i in by_id and i not in self.cited]
 
-    def cite_list(self, evidence) -> Markup:
-        return Markup("; ").join(self.exhibit(e.id if hasattr(e, "id") else e) for e in evidence)
+    def cite_list(self, evidence, key=None) -> Markup:
+        return Markup("; ").join(self.exhibit(e.id if hasattr(e, "id") else e, key) for e in evidence)
 
-    def see_list(self, evidence) -> Markup:
-        c = self.cite_list(evidence)
+    def see_list(self, evidence, key=None) -> Markup:
+        c = self.cite_list(evidence, key)
         return Markup(" (see ") + c + Markup(")") if c else Markup("")
 
-    def cite(self, *categories, **kw) -> Markup:
-        """'Exhibit D, pp. 20–22; Exhibit E, p. 23' for every exhibit of these categories ('' if none)."""
-        return self.cite_list(self.exhibits_for(*categories, **kw))
+    def cite(self, *categories, key=None, **kw) -> Markup:
+        """'Exhibit D, pp. 20–22; Exhibit E, p. 23' for every exhibit of these categories ('' if none);
+        ``key`` cites each exhibit's named page for that passage where it has one."""
+        return self.cite_list(self.exhibits_for(*categories, **kw), key)
 
-    def see(self, *categories, **kw) -> Markup:
+    def see(self, *categories, key=None, **kw) -> Markup:
         """' (see Exhibit D, pp. 20–22)' or '' when there is no such exhibit."""
-        return self.see_list(self.exhibits_for(*categories, **kw))
+        return self.see_list(self.exhibits_for(*categories, **kw), key)

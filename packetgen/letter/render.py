@@ -117,6 +117,10 @@ def render_letter(case, exhibits: list[ExhibitRef], sections: list[dict], *, tem
         elif x.evidence_id not in citer.cited:
             warnings.append(f"Exhibit {x.letter} ('{x.evidence_id}': {x.title}) is never cited in the cover letter; "
                             f"cite it with {{{{ exhibit(\"{x.evidence_id}\") }}}} or remove it from the case file")
+    for (eid, key), own in citer.bad_keys.items():
+        i = next(i for i, e in enumerate(case.evidence) if e.id == eid)
+        warnings.append(f"evidence[{i}].pages.{key} points past the end of '{eid}', which has {own} page(s): "
+                        f"the letter cites the whole document instead; correct the page number")
     if fonts.missing:
         chars = " ".join(f"{c} (U+{ord(c):04X})" for c in list(fonts.missing)[:12])
         warnings.append(f"the cover letter has characters no bundled font can show: {chars}; they print as empty "
