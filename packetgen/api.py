@@ -432,7 +432,7 @@ def _exhibit_refs(plan, page_map=None) -> list:
         ev = px.evidence
         out.append(ExhibitRef(
             evidence_id=ev.id, letter=px.letter, title=ev.title, shows=ev.shows,
-            first_page=xp.span.first if xp else None, last_page=xp.span.last if xp else None,
+            first_page=xp.original.first if xp else None, last_page=xp.span.last if xp else None,
             translation_pages=(xp.translation.first, xp.translation.last) if xp and xp.translation else None))
     return out
 
@@ -446,7 +446,17 @@ def _letter_first_pass(case: Case, st, forms, *, date, templates_dir):
     """Pass one of a set's letter: page numbers unknown, to learn how long the letter is."""
     from packetgen.letter.render import render_letter
 
-    return render_letter(case, _exhibit_refs(st.plan), _form_sections(forms), templates_dir=templates_dir, today=date)
+    return render_letter(case, _exhibit_refs(st.plan), _form_sections(forms), templates_dir=templates_dir, today=date,
+                         **_letter_focus(case, st))
+
+
+def _letter_focus(case: Case, st) -> dict:
+    """A set's letter is for its beneficiary and names the requests mailed with it; a combined one is for all."""
+    if st.key == "all" or len(case.beneficiaries) == 1:
+        return {}
+    others = [b for b in case.beneficiaries if b.id not in st.beneficiary_ids]
+    return {"for_beneficiary": st.key,
+            "related_requests": [f"the request for {b.name.full}" for b in others]}
 
 
 def _render_and_assemble(case: Case, st, exhibits: list[_Exhibit], forms, first_pass, *, date, templates_dir, say,
@@ -469,7 +479,7 @@ def _render_and_assemble(case: Case, st, exhibits: list[_Exhibit], forms, first_
     result = first_pass
     for _ in range(4):
         page_map = paginate(result.page_count, form_pages, parts_spec, forms_before_letter=front)
-        result = render_letter(case, _exhibit_refs(plan, page_map), _form_sections(forms, page_map),
+        result = render_letter(case, _exhibit_refs(plan, page_map), _form_sections(forms, page_map), **_letter_focus(case, st),
                                templates_dir=templates_dir, today=date)
         if result.page_count == page_map.letter.count:
             break

@@ -87,12 +87,15 @@ def _check_set_structure(case, path, st):
     assert prev == n
     assert [x["letter"] for x in exhibits] == [chr(ord("A") + i) for i in range(len(exhibits))]
 
-    # The letter names the request and cites exhibits with the real page ranges.
+    # The letter names the request and cites exhibits with the real page ranges: the document's own pages,
+    # from the page after its separator sheet.
     letter = _text(reader, *sec["letter"])
     assert "Attn: HP" in letter and "212(d)(5)(A)" in letter and "Item 7" in letter
     flat = re.sub(r"\s+", " ", letter)
     for x in exhibits:
         a, b = x["pages"]
+        assert a == x["separator_page"]
+        a += 1
         rng = f"{a}\u2013{b}" if a != b else f"{a}"
         assert f"Exhibit {x['letter']}" in flat
         assert rng in flat, (x["letter"], rng)

@@ -169,7 +169,8 @@ def test_text_runs_for_canvas_drawing():
 def test_bytecode_cache_holds_builtin_templates_only(tmp_path, monkeypatch):
     """A firm's template (its letterhead, its wording) is never written to the on-disk cache."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    monkeypatch.setattr(letter_mod, "_ENVIRONMENTS", {})
+    from packetgen.letter import environment
+    monkeypatch.setattr(environment, "_ENVIRONMENTS", {})
     case = load_case(CHILD)
     firm = _firm(tmp_path, {"partials/closing.j2": "<p>Firm secret wording 4711.</p>\n<signature>{{ signer }}</signature>\n"})
     render_letter(case, fake_refs(case), fake_sections(case), templates_dir=firm, today=TODAY)

@@ -13,13 +13,24 @@ def test_letters_beyond_z():
     assert ls[:3] == ["A", "B", "C"] and ls[25] == "Z" and ls[26] == "AA" and ls[29] == "AD"
 
 
-def test_supporter_evidence_comes_first_then_case_order():
+def test_supporter_evidence_first_when_asked_then_case_order():
     case = load_case(SAMPLES / "child-surgery" / "case.json")
+    case.filing.exhibit_order = "supporters_first"
     plan = plan_packet(case)
     ids = [x.id for x in plan.exhibits]
     sup = [e.id for e in case.evidence if e.supporter]
     assert ids[: len(sup)] == sup
     assert [x.letter for x in plan.exhibits] == exhibit_letters(len(ids))
+    assert sorted(ids) == sorted(e.id for e in case.evidence)
+
+
+def test_default_order_follows_the_argument_with_each_supporters_evidence_together():
+    case = load_case(SAMPLES / "child-surgery" / "case.json")
+    ids = [x.id for x in plan_packet(case).exhibits]
+    sup = [e.id for e in case.evidence if e.supporter]
+    start = ids.index(sup[0])
+    assert ids[start:start + len(sup)] == sup
+    assert ids.index("doctor_letter") < ids.index("us_hospital_estimate") < start
     assert sorted(ids) == sorted(e.id for e in case.evidence)
 
 

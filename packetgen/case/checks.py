@@ -113,6 +113,7 @@ def run_checks(case, *, today: dt.date) -> list[Finding]:
     _risk(case, out)
     _signatures(case, out, today)
     _forms_fees(case, out, today, filing_date)
+    __import__("packetgen.case.checks_letter", fromlist=["check_letter"]).check_letter(case, out, today)
     order = {g: i for i, g in enumerate(GROUPS)}
     sev = {s: i for i, s in enumerate(SEVERITIES)}
     return sorted(out, key=lambda f: (order[f.group], sev[f.severity]))

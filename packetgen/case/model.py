@@ -15,7 +15,7 @@ import datetime as dt
 import json
 import re
 from pathlib import Path
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Literal, Optional, Union
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -329,6 +329,9 @@ class Evidence(_Model):
     supporter: Optional[Slug] = Field(None, description="Supporter id: places it with that supporter's I-134.")
     password: Optional[ShortStr] = Field(None, description="Password to open an encrypted PDF.")
     date: Optional[dt.date] = Field(None, description="Date of the document, for recency checks.")
+    pages: dict[Slug, Annotated[int, Field(ge=1, le=9999)]] = Field(
+        default_factory=dict, description="Key pages of the document by passage, e.g. {\"prognosis\": 2}: the letter "
+        "cites that page (Exhibit H, p. 76) instead of the whole range.")
 
 
 class Letter(_Model):
@@ -343,6 +346,10 @@ class Letter(_Model):
 class Filing(_Model):
     payment: Literal["G-1450", "G-1650", "fee_waiver", "exempt", "check", "money_order"] = "G-1450"
     filing_date: Optional[dt.date] = Field(None, description="Planned mailing date; default: the build date.")
+    exhibit_order: Union[Literal["argument", "supporters_first"], list[Union[EvidenceCategory, Literal["supporter"]]]] = Field(
+        "argument", description="Exhibit order: 'argument' (the letter's order: for a medical request, medical "
+        "evidence before financial), 'supporters_first', or a list of evidence categories ('supporter' for each "
+        "supporter's evidence).")
 
 
 class Case(_Model):

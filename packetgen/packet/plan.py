@@ -7,9 +7,10 @@ map (which section starts on which packet page) is computed from it by
 USCIS receipts each beneficiary's Form I-131 (with its own fee) as a separate request, so a packet is
 one **set** per beneficiary, each standing alone (:func:`plan_sets`; see docs/packet.md): payment form
 and G-1145 on top, the cover letter and its exhibit index, the G-28, the beneficiary's I-131, the I-134s
-for them, then every exhibit that concerns them, shared ones included, lettered within the set: first the
-supporters' evidence, then the rest in case-file order.  A foreign-language document is followed
-immediately by its English translation and the translator's certificate.
+for them, then every exhibit that concerns them, shared ones included, lettered within the set in the
+order of the letter's argument (:func:`argument_order`; ``filing.exhibit_order`` changes it), each
+supporter's evidence kept together.  A foreign-language document is followed immediately by its English
+translation and the translator's certificate.
 """
 
 from __future__ import annotations
@@ -52,10 +53,43 @@ class PacketPlan:
         return next((x for x in self.exhibits if x.id == evidence_id), None)
 
 
-def plan_packet(case: Case) -> PacketPlan:
+# The order of the letter's argument, by evidence category ("supporter": each supporter's evidence, kept together).
+_ARGUMENT = {
+    "medical": ("petitioner_statement", "medical_abroad", "unavailability", "us_provider", "visa_history",
+                "beneficiary_identity", "petitioner_identity", "relationship", "consent", "prior_filings",
+                "criminal_record", "cost_estimate", "supporter", "beneficiary_funds", "character", "other"),
+    "public_benefit": ("public_benefit", "petitioner_statement", "visa_history", "beneficiary_identity",
+                       "petitioner_identity", "relationship", "consent", "prior_filings", "criminal_record",
+                       "cost_estimate", "supporter", "beneficiary_funds", "medical_abroad", "us_provider",
+                       "unavailability", "character", "other"),
+}
+_ARGUMENT["family_emergency"] = _ARGUMENT["other"] = _ARGUMENT["medical"]
+
+
+def argument_order(case: Case) -> list[Evidence]:
+    """The case's evidence in the order the letter argues it: for a medical request the medical evidence comes
+    before the financial.  ``filing.exhibit_order``: "argument" (default), "supporters_first" (each supporter's
+    evidence first, then the rest in case-file order), or a list of categories (with "supporter")."""
     supporter_ev = [e for s in case.supporters for e in case.evidence if e.supporter == s.id]
     other = [e for e in case.evidence if e.supporter is None]
-    ordered = supporter_ev + other
+    base = supporter_ev + other
+    choice = getattr(case.filing, "exhibit_order", "argument") or "argument"
+    if choice == "supporters_first":
+        return base
+    order = list(_ARGUMENT.get(case.request.reason, _ARGUMENT["medical"]) if choice == "argument" else choice)
+    rank = {c: i for i, c in enumerate(order)}
+    last = len(order)
+
+    def key(e: Evidence) -> int:
+        if e.supporter is not None:
+            return rank.get("supporter", rank.get(e.category, last))
+        return rank.get(e.category, rank.get("other", last))
+
+    return sorted(base, key=key)      # stable: case-file order within a category, supporters in their order
+
+
+def plan_packet(case: Case) -> PacketPlan:
+    ordered = argument_order(case)
     return PacketPlan(exhibits=[PlannedExhibit(letter=l, evidence=e)
                                 for l, e in zip(exhibit_letters(len(ordered)), ordered)])
 

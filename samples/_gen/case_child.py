@@ -1,4 +1,4 @@
-"""Evidence for samples/child-surgery: Mateo (6) needs heart surgery in Houston; his mother Ana accompanies him."""
+"""Evidence for samples/child-surgery: Mateo (7) needs heart surgery in Houston; his mother Ana accompanies him."""
 
 from __future__ import annotations
 
@@ -206,7 +206,7 @@ def statement(path):
         "Fannin Street, Apt 12B, Houston, Texas, and I have worked as a registered nurse at Bayou Regional Medical "
         "Center since 2014. I make this declaration in support of the requests for humanitarian parole for my "
         "nephew, Mateo Andrés Reyes Castillo, and his mother, my sister-in-law, Ana Gabriela Castillo Mejía.",
-        "Mateo is six years old. He is the son of my brother, José Daniel Reyes Flores, and of Ana. He was born with a "
+        "Mateo is seven years old. He is the son of my brother, José Daniel Reyes Flores, and of Ana. He was born with a "
         "complex heart defect, tetralogy of Fallot with pulmonary atresia. His cardiologist in Tegucigalpa, Dr. Rafael "
         "Medina Zúniga, has told the family that his condition is getting worse and that he needs an operation within "
         "the next three months. That operation is not performed in Honduras or in the neighbouring countries.",

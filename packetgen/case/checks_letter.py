@@ -1,0 +1,205 @@
+"""Pre-flight checks for what the cover letter will say: typed ages and durations against the dates, the
+letter date, and tensions between a doctor's time frame and a scheduled date.  Policy: docs/letter.md."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+from packetgen.case.checks import _Out, _people
+from packetgen.case.model import add_months
+from packetgen.wording import age_on, long_date
+
+_WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+          "seventeen eighteen nineteen twenty").split()
+_NUM = r"(\d{1,3}|" + "|".join(_WORDS) + r")"
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+         "ninety": 90}
+_NUM_ANY = r"(\d{1,3}|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|" \
+           + "|".join(_WORDS) + r")"
+_MONTHS = ("January February March April May June July August September October November December").split()
+_DATE_RE = re.compile(r"\b(" + "|".join(_MONTHS) + r") (\d{1,2}), (\d{4})\b")
+
+
+def _number(word: str) -> int | None:
+    w = word.lower().replace(" ", "-")
+    if w.isdigit():
+        return int(w)
+    if w in _WORDS:
+        return _WORDS.index(w)
+    head, _, tail = w.partition("-")
+    if head in _TENS:
+        return _TENS[head] + (_WORDS.index(tail) if tail in _WORDS[1:10] else 0)
+    return None
+
+
+def _fold(s: str) -> str:
+    s = unicodedata.normalize("NFKD", s or "")
+    return "".join(c for c in s if not unicodedata.combining(c)).casefold()
+
+
+def _texts(case):
+    """(field path, text) for every free-text string of the case that the letter or a form may print."""
+    def walk(value, path):
+        if isinstance(value, str):
+            if " " in value:
+                yield path, value
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                if k not in ("file", "more_files", "password", "$schema"):
+                    yield from walk(v, f"{path}.{k}" if path else k)
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                yield from walk(v, f"{path}[{i}]")
+    yield from walk(case.model_dump(mode="json", by_alias=True, exclude_none=True), "")
+
+
+def check_letter(case, out: _Out, today: dt.date) -> None:
+    """All letter-related checks (called from :func:`packetgen.case.checks.run_checks`)."""
+    letter_date = case.letter.date or today
+    _letter_date(case, out, today)
+    _typed_ages(case, out, letter_date)
+    _time_frame_tension(case, out, letter_date)
+    check_assertions(case, out)
+
+
+def _letter_date(case, out: _Out, today: dt.date) -> None:
+    d = case.letter.date
+    if d and d > today:
+        out.add("warning", "letter.date_future", "Dates",
+                f"letter.date ({long_date(d)}) is in the future: the letter is dated the day it is signed",
+                "set letter.date to the signing day, or remove it to date the letter on the build day",
+                "letter.date")
+
+
+def _typed_ages(case, out: _Out, letter_date: dt.date) -> None:
+    """'Mateo (6)', 'Mateo is six years old', 'a six-year-old patient': the typed age against the date of birth."""
+    people = []
+    for path, label, p in _people(case):
+        names = {_fold(p.name.given), _fold(f"{p.name.given} {p.name.family}"), _fold(p.name.full)}
+        role = _fold(getattr(p, "role", None) or "")
+        people.append((path, label, p, names, role, age_on(p.date_of_birth, letter_date)))
+    seen = set()
+    for where, text in _texts(case):
+        low = _fold(text)
+        for path, label, p, names, role, age in people:
+            stated = []
+            for name in sorted(names, key=len, reverse=True):
+                n = re.escape(name)
+                for pat in (rf"\b{n} \({_NUM_ANY}\)", rf"\b{n},? (?:is|was|aged|age) (?:now )?{_NUM_ANY}(?:[- ]years?[- ]old)?\b",
+                            rf"\b{n},? (?:a|an) {_NUM_ANY}[- ]years?[- ]old\b", rf"\b{n}, {_NUM_ANY},"):
+                    for m in re.finditer(pat, low):
+                        if "years" in m.group(0) or "(" in m.group(0) or "aged" in m.group(0) or " age " in m.group(0) \
+                                or pat.endswith(","):
+                            stated.append(m.group(1))
+            if role:
+                for word in role.split():
+                    if len(word) > 3:
+                        stated += [m.group(1) for m in re.finditer(rf"\b{_NUM_ANY}[- ]years?[- ]old {re.escape(word)}\b", low)]
+            for s in stated:
+                n = _number(s)
+                if n is None or n == age or (where, path) in seen:
+                    continue
+                seen.add((where, path))
+                out.add("warning", "letter.typed_age", "Consistency",
+                        f"{where} states an age of {n} for {label}, who is {age} on the letter date "
+                        f"({long_date(letter_date)})",
+                        f"remove the age from {where}: the letter computes each age from the date of birth "
+                        f"(or correct it, or the date of birth at {path}.date_of_birth)", where)
+
+
+_WITHIN_RE = re.compile(r"\bwithin (?:the next |the coming )?" + _NUM + r" (weeks?|months?)\b")
+_SCHEDULED_RE = re.compile(r"\b(?:scheduled|set|booked|planned)\b(?: [a-z]+){0,3} (?:for|on) (" + "|".join(_MONTHS)
+                           + r") (\d{1,2}), (\d{4})")
+
+
+def _time_frame_tension(case, out: _Out, letter_date: dt.date) -> None:
+    """A doctor's 'within three months' against a procedure scheduled later: the letter must explain it."""
+    req = case.request
+    fields = [("request.urgency", req.urgency), ("request.narrative", req.narrative),
+              ("request.summary", req.summary), ("request.expedite.reason", req.expedite.reason)]
+    fields += [(f"evidence[{i}].shows", e.shows) for i, e in enumerate(case.evidence)]
+    medical_dates = [e.date for e in case.evidence if e.category == "medical_abroad" and e.date]
+    ref = min(medical_dates) if medical_dates else letter_date
+    windows = []
+    for where, text in fields:
+        for m in _WITHIN_RE.finditer((text or "").lower()):
+            n = _number(m.group(1))
+            if n:
+                months = n if m.group(2).startswith("month") else n * 7 / 30.4375
+                windows.append((where, m.group(0), months))
+    if not windows:
+        return
+    scheduled = []
+    for where, text in fields:
+        for m in _SCHEDULED_RE.finditer(text or ""):
+            try:
+                scheduled.append((where, dt.date(int(m.group(3)), _MONTHS.index(m.group(1)) + 1, int(m.group(2)))))
+            except ValueError:
+                continue
+    for w_where, phrase, months in windows:
+        deadline = add_months(ref, months) if float(months).is_integer() else ref + dt.timedelta(days=round(months * 30.4375))
+        for s_where, day in scheduled:
+            if day > deadline:
+                out.add("warning", "letter.time_frame_tension", "Consistency",
+                        f"{w_where} says '{phrase}' (counted from {long_date(ref)}, about {long_date(deadline)}), "
+                        f"but {s_where} gives a date after that ({long_date(day)})",
+                        "explain in request.urgency why the later date is still safe (e.g. the doctor's view of the "
+                        "scheduled date), or bring the date forward; an officer will ask", w_where)
+                return
+
+
+# --------------------------------------------------------------------------- assertions without evidence
+
+# A claim a paragraph of the letter makes (pattern in the case text) and the words an exhibit's title or
+# "shows" must contain to back it.
+_CLAIMS = (
+    ("return tickets", r"\breturn (?:ticket|flight)s?\b|\bround[- ]trip\b", r"ticket|itinerar|flight|booking|airline|airfare|travel"),
+    ("leave from work", r"\b(?:unpaid|paid|approved|on) leave\b", r"\bleave\b"),
+    ("the visa appointment wait", r"\b(?:next|first|earliest) (?:interview|appointment)\b|\bwait(?:ing)? time\b",
+     r"appointment|wait|interview"),
+    ("property at home", r"\b(?:owns?|owned) (?:a |the |his |her |their )?(?:home|house|land|property|farm)\b",
+     r"deed|property|title|land|registry"),
+    ("employment at home", r"\b(?:employs?|employed|works? as|teacher|business)\b",
+     r"employ|work|school|business|payroll|licen[cs]e|service|salary"),
+)
+
+# Each factor paragraph of the letter and the evidence categories that can stand behind it.
+_FACTORS = (
+    ("discretion.payment_plan", "ability to pay", ("cost_estimate", "supporter_financial", "beneficiary_funds")),
+    ("discretion.departure_plan", "return home when parole ends",
+     ("beneficiary_funds", "character", "petitioner_statement", "other")),
+    ("discretion.character", "character", ("character",)),
+)
+
+
+def check_assertions(case, out: _Out) -> None:
+    """A factor paragraph with no exhibit behind it, and a claim ("return tickets") no exhibit shows."""
+    cats = {e.category for e in case.evidence}
+    texts = " ".join(_fold(f"{e.title} {e.shows or ''}") for e in case.evidence)
+    d, req = case.discretion, case.request
+    for where, what, need in _FACTORS:
+        value = eval_path(case, where)
+        if value and not cats.intersection(need):
+            out.add("warning", "letter.factor_without_evidence", "Identity and discretion",
+                    f"{where} ({what}) is asserted without evidence: no exhibit of category "
+                    f"{' or '.join(repr(c) for c in need)}",
+                    "add the document that proves it, or leave the paragraph out of the letter", where)
+    fields = [("discretion.departure_plan", d.departure_plan), ("discretion.payment_plan", d.payment_plan),
+              ("request.visa.why_not_possible", req.visa.why_not_possible), ("request.urgency", req.urgency)]
+    for where, text in fields:
+        low = _fold(text or "")
+        for claim, pattern, backed_by in _CLAIMS:
+            if re.search(pattern, low) and not re.search(backed_by, texts):
+                out.add("warning", "letter.asserted_without_evidence", "Identity and discretion",
+                        f"asserted without evidence: {claim} ({where}); no exhibit's title or 'shows' mentions it",
+                        f"add the document (and say in its 'shows' what it proves), or take the claim out of {where}",
+                        where)
+
+
+def eval_path(case, path: str):
+    obj = case
+    for part in path.split("."):
+        obj = getattr(obj, part, None)
+    return obj

@@ -1,0 +1,160 @@
+"""Exhibit references and the citation helpers a letter template calls (``exhibit("id")`` -> "Exhibit E, pp. 31–33").
+
+Page numbers come from the packet's page map; see docs/letter.md for the citation rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from markupsafe import Markup, escape
+
+# --------------------------------------------------------------------------- public data types
+
+@dataclass
+class ExhibitRef:
+    evidence_id: str
+    letter: str
+    title: str
+    shows: Optional[str]
+    first_page: Optional[int]   # packet page numbers (1-based); None in the first pagination pass
+    last_page: Optional[int]
+    translation_pages: Optional[tuple[int, int]] = None  # packet pages of its translation + certificate, if any
+
+
+@dataclass
+class LetterResult:
+    pdf: bytes
+    page_count: int
+    cited: set[str]
+    links: list[tuple[int, tuple[float, float, float, float], str]]
+    warnings: list[str] = field(default_factory=list)
+
+
+def _pages(first: Optional[int], last: Optional[int]) -> str:
+    if first is None:
+        return "pp. 000–000"
+    if last is None or last == first:
+        return f"p. {first}"
+    return f"pp. {first}–{last}"
+
+
+def _page_range(first: Optional[int], last: Optional[int]) -> str:
+    if first is None:
+        return "000–000"
+    if last is None or last == first:
+        return f"{first}"
+    return f"{first}–{last}"
+
+
+def escape_markup(text) -> str:
+    """Escape plain text for reportlab paragraph markup (``&``, ``<``, ``>``, quotes)."""
+    return str(escape(text))
+
+
+
+class _CitationError(Exception):
+    def __init__(self, evidence_id: str, reason: str, known: list[str]):
+        super().__init__(evidence_id)
+        self.evidence_id = evidence_id
+        self.reason = reason
+        self.known = known
+
+
+
+class _Citer:
+    """The citation helpers a template calls; remembers what was cited."""
+
+    def __init__(self, case, exhibits: list[ExhibitRef]):
+        self.case = case
+        self.refs = {x.evidence_id: x for x in exhibits}
+        self.order = [x.evidence_id for x in exhibits]
+        self.case_ids = [e.id for e in case.evidence]
+        self.by_id = {e.id: e for e in case.evidence}
+        self.bad_keys: dict[tuple[str, str], int] = {}   # (evidence id, passage) -> the document's page count
+        self.cited: set[str] = set()
+        self.listed: set[str] = set()     # exhibits already shown as a bullet item (never listed twice)
+
+    def _ref(self, evidence_id) -> ExhibitRef:
+        eid = str(evidence_id)
+        if eid in self.refs:
+            return self.refs[eid]
+        if eid in self.case_ids:
+            raise _CitationError(eid, "is in the case file but is not an exhibit in this packet", list(self.order))
+        raise _CitationError(eid, "is not in the case file", list(self.case_ids))
+
+    def exhibit(self, evidence_id, key=None) -> Markup:
+        """'Exhibit H, pp. 75–76' (the document's own pages, never its separator sheet), or with ``key`` the page
+        the evidence entry names for it (``"pages": {"prognosis": 2}`` -> 'Exhibit H, p. 76'); the range when the
+        entry names no such page."""
+        ref = self._ref(evidence_id)
+        self.cited.add(ref.evidence_id)
+        page = self.key_page(ref, key)
+        if page is not None:
+            return escape(f"Exhibit {ref.letter}, p. {page}")
+        return escape(f"Exhibit {ref.letter}, {_pages(ref.first_page, ref.last_page)}")
+
+    def key_page(self, ref: "ExhibitRef", key) -> Optional[object]:
+        """The packet page of a named passage (an int), '000' before pagination, or None when not named."""
+        if key is None:
+            return None
+        ev = self.by_id.get(ref.evidence_id)
+        n = (getattr(ev, "pages", None) or {}).get(str(key)) if ev is not None else None
+        if not n:
+            return None
+        if ref.first_page is None:
+            return "000"
+        own = (ref.translation_pages[0] - ref.first_page if ref.translation_pages
+               else (ref.last_page or ref.first_page) - ref.first_page + 1)
+        if 1 <= n <= own:
+            return ref.first_page + n - 1
+        self.bad_keys[(ref.evidence_id, str(key))] = own
+        return None
+
+    def has_exhibit(self, evidence_id) -> bool:
+        return str(evidence_id) in self.refs
+
+    def exhibits_for(self, *categories, supporter=None, about=None) -> list:
+        """Evidence (case objects) of the given categories that are exhibits, in exhibit order.
+
+        ``supporter``/``about`` narrow it to one supporter's documents or to documents about one person (id).
+        """
+        cats = set()
+        for c in categories:
+            cats.update([c] if isinstance(c, str) else list(c))
+        by_id = {e.id: e for e in self.case.evidence}
+        out = [by_id[i] for i in self.order if i in by_id and by_id[i].category in cats]
+        if supporter is not None:
+            out = [e for e in out if e.supporter == supporter or (e.supporter is None and supporter in e.about)]
+        if about is not None:
+            out = [e for e in out if about in e.about]
+        return out
+
+    def mark_listed(self, evidence_id) -> str:
+        self.listed.add(str(evidence_id))
+        return ""
+
+    def not_listed(self, evidence) -> list:
+        """The items not yet listed as a bullet item in the letter (so no exhibit is listed twice)."""
+        return [e for e in evidence if (e.id if hasattr(e, "id") else str(e)) not in self.listed]
+
+    def uncited(self) -> list:
+        """Exhibits not cited so far in the rendering (for a closing 'further evidence' list)."""
+        by_id = {e.id: e for e in self.case.evidence}
+        return [by_id[i] for i in self.order if i in by_id and i not in self.cited]
+
+    def cite_list(self, evidence, key=None) -> Markup:
+        return Markup("; ").join(self.exhibit(e.id if hasattr(e, "id") else e, key) for e in evidence)
+
+    def see_list(self, evidence, key=None) -> Markup:
+        c = self.cite_list(evidence, key)
+        return Markup(" (see ") + c + Markup(")") if c else Markup("")
+
+    def cite(self, *categories, key=None, **kw) -> Markup:
+        """'Exhibit D, pp. 20–22; Exhibit E, p. 23' for every exhibit of these categories ('' if none);
+        ``key`` cites each exhibit's named page for that passage where it has one."""
+        return self.cite_list(self.exhibits_for(*categories, **kw), key)
+
+    def see(self, *categories, key=None, **kw) -> Markup:
+        """' (see Exhibit D, pp. 20–22)' or '' when there is no such exhibit."""
+        return self.see_list(self.exhibits_for(*categories, **kw), key)

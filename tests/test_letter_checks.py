@@ -1,0 +1,90 @@
+"""Letter checks (issue 13 §2, §3): typed ages against the dates, the letter date, a doctor's time frame
+against a scheduled date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from packetgen.case.checks import run_checks
+from packetgen.case.model import Case
+
+from .conftest import SAMPLES
+
+TODAY = dt.date(2026, 12, 2)
+CHILD = SAMPLES / "child-surgery" / "case.json"
+DYING = SAMPLES / "dying-parent" / "case.json"
+
+
+def _case(path, mutate=None) -> Case:
+    d = json.loads(path.read_text(encoding="utf-8"))
+    if mutate:
+        mutate(d)
+    case = Case.model_validate(d)
+    case._source = path
+    return case
+
+
+def _codes(case, code):
+    return [f for f in run_checks(case, today=TODAY) if f.code == code]
+
+
+def test_samples_state_no_wrong_age():
+    for name in ("child-surgery", "dying-parent", "trial-witness"):
+        assert not _codes(_case(SAMPLES / name / "case.json"), "letter.typed_age"), name
+
+
+def test_a_typed_age_contradicting_the_date_of_birth_is_a_warning_naming_the_field():
+    def typed(d):
+        d["request"]["summary"] = "Mateo (6) has a complex congenital heart defect."
+        d["request"]["narrative"] = "Mateo Andrés Reyes Castillo is six years old. " + d["request"]["narrative"]
+        d["discretion"]["no_threat"] = "A six-year-old patient and his mother pose no threat."
+    found = _codes(_case(CHILD, typed), "letter.typed_age")
+    assert {f.where for f in found} == {"request.summary", "request.narrative", "discretion.no_threat"}
+    assert all(f.severity == "warning" and "of 6" in f.message and "is 7" in f.message for f in found)
+
+
+def test_a_correct_typed_age_is_not_reported():
+    def typed(d):
+        d["request"]["summary"] = "Mateo (7) has a complex congenital heart defect; Ana, 35, is his mother."
+    assert not _codes(_case(CHILD, typed), "letter.typed_age")
+    # "A 57-year-old businessman": Jorge is 57 on the letter date
+    assert not _codes(_case(DYING), "letter.typed_age")
+
+
+def test_a_future_letter_date_is_a_warning():
+    def future(d):
+        d["letter"]["date"] = "2026-12-20"
+    found = _codes(_case(CHILD, future), "letter.date_future")
+    assert found and found[0].where == "letter.date"
+    assert not _codes(_case(CHILD), "letter.date_future")
+
+
+def test_a_doctors_time_frame_against_a_later_scheduled_date_is_a_warning():
+    found = _codes(_case(CHILD), "letter.time_frame_tension")
+    assert found and "within the next three months" in found[0].message and "February 9, 2027" in found[0].message
+
+    def earlier(d):
+        d["request"]["urgency"] = d["request"]["urgency"].replace("February 9, 2027", "January 8, 2027")
+        d["request"]["expedite"]["reason"] = "Surgery is scheduled for January 8, 2027."
+    assert not _codes(_case(CHILD, earlier), "letter.time_frame_tension")
+
+
+def test_claims_without_an_exhibit_are_warnings_naming_claim_and_field():
+    found = _codes(_case(CHILD), "letter.asserted_without_evidence")
+    msgs = " | ".join(f.message for f in found)
+    assert "return tickets (discretion.departure_plan)" in msgs
+    assert "the visa appointment wait (request.visa.why_not_possible)" in msgs
+
+    def ticket(d):
+        d["evidence"].append({"id": "tickets", "file": "evidence/visa-refusal-214b.jpg", "title": "Return flight booking",
+                              "shows": "Return tickets for July 20, 2027.", "category": "beneficiary_funds"})
+    msgs = " | ".join(f.message for f in _codes(_case(CHILD, ticket), "letter.asserted_without_evidence"))
+    assert "return tickets" not in msgs
+    # the dying-parent sample's itinerary backs Jorge's return ticket
+    assert "return tickets" not in " ".join(f.message for f in _codes(_case(DYING), "letter.asserted_without_evidence"))
+
+
+def test_a_factor_paragraph_with_no_exhibit_is_a_warning():
+    found = _codes(_case(CHILD), "letter.factor_without_evidence")
+    assert [f.where for f in found] == ["discretion.character"]

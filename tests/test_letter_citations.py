@@ -1,0 +1,114 @@
+"""Pinpoint citations (issue 13 §4): a citation names the document's own pages, never its separator sheet; a named
+passage ("pages": {"prognosis": 2}) is cited by its page; what a sentence cites follows what it claims; the
+exhibit order follows the argument."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from packetgen import api
+from packetgen.case.model import Case
+from packetgen.letter.render import ExhibitRef, render_letter
+from packetgen.packet.plan import plan_packet
+
+from .conftest import SAMPLES, sample_cases
+from .test_letter import TODAY, fake_sections, flat, text_of
+
+CHILD = SAMPLES / "child-surgery" / "case.json"
+DYING = SAMPLES / "dying-parent" / "case.json"
+
+
+def _case(path, mutate=None) -> Case:
+    d = json.loads(path.read_text(encoding="utf-8"))
+    if mutate:
+        mutate(d)
+    case = Case.model_validate(d)
+    case._source = path
+    return case
+
+
+@pytest.mark.parametrize("case_path", sample_cases(), ids=lambda p: p.parent.name)
+def test_no_citation_points_at_a_separator_sheet(tmp_path, case_path):
+    result = api.build(case_path, outdir=tmp_path / "out")
+    manifest = json.loads(result.manifest.read_text(encoding="utf-8"))
+    for st in manifest["sets"]:      # each set's citations point into that set
+        _check_citations(PdfReader(str(result.outdir / st["output"]["file"])), *st["sections"]["letter"])
+
+
+def _check_citations(reader, first, last):
+    letter = flat(" ".join(reader.pages[i - 1].extract_text() or "" for i in range(first, last + 1)))
+    letter = letter.split("Exhibit index")[0]
+    cites = re.findall(r"Exhibit ([A-Z]{1,2}), pp?\. (\d+)(?:–(\d+))?", letter)
+    assert len(cites) >= 8
+    for ex, a, b in cites:
+        for page in {int(a), int(b or a)}:
+            head = (reader.pages[page - 1].extract_text() or "").strip()
+            assert not head.startswith(f"EXHIBIT {ex}"), f"Exhibit {ex} cited at its separator sheet p. {page}"
+    # and each cited page lies inside that exhibit's tab
+    tabs = {}
+    for i, p in enumerate(reader.pages, 1):
+        m = re.match(r"\s*EXHIBIT ([A-Z]{1,2})\b", p.extract_text() or "")
+        if m and i > last:
+            tabs[m.group(1)] = i
+    order = sorted(tabs.items(), key=lambda kv: kv[1])
+    ends = {ex: (order[k + 1][1] - 1 if k + 1 < len(order) else len(reader.pages)) for k, (ex, _) in enumerate(order)}
+    for ex, a, b in cites:
+        assert tabs[ex] < int(a) <= int(b or a) <= ends[ex], (ex, a, b)
+
+
+def _refs(case, sizes):
+    """ExhibitRefs with the document's own pages (no separator), each document ``sizes[id]`` pages long."""
+    refs, page = [], 40
+    for i, e in enumerate(plan_packet(case).exhibits):
+        n = sizes.get(e.id, 1)
+        page += 1                                   # the separator sheet
+        refs.append(ExhibitRef(e.id, e.letter, e.evidence.title, e.evidence.shows, page, page + n - 1))
+        page += n
+    return refs
+
+
+def test_a_named_passage_is_cited_by_its_page():
+    case = _case(CHILD, lambda d: next(e for e in d["evidence"] if e["id"] == "doctor_letter")
+                 .__setitem__("pages", {"prognosis": 3}))
+    refs = _refs(case, {"doctor_letter": 4})
+    doc = next(r for r in refs if r.evidence_id == "doctor_letter")
+    text = flat(text_of(render_letter(case, refs, fake_sections(case), today=TODAY).pdf))
+    urgent = text.split("Urgent humanitarian reasons")[1][:400]
+    assert f"Exhibit {doc.letter}, p. {doc.first_page + 2})" in urgent
+    # where no passage is named, the document's range (never the separator, first_page - 1)
+    assert f"Exhibit {doc.letter}, pp. {doc.first_page}–{doc.last_page}" in text
+
+
+def test_a_named_page_past_the_end_falls_back_to_the_range_with_a_warning():
+    case = _case(CHILD, lambda d: next(e for e in d["evidence"] if e["id"] == "doctor_letter")
+                 .__setitem__("pages", {"prognosis": 9}))
+    refs = _refs(case, {"doctor_letter": 2})
+    result = render_letter(case, refs, fake_sections(case), today=TODAY)
+    assert any("pages.prognosis" in w and "2 page(s)" in w for w in result.warnings)
+
+
+def test_a_civil_document_is_never_cited_for_a_prognosis():
+    case = _case(DYING)
+    refs = _refs(case, {})
+    letters = {r.evidence_id: r.letter for r in refs}
+    text = flat(text_of(render_letter(case, refs, fake_sections(case), today=TODAY).pdf))
+    urgent = text.split("Urgent humanitarian reasons")[1].split("Criminal record")[0]
+    medical = [e.id for e in case.evidence if e.category in ("medical_abroad", "us_provider")]
+    civil = [e.id for e in case.evidence if e.category in ("relationship", "beneficiary_identity")]
+    assert any(f"Exhibit {letters[i]}," in urgent for i in medical)
+    assert not any(f"Exhibit {letters[i]}," in urgent for i in civil)
+
+
+def test_exhibit_order_follows_the_argument_and_is_configurable():
+    case = _case(CHILD)
+    cats = [x.evidence.category for x in plan_packet(case).exhibits]
+    assert cats.index("medical_abroad") < cats.index("cost_estimate") < cats.index("supporter_financial")
+    old = _case(CHILD, lambda d: d["filing"].__setitem__("exhibit_order", "supporters_first"))
+    assert [x.evidence.category for x in plan_packet(old).exhibits][0] == "supporter_identity"
+    custom = _case(CHILD, lambda d: d["filing"].__setitem__("exhibit_order", ["visa_history", "supporter"]))
+    ids = [x.id for x in plan_packet(custom).exhibits]
+    assert ids[0] == "visa_refusal" and ids[1] == "lucia_passport"
