@@ -41,8 +41,8 @@ def test_case_file_reference_names_every_field():
 
 
 def _check_codes() -> set[str]:
-    """Every finding code in packetgen/case/checks.py: the 2nd argument of each .add(...) / Finding(...) call."""
-    src = (REPO / "packetgen" / "case" / "checks.py").read_text(encoding="utf-8")
+    """Every finding code in packetgen/case/checks*.py: the 2nd argument of each .add(...) / Finding(...) call."""
+    src = "\n".join(p.read_text(encoding="utf-8") for p in sorted((REPO / "packetgen" / "case").glob("checks*.py")))
     codes = set()
     for node in ast.walk(ast.parse(src)):
         if not isinstance(node, ast.Call) or len(node.args) < 2:
