@@ -28,12 +28,26 @@ def _dates(case, out: _Out, today: dt.date, filing_date: dt.date):
                 f"request.intended_arrival ({long_date(arrival)}) is not in the future",
                 "enter the date the beneficiaries plan to arrive (I-131 Part 8 Item 3.a), after the expected decision",
                 "request.intended_arrival")
-    elif (arrival - filing_date).days < 45 and not req.expedite.requested:
-        out.add("warning", "dates.arrival_soon", g,
-                f"request.intended_arrival ({long_date(arrival)}) is {(arrival - filing_date).days} days after "
-                f"filing, and no expedite is requested",
-                "request expedited processing with the reason (request.expedite), or plan a later arrival",
-                "request.expedite")
+    elif arrival <= filing_date:
+        out.add("error", "dates.arrival_before_filing", g,
+                f"request.intended_arrival ({long_date(arrival)}) is not after the filing date "
+                f"({long_date(filing_date)})",
+                "enter an arrival date after the expected decision, or correct filing.filing_date",
+                "request.intended_arrival")
+    else:
+        key = "processing.expedited_days" if req.expedite.requested else "processing.standard_days"
+        need = rule(key)
+        days = (arrival - filing_date).days
+        if days < need:
+            out.add("warning", "dates.arrival_soon", g,
+                    f"request.intended_arrival ({long_date(arrival)}) is {days} days after filing"
+                    f"{' even with an expedite request' if req.expedite.requested else ', and no expedite is requested'}"
+                    f": USCIS publishes no reliable processing time, and packetgen assumes at least {need} days "
+                    f"({key} in the rules: a conservative default)",
+                    ("plan a later arrival and say in the letter that the date depends on the decision"
+                     if req.expedite.requested else
+                     "request expedited processing with the reason and evidence (request.expedite), or plan a "
+                     "later arrival"), "request.intended_arrival")
     stay = req.stay
     if stay.treatment_months and stay.months < stay.treatment_months:
         out.add("warning", "dates.stay_shorter_than_treatment", g,
@@ -118,8 +132,9 @@ def _translations(case, out: _Out):
     for e in case.evidence:
         path = _ev_path(case, e)
         if e.language != "en" and not e.translation:
-            out.add("warning", "translation.missing", g,
-                    f"{_ev_label(e)} is in '{e.language}' and has no English translation",
+            out.add("error", "translation.missing", g,
+                    f"{_ev_label(e)} is in '{e.language}' and has no English translation: 8 CFR 103.2(b)(3) says a "
+                    f"foreign-language document shall be accompanied by a full, certified English translation",
                     "add a full English translation with the translator's certificate of competence and accuracy "
                     f"(8 CFR 103.2(b)(3)) in {path}.translation", f"{path}.translation")
         elif e.translation:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from packetgen.case.checks_base import _Out, _of
 from packetgen.wording import long_date
 
@@ -15,6 +17,24 @@ def _placeholders(case, out: _Out):
         out.add("error", "case.placeholder", "Case file",
                 f"{where} still holds the placeholder '{TODO} {what[:60]}'",
                 f"write the real answer in {where} (packetgen init left it for you to complete)", where)
+
+
+_EXAMPLE = re.compile(r"\((?:e\.g\.|for example|such as)[^)]*\)", re.I)
+
+
+def _examples(case, out: _Out):
+    """Example texts that 'packetgen init' writes into exhibit titles and 'shows' (\"(e.g. ...)\") are
+    placeholders too: the exhibit index would tell USCIS what the document might be, not what it is."""
+    for i, e in enumerate(case.evidence):
+        for fld in ("title", "shows"):
+            text = getattr(e, fld) or ""
+            m = _EXAMPLE.search(text)
+            if m:
+                where = f"evidence[{i}].{fld}"
+                out.add("error", "case.example_text", "Case file",
+                        f"{where} of exhibit '{e.id}' still holds the example text '{m.group(0)[:60]}' (it would "
+                        f"print in the exhibit index)",
+                        f"describe what this document is and shows, and delete the example in {where}", where)
 
 
 def _evidence_files(case, out: _Out):
@@ -135,8 +155,9 @@ def _medical(case, out: _Out, today):
             has_consent = any(b.id in e.about for e in _of(case, "consent"))
             companions = [c for c in case.beneficiaries if c.accompanies == b.id]
             if not has_consent:
-                out.add("warning" if not companions else "info", "medical.minor_consent_missing", g,
+                out.add("warning", "medical.minor_consent_missing", g,
                         f"{b.name.full} (beneficiaries[{i}]) is a minor patient and no parental consent is attached"
                         + (f"; {companions[0].name.full} accompanies" if companions else ""),
-                        "add the written consent of both parents (or of the parent not travelling), category "
-                        "'consent', with the patient's id in 'about'", f"beneficiaries[{i}]")
+                        "add the written consent of the other parent (or of both parents when neither travels), "
+                        "with a copy of that parent's ID, category 'consent', with the patient's id in 'about'; a "
+                        "legal guardian adds the guardianship order", f"beneficiaries[{i}]")

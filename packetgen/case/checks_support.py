@@ -81,11 +81,6 @@ def _support(case, out: _Out):
                     f"({money(cost)}, from exhibit '{src}')",
                     "show who covers the rest (charity care, insurance, a foundation, another supporter) and say so "
                     "in discretion.payment_plan", "discretion.payment_plan")
-    if case.supporters:
-        out.add("info", "support.poverty_guideline", g,
-                "USCIS uses the HHS poverty guidelines as a yardstick for Form I-134 support",
-                "check each supporter's income against the current HHS poverty guideline for their household "
-                "(household size includes dependents and the beneficiaries supported)", None)
 
 
 def _consistency(case, out: _Out):
