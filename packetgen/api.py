@@ -59,13 +59,38 @@ class BuildResult:
     standin_forms: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
+    @property
+    def fileable(self):
+        """Whether the packet may be filed, and why not (packet.preflight.Fileability)."""
+        from packetgen.packet.preflight import fileability
 
-def check(case_or_path, *, today: Optional[dt.date] = None):
-    """Load (if needed) and run the pre-flight checks; returns (case, findings)."""
-    from packetgen.case.checks import run_checks
+        return fileability(self.findings, self.standin_forms)
+
+
+def check(case_or_path, *, today: Optional[dt.date] = None, forms_dir: Optional[Path] = None,
+          fileability: bool = True, files: bool = False):
+    """Load (if needed) and run the pre-flight checks; returns (case, findings).
+
+    ``fileability``: also report why the set is NOT FOR FILING (stand-in forms, a draft letter, placeholders).
+    ``files``: also open every evidence file with the reader ``build`` uses (``packetgen check`` does)."""
+    from packetgen.case.checks import GROUPS, SEVERITIES, run_checks
 
     case = case_or_path if isinstance(case_or_path, Case) else load_case(case_or_path)
-    return case, run_checks(case, today=today or today_for_checks())
+    findings = run_checks(case, today=today or today_for_checks())
+    extra = []
+    if files:
+        from packetgen.packet.probe import evidence_file_findings
+
+        extra += evidence_file_findings(case)
+    if fileability:
+        from packetgen.packet.preflight import fileability_findings
+
+        extra += fileability_findings(case, findings + extra, forms_dir=forms_dir)
+    if extra:
+        order = {g: i for i, g in enumerate(GROUPS)}
+        findings = sorted(findings + extra, key=lambda f: (order.get(f.group, len(order)),
+                                                           SEVERITIES.index(f.severity)))
+    return case, findings
 
 
 def resolve_evidence_path(case: Case, rel: str, *, what: str) -> Path:
@@ -115,8 +140,12 @@ def build(case_path, *, outdir: Optional[Path] = None, forms_dir: Optional[Path]
     case = case_path if isinstance(case_path, Case) else load_case(case_path)
     date = build_date(case)
 
-    _, findings = check(case)
-    errors = [f for f in findings if f.severity == "error"]
+    from packetgen.packet.preflight import AUTO_DRAFT_CODES
+
+    _, findings = check(case, forms_dir=forms_dir)
+    # Stand-in forms or a letter marked draft make the result a draft by themselves: the build goes on and
+    # says why it is NOT FOR FILING (docs/errors.md, "Fileability"). Every other error stops it.
+    errors = [f for f in findings if f.severity == "error" and f.code not in AUTO_DRAFT_CODES]
     if errors and not draft:
         raise ChecksFailed(
             f"{case.source or 'case'}: the pre-flight check found {len(errors)} error"
@@ -159,6 +188,8 @@ def build(case_path, *, outdir: Optional[Path] = None, forms_dir: Optional[Path]
 def _finish(case, plan, exhibits, forms, first_pass, findings, warnings, *, date, outdir, templates_dir, draft, force,
             flatten, say, t0) -> BuildResult:
     """Letter, assembly and writing, once evidence and forms are ready."""
+    from packetgen.packet.preflight import AUTO_DRAFT_CODES
+
     standins = sorted({f.form_id for f in forms if not f.official})
     for f in forms:
         warnings += f.warnings
@@ -170,7 +201,7 @@ def _finish(case, plan, exhibits, forms, first_pass, findings, warnings, *, date
     # 3. Letter, paginated in two passes until its own length is stable.
     packet_pdf, page_map, letter_result = _render_and_assemble(
         case, plan, exhibits, forms, first_pass, date=date, templates_dir=templates_dir, say=say,
-        draft=draft and any(f.severity == "error" for f in findings))
+        draft=draft and any(f.severity == "error" and f.code not in AUTO_DRAFT_CODES for f in findings))
     warnings += letter_result.warnings
 
     # 4. Filing instructions (separate; not part of the submission).
@@ -180,7 +211,11 @@ def _finish(case, plan, exhibits, forms, first_pass, findings, warnings, *, date
     for f, span in zip(forms, page_map.forms):
         for s in f.signatures:
             signatures.append({**s, "form": f.form_id, "title": f.title, "packet_page": span.first + s["page"] - 1})
-    instructions = render_filing_instructions(case, signatures, today=date)
+    from packetgen.packet.preflight import fileability
+
+    state = fileability(findings, standins)
+    instructions = render_filing_instructions(case, signatures, today=date,
+                                              not_for_filing="" if state.for_filing else state.line)
 
     import json
 
@@ -445,4 +480,11 @@ def _manifest(case: Case, plan, exhibits, forms, page_map, warnings, findings, p
         "warnings": warnings,
         "findings": [{"severity": f.severity, "code": f.code, "group": f.group, "message": f.message, "fix": f.fix,
                       "where": f.where} for f in findings],
+        "fileable": _fileable(findings, forms),
     }
+
+
+def _fileable(findings, forms) -> dict:
+    from packetgen.packet.preflight import fileability
+
+    return fileability(findings, [f.form_id for f in forms if not f.official]).as_json()

@@ -213,3 +213,40 @@ def test_facts_older_than_six_months_are_a_warning():
     fs = run(lambda d: None, WITNESS, today=dt.date(2027, 6, 1))
     f = one(fs, "rules.stale")
     assert f.severity == "warning" and "six months" in f.message and "packetgen rules --stale" in f.fix
+
+
+# --- fileability (issue 14 §2) ----------------------------------------------------------------------------
+
+def test_check_reports_stand_in_forms_and_draft_letter_as_not_for_filing(tmp_path):
+    from packetgen import api
+
+    case = case_with(lambda d: d["letter"].update(draft=True))
+    _, fs = api.check(case, today=TODAY, forms_dir=tmp_path)
+    stand = one(fs, "fileable.standin_forms")
+    assert stand.severity == "error" and "I-131" in stand.message and "I-134" in stand.message
+    assert one(fs, "fileable.draft_letter").severity == "error"
+    assert fs[0].group == "Fileability"                   # reported first
+    text = format_findings(fs)
+    assert "NOT FOR FILING" in text and "Errors stop the build" not in text
+
+
+def test_placeholders_make_the_set_not_for_filing_and_stop_the_build(tmp_path):
+    from packetgen import api
+    from packetgen.case.checks_base import AUTO_DRAFT_CODES
+
+    case = case_with(lambda d: d["request"].update(summary="TODO: one or two sentences"))
+    _, fs = api.check(case, today=TODAY, forms_dir=tmp_path)
+    assert one(fs, "fileable.placeholders").severity == "error"
+    assert "fileable.placeholders" not in AUTO_DRAFT_CODES
+    assert "Errors stop the build" in format_findings(fs)
+
+
+def test_fileability_state_from_findings_and_manifest():
+    from packetgen.packet.preflight import fileability, from_manifest
+
+    assert fileability([], ["I-134"]).line == "NOT FOR FILING: stand-in I-134"
+    assert fileability([], []).for_filing
+    old_manifest = {"sections": {"forms": [{"form": "I-131", "official": True}, {"form": "I-134", "official": False}]},
+                    "findings": [{"severity": "error", "code": "case.placeholder"}]}
+    assert from_manifest(old_manifest).reasons == ["stand-in I-134", "unfilled placeholders"]
+    assert from_manifest({"fileable": {"for_filing": True, "reasons": []}}).for_filing

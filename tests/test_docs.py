@@ -42,7 +42,9 @@ def test_case_file_reference_names_every_field():
 
 def _check_codes() -> set[str]:
     """Every finding code in packetgen/case/checks*.py: the 2nd argument of each .add(...) / Finding(...) call."""
-    src = "\n".join(p.read_text(encoding="utf-8") for p in sorted((REPO / "packetgen" / "case").glob("checks*.py")))
+    files = sorted((REPO / "packetgen" / "case").glob("checks*.py"))
+    files += [p for p in (REPO / "packetgen" / "packet" / n for n in ("preflight.py", "probe.py")) if p.exists()]
+    src = "\n".join(p.read_text(encoding="utf-8") for p in files)
     codes = set()
     for node in ast.walk(ast.parse(src)):
         if not isinstance(node, ast.Call) or len(node.args) < 2:

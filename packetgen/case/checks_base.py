@@ -10,9 +10,12 @@ import unicodedata
 from dataclasses import asdict, dataclass
 from typing import Optional
 
-GROUPS = ["Case file", "Evidence files", "The three questions", "Medical evidence", "Financial support", "Consistency", "Dates", "Translations",
+GROUPS = ["Fileability", "Case file", "Evidence files", "The three questions", "Medical evidence", "Financial support", "Consistency", "Dates", "Translations",
           "Identity and discretion", "Risk flags", "Signatures", "Forms and fees"]
 SEVERITIES = ("error", "warning", "info")
+# Errors that make the set NOT FOR FILING without anything to correct in the case file (no official form PDF
+# installed, a letter marked draft): 'packetgen build' goes on and builds a draft that says so.
+AUTO_DRAFT_CODES = ("fileable.standin_forms", "fileable.draft_letter")
 
 
 @dataclass
@@ -92,8 +95,11 @@ def format_findings(findings) -> str:
         return "No findings: the case file passed every pre-flight check."
     counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES}
     lines = [f"Pre-flight check: {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} note(s)"]
-    if counts["error"]:
+    stopping = sum(1 for f in findings if f.severity == "error" and f.code not in AUTO_DRAFT_CODES)
+    if stopping:
         lines.append("Errors stop the build (use --draft to build a draft anyway).")
+    elif counts["error"]:
+        lines.append("The set is NOT FOR FILING (see Fileability): 'packetgen build' makes a draft to review.")
     order = GROUPS + sorted({f.group for f in findings} - set(GROUPS))
     for grp in order:
         items = [f for f in findings if f.group == grp]

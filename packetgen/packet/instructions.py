@@ -57,7 +57,7 @@ def _tick_box():
     return _Box()
 
 
-def render_filing_instructions(case, signatures: list[dict], *, today: dt.date) -> bytes:
+def render_filing_instructions(case, signatures: list[dict], *, today: dt.date, not_for_filing: str = "") -> bytes:
     """The filing instructions as PDF bytes (deterministic: fixed dates from ``today``, ``invariant=1``)."""
     from reportlab.lib import colors
     from reportlab.lib.enums import TA_LEFT
@@ -99,6 +99,9 @@ def render_filing_instructions(case, signatures: list[dict], *, today: dt.date) 
             f"Prepared {long_date(today)}."), sub),
         P("<b>Not part of the submission.</b> Do not mail these pages. Keep them with your copy of the packet.", base),
     ]
+    if not_for_filing:     # the build's filing state (packet.preflight), as on the preview page
+        story.append(P(e(f"{not_for_filing}. Do not mail this packet: fix what is named (packetgen check lists it) "
+                         "and build again."), warn))
     if case.letter.draft:
         story.append(P("The packet was built as a DRAFT: it is not for filing until an attorney has reviewed it and "
                        "it is rebuilt without --draft.", warn))
@@ -170,9 +173,12 @@ def render_filing_instructions(case, signatures: list[dict], *, today: dt.date) 
                        "is enclosed.", base))
     pf = facts["parole_fee.amount"]
     fex = case.request.parole_fee_exception
-    story.append(bullet(e(f"Do not send the immigration parole fee ({money(pf['value'])} as of {pf['as_of']}) now: it is "
-                          f"charged only if parole is granted."
-                          + (" The cover letter asks for the exception under 8 U.S.C. 1804(b)." if fex.claimed else ""))))
+    since = f" from {pf['effective_from']}" if pf.get("effective_from") else ""
+    story.append(bullet(e(f"Do not send the immigration parole fee (8 U.S.C. 1804; {money(pf['value'])}{since}, "
+                          f"as of {pf['as_of']}, confidence {pf.get('confidence', '?')}: re-check it on uscis.gov) now: "
+                          f"it is charged only if parole is granted."
+                          + (" The cover letter asks for the exception under 8 U.S.C. 1804(b); "
+                             f"{rule('parole_fee.carry_exception_evidence')}." if fex.claimed else ""))))
 
     # 3. Print and assemble
     story.append(P("3. Print and assemble", h2))
@@ -224,7 +230,7 @@ def render_filing_instructions(case, signatures: list[dict], *, today: dt.date) 
                    "U = unconfirmed. Re-check anything older than six months on uscis.gov before mailing.", small))
     for key in ("fees.i131_paper", "payment.accepted_methods", "payment.checks_rejected_from", "address.lockbox_usps",
                 "address.lockbox_courier", "forms.i131.edition", "forms.i134.edition", "parole_fee.amount",
-                "printing.single_sided", "printing.fasteners"):
+                "parole_fee.collected_by", "payment.g1651", "printing.single_sided", "printing.fasteners"):
         f = facts.get(key)
         if not f:
             continue

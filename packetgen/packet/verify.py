@@ -30,10 +30,18 @@ class Verification:
     packet: Path
     checked: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    manifest: dict = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def fileable(self):
+        """Fileability recorded in the manifest ('NOT FOR FILING: stand-in I-134'); packet.preflight."""
+        from packetgen.packet.preflight import Fileability, from_manifest
+
+        return from_manifest(self.manifest) if self.manifest else Fileability(["no manifest read"])
 
 
 def _locate(target: Path) -> tuple[Path, Path]:
@@ -60,6 +68,7 @@ def verify_packet(target: Path) -> Verification:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise OutputError(f"{manifest_path}: not a packetgen manifest ({exc})",
                           fix="rebuild the packet with 'packetgen build'")
+    v.manifest = manifest if isinstance(manifest, dict) else {}
 
     if sha256_file(packet) != manifest["output"]["sha256"]:
         v.problems.append("packet.pdf differs from the one the manifest describes (edited or replaced after the build)")
