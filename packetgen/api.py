@@ -180,9 +180,28 @@ def build(case_path, *, outdir: Optional[Path] = None, forms_dir: Optional[Path]
             first_pass.append(_letter_first_pass(case, plan, forms, date=date, templates_dir=templates_dir))
 
         with worker_pool(enabled=_worth_a_pool(case, plan)) as pool:
-            exhibits = _normalize_exhibits(case, plan, say, warnings, pool=pool, tmpdir=tmpdir, meanwhile=meanwhile)
+            try:
+                exhibits = _normalize_exhibits(case, plan, say, warnings, pool=pool, tmpdir=tmpdir,
+                                               meanwhile=meanwhile)
+            except EvidenceError as exc:
+                raise _all_file_problems(case, exc) from exc
         return _finish(case, plan, exhibits, forms, first_pass[0], findings, warnings, date=date, outdir=outdir,
                        templates_dir=templates_dir, draft=draft, force=force, flatten=flatten, say=say, t0=t0)
+
+
+def _all_file_problems(case: Case, first: EvidenceError) -> EvidenceError:
+    """The build stops at the first unusable file; report every one, as 'packetgen check' does."""
+    from packetgen.packet.probe import evidence_file_findings
+
+    try:
+        problems = [f for f in evidence_file_findings(case) if f.severity == "error"]
+    except PacketgenError:
+        return first
+    if len(problems) < 2:
+        return first
+    return type(first)(f"{len(problems)} evidence files cannot be used; the packet was not built",
+                       details=[f"{f.message} (fix: {f.fix})" for f in problems],
+                       fix="fix each file listed ('packetgen check' lists them too), then build again")
 
 
 def _finish(case, plan, exhibits, forms, first_pass, findings, warnings, *, date, outdir, templates_dir, draft, force,

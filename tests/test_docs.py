@@ -53,6 +53,12 @@ def _check_codes() -> set[str]:
         arg = node.args[1]
         if name in {"add", "Finding"} and isinstance(arg, ast.Constant) and isinstance(arg.value, str):
             codes.add(arg.value)
+    # packet/probe.py names its codes in a table: ("evidence.file_locked", "...").
+    probe = REPO / "packetgen" / "packet" / "probe.py"
+    if probe.exists():
+        codes |= {n.value for n in ast.walk(ast.parse(probe.read_text(encoding="utf-8")))
+                  if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                  and re.fullmatch(r"evidence\.file_[a-z_]+", n.value)}
     return codes
 
 

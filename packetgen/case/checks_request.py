@@ -39,6 +39,7 @@ def _examples(case, out: _Out):
 
 def _evidence_files(case, out: _Out):
     """Every file the case names exists and is a readable regular file (the build would stop at the first)."""
+    import glob
     import os
     from pathlib import Path
 
@@ -60,9 +61,16 @@ def _evidence_files(case, out: _Out):
                 problem = "is not readable"
             else:
                 continue
+            hint = ""
+            if problem == "does not exist" and p.parent.is_dir():
+                same = sorted(q.name for q in p.parent.glob(f"{glob.escape(p.stem)}.*")
+                              if q.is_file() and q.name != p.name)
+                if same:
+                    hint = f"; {' and '.join(same[:3])} {'is' if len(same) == 1 else 'are'} there"
             out.add("error", "evidence.file_missing", g,
-                    f"{where}: {rel} {problem} (exhibit '{ev.id}': {ev.title})",
-                    f"put the file at {rel} (relative to the case file's folder) or correct the path", where)
+                    f"{where}: {rel} {problem} (exhibit '{ev.id}': {ev.title}){hint}",
+                    (f"if {same[0]} is the document, write its name in {where}" if hint else
+                     f"put the file at {rel} (relative to the case file's folder) or correct the path"), where)
 
 
 def _three_questions(case, out: _Out):
