@@ -139,6 +139,9 @@ def build(case_path, *, outdir: Optional[Path] = None, forms_dir: Optional[Path]
     say = progress or (lambda msg: None)
     case = case_path if isinstance(case_path, Case) else load_case(case_path)
     date = build_date(case)
+    from packetgen.facts import reset_used
+
+    reset_used()                     # the manifest lists the rule facts this build looked up
 
     from packetgen.packet.preflight import AUTO_DRAFT_CODES
 
@@ -500,7 +503,14 @@ def _manifest(case: Case, plan, exhibits, forms, page_map, warnings, findings, p
         "findings": [{"severity": f.severity, "code": f.code, "group": f.group, "message": f.message, "fix": f.fix,
                       "where": f.where} for f in findings],
         "fileable": _fileable(findings, forms),
+        "rules": _rules_used(),
     }
+
+
+def _rules_used() -> dict:
+    from packetgen.facts import rules_sources, used_facts
+
+    return {"files": rules_sources(), "facts": used_facts()}
 
 
 def _fileable(findings, forms) -> dict:

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from packetgen.case.checks_base import _Out, _country_in, _fold, _name_key, _of
-from packetgen.facts import load_rules, rule
+from packetgen.facts import load_rules, rule, stale_facts
 from packetgen.wording import long_date, money
 
 
@@ -186,9 +186,7 @@ def _forms_fees(case, out: _Out, today, filing_date):
             f"{n} Form I-131, {sum(len(s.supports) for s in case.supporters)} Form I-134 and "
             f"{n if pay in ('G-1450', 'G-1650') else 0} payment form(s): one set per beneficiary",
             "keep each beneficiary's set together, payment form on top", None)
-    stale_days = 183
-    stale = [k for k, f in facts.items() if f.get("as_of") and
-             (today - dt.date.fromisoformat(f["as_of"])).days > stale_days]
+    stale = stale_facts(today)
     if stale:
         out.add("warning", "rules.stale", g,
                 f"{len(stale)} fact(s) in packetgen's rules were last confirmed more than six months ago "

@@ -226,7 +226,7 @@ def render_filing_instructions(case, signatures: list[dict], *, today: dt.date, 
 
     # Facts used
     story.append(P("Facts used, with their dates and sources", h2))
-    story.append(P("From packetgen/data/rules.json. C = confirmed from a primary source, S = secondary, "
+    story.append(P("From packetgen/data/rules.json and any rules override ('packetgen rules' lists them). C = confirmed from a primary source, S = secondary, "
                    "U = unconfirmed. Re-check anything older than six months on uscis.gov before mailing.", small))
     for key in ("fees.i131_paper", "payment.accepted_methods", "payment.checks_rejected_from", "address.lockbox_usps",
                 "address.lockbox_courier", "forms.i131.edition", "forms.i134.edition", "parole_fee.amount",
@@ -236,7 +236,9 @@ def render_filing_instructions(case, signatures: list[dict], *, today: dt.date, 
             continue
         v = f["value"]
         v = ", ".join(map(str, v)) if isinstance(v, list) else v
-        story.append(P(e(f"{key}: {v} (as of {f['as_of']}, {f.get('confidence', '?')}). {f['source']}"), small))
+        origin = "" if f.get("file", "packetgen/data/rules.json") == "packetgen/data/rules.json" else \
+            f" [from the rules override {f['file']}]"
+        story.append(P(e(f"{key}: {v} (as of {f['as_of']}, {f.get('confidence', '?')}). {f['source']}{origin}"), small))
 
     buf = io.BytesIO()
 
