@@ -71,13 +71,38 @@ class BuildResult:
     seconds: float = 0.0
     sets: list[SetResult] = field(default_factory=list)
 
+    @property
+    def fileable(self):
+        """Whether the packet may be filed, and why not (packet.preflight.Fileability)."""
+        from packetgen.packet.preflight import fileability
 
-def check(case_or_path, *, today: Optional[dt.date] = None):
-    """Load (if needed) and run the pre-flight checks; returns (case, findings)."""
-    from packetgen.case.checks import run_checks
+        return fileability(self.findings, self.standin_forms)
+
+
+def check(case_or_path, *, today: Optional[dt.date] = None, forms_dir: Optional[Path] = None,
+          fileability: bool = True, files: bool = False):
+    """Load (if needed) and run the pre-flight checks; returns (case, findings).
+
+    ``fileability``: also report why the set is NOT FOR FILING (stand-in forms, a draft letter, placeholders).
+    ``files``: also open every evidence file with the reader ``build`` uses (``packetgen check`` does)."""
+    from packetgen.case.checks import GROUPS, SEVERITIES, run_checks
 
     case = case_or_path if isinstance(case_or_path, Case) else load_case(case_or_path)
-    return case, run_checks(case, today=today or today_for_checks())
+    findings = run_checks(case, today=today or today_for_checks())
+    extra = []
+    if files:
+        from packetgen.packet.probe import evidence_file_findings
+
+        extra += evidence_file_findings(case)
+    if fileability:
+        from packetgen.packet.preflight import fileability_findings
+
+        extra += fileability_findings(case, findings + extra, forms_dir=forms_dir)
+    if extra:
+        order = {g: i for i, g in enumerate(GROUPS)}
+        findings = sorted(findings + extra, key=lambda f: (order.get(f.group, len(order)),
+                                                           SEVERITIES.index(f.severity)))
+    return case, findings
 
 
 def resolve_evidence_path(case: Case, rel: str, *, what: str) -> Path:
@@ -127,9 +152,16 @@ def build(case_path, *, outdir: Optional[Path] = None, forms_dir: Optional[Path]
     say = progress or (lambda msg: None)
     case = case_path if isinstance(case_path, Case) else load_case(case_path)
     date = build_date(case)
+    from packetgen.facts import reset_used
 
-    _, findings = check(case)
-    errors = [f for f in findings if f.severity == "error"]
+    reset_used()                     # the manifest lists the rule facts this build looked up
+
+    from packetgen.packet.preflight import AUTO_DRAFT_CODES
+
+    _, findings = check(case, forms_dir=forms_dir)
+    # Stand-in forms or a letter marked draft make the result a draft by themselves: the build goes on and
+    # says why it is NOT FOR FILING (docs/errors.md, "Fileability"). Every other error stops it.
+    errors = [f for f in findings if f.severity == "error" and f.code not in AUTO_DRAFT_CODES]
     if errors and not draft:
         raise ChecksFailed(
             f"{case.source or 'case'}: the pre-flight check found {len(errors)} error"
@@ -165,10 +197,28 @@ def build(case_path, *, outdir: Optional[Path] = None, forms_dir: Optional[Path]
             first_pass.extend(_letter_first_pass(case, st, _set_forms(forms, st), date=date,
                                                  templates_dir=templates_dir) for st in sets)
 
-        exhibits = _normalize_exhibits(case, plan, say, warnings, tmpdir=tmpdir, meanwhile=meanwhile,
-                                       keep_links=keep_links)
+        try:
+            exhibits = _normalize_exhibits(case, plan, say, warnings, tmpdir=tmpdir, meanwhile=meanwhile,
+                                           keep_links=keep_links)
+        except EvidenceError as exc:
+            raise _all_file_problems(case, exc) from exc
         return _finish(case, sets, exhibits, forms, first_pass, findings, warnings, date=date, outdir=outdir,
                        templates_dir=templates_dir, draft=draft, force=force, flatten=flatten, say=say, t0=t0)
+
+
+def _all_file_problems(case: Case, first: EvidenceError) -> EvidenceError:
+    """The build stops at the first unusable file; report every one, as 'packetgen check' does."""
+    from packetgen.packet.probe import evidence_file_findings
+
+    try:
+        problems = [f for f in evidence_file_findings(case) if f.severity == "error"]
+    except PacketgenError:
+        return first
+    if len(problems) < 2:
+        return first
+    return type(first)(f"{len(problems)} evidence files cannot be used; the packet was not built",
+                       details=[f"{f.message} (fix: {f.fix})" for f in problems],
+                       fix="fix each file listed ('packetgen check' lists them too), then build again")
 
 
 @dataclass
@@ -184,6 +234,8 @@ class _BuiltSet:
 def _finish(case, sets, exhibits, forms, first_pass, findings, warnings, *, date, outdir, templates_dir, draft, force,
             flatten, say, t0) -> BuildResult:
     """Letters, assembly and writing, once evidence and forms are ready."""
+    from packetgen.packet.preflight import AUTO_DRAFT_CODES, fileability
+
     standins = sorted({f.form_id for f in forms if not f.official})
     for f in forms:
         warnings += f.warnings
@@ -202,7 +254,7 @@ def _finish(case, sets, exhibits, forms, first_pass, findings, warnings, *, date
             say(f"set {st.number} of {len(sets)}")
         pdf, page_map, letter_result = _render_and_assemble(
             case, st, set_exhibits, set_forms, fp, date=date, templates_dir=templates_dir, say=say,
-            draft=draft and any(f.severity == "error" for f in findings))
+            draft=draft and any(f.severity == "error" and f.code not in AUTO_DRAFT_CODES for f in findings))
         warnings += [w for w in letter_result.warnings if w not in warnings]
         built.append(_BuiltSet(st, set_forms, set_exhibits, pdf, page_map, letter_result))
 
@@ -217,7 +269,9 @@ def _finish(case, sets, exhibits, forms, first_pass, findings, warnings, *, date
                                    "file": b.plan.file_name, "packet_page": span.first + s["page"] - 1})
     set_rows = [{"number": b.plan.number, "file": b.plan.file_name, "beneficiaries": b.plan.beneficiary_ids,
                  "pages": b.page_map.total, "forms": [f.form_id for f in b.forms]} for b in built]
-    instructions = render_filing_instructions(case, signatures, today=date, sets=set_rows)
+    state = fileability(findings, standins)
+    instructions = render_filing_instructions(case, signatures, today=date, sets=set_rows,
+                                              not_for_filing="" if state.for_filing else state.line)
 
     import json
 
@@ -574,4 +628,18 @@ def _manifest(case: Case, written, warnings, findings, date, *, draft, flatten):
         "warnings": warnings,
         "findings": [{"severity": f.severity, "code": f.code, "group": f.group, "message": f.message, "fix": f.fix,
                       "where": f.where} for f in findings],
+        "fileable": _fileable(findings, [f for b, _, _ in written for f in b.forms]),
+        "rules": _rules_used(),
     }
+
+
+def _rules_used() -> dict:
+    from packetgen.facts import rules_sources, used_facts
+
+    return {"files": rules_sources(), "facts": used_facts()}
+
+
+def _fileable(findings, forms) -> dict:
+    from packetgen.packet.preflight import fileability
+
+    return fileability(findings, [f.form_id for f in forms if not f.official]).as_json()

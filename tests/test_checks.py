@@ -61,12 +61,12 @@ def test_attempts_without_explanation_is_a_warning():
     assert f.severity == "warning"
 
 
-def test_spanish_exhibit_without_translation_is_a_warning_naming_it():
+def test_spanish_exhibit_without_translation_is_an_error_naming_it():
     def m(d):
         bc = next(e for e in d["evidence"] if e["id"] == "birth_certificate")
         bc.pop("translation")
     f = find(run_checks(case_with(m), today=TODAY), "translation.missing")
-    assert f.severity == "warning" and f.group == "Translations"
+    assert f.severity == "error" and f.group == "Translations" and "8 CFR 103.2(b)(3)" in f.message
     assert "birth_certificate" in f.message and "Birth certificate of Mateo (Spanish)" in f.message
     assert "'es'" in f.message and f.where == "evidence[3].translation"
 

@@ -42,7 +42,9 @@ def test_case_file_reference_names_every_field():
 
 def _check_codes() -> set[str]:
     """Every finding code in packetgen/case/checks*.py: the 2nd argument of each .add(...) / Finding(...) call."""
-    src = "\n".join(p.read_text(encoding="utf-8") for p in sorted((REPO / "packetgen" / "case").glob("checks*.py")))
+    files = sorted((REPO / "packetgen" / "case").glob("checks*.py"))
+    files += [p for p in (REPO / "packetgen" / "packet" / n for n in ("preflight.py", "probe.py")) if p.exists()]
+    src = "\n".join(p.read_text(encoding="utf-8") for p in files)
     codes = set()
     for node in ast.walk(ast.parse(src)):
         if not isinstance(node, ast.Call) or len(node.args) < 2:
@@ -51,6 +53,12 @@ def _check_codes() -> set[str]:
         arg = node.args[1]
         if name in {"add", "Finding"} and isinstance(arg, ast.Constant) and isinstance(arg.value, str):
             codes.add(arg.value)
+    # packet/probe.py names its codes in a table: ("evidence.file_locked", "...").
+    probe = REPO / "packetgen" / "packet" / "probe.py"
+    if probe.exists():
+        codes |= {n.value for n in ast.walk(ast.parse(probe.read_text(encoding="utf-8")))
+                  if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                  and re.fullmatch(r"evidence\.file_[a-z_]+", n.value)}
     return codes
 
 

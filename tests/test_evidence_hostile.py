@@ -61,7 +61,7 @@ def test_symlink_loop_is_reported_as_a_loop(tmp_path):
 
 
 def test_check_reports_a_symlink_loop_as_a_loop(tmp_path):
-    from packetgen.case.checks import _symlink_loop
+    from packetgen.case.checks_request import _symlink_loop
 
     (tmp_path / "a.pdf").symlink_to(tmp_path / "a.pdf")
     assert _symlink_loop(tmp_path / "a.pdf")

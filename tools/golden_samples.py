@@ -31,8 +31,10 @@ def build_hashes() -> dict[str, dict[str, str]]:
         tmp_path = Path(tmp)
         (tmp_path / "forms").mkdir()
         env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, XDG_DATA_HOME=str(tmp_path / "xdg"),
+                   XDG_CONFIG_HOME=str(tmp_path / "config"),     # no firm rules override
                    PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
         env.pop("PACKETGEN_FORMS_DIR", None)
+        env.pop("PACKETGEN_RULES", None)
         for name in SAMPLES:
             out = tmp_path / name
             proc = subprocess.run([sys.executable, "-m", "packetgen", "build", "-q", str(REPO / "samples" / name / "case.json"),

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 import unicodedata
 
-from packetgen.case.checks import _Out, _people
+from packetgen.case.checks_base import _Out, _people
 from packetgen.case.model import add_months
 from packetgen.wording import age_on, long_date
 

@@ -250,6 +250,7 @@ class Consulate(_Model):
 class Expedite(_Model):
     requested: bool = False
     reason: Optional[Str] = None
+    evidence: list[Slug] = Field(default_factory=list, description="Evidence ids that prove the urgency (e.g. the doctor's letter with the surgery date); an expedite request needs at least one.")
 
 
 class FeeException(_Model):

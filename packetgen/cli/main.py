@@ -158,6 +158,9 @@ def _print_build(result, draft: bool) -> None:
     click.echo(f"manifest:     {result.manifest}")
     if result.instructions:
         click.echo(f"instructions: {result.instructions}  (who signs where, fee, printing, mailing)")
+    state = result.fileable
+    click.echo("status:       " + (click.style("ready to print, sign and file", fg="green") if state.for_filing else
+                                   click.style(f"{state.line}; a draft to review, not to mail", fg="red", bold=True)))
 
 
 @cli.command()
@@ -168,7 +171,7 @@ def check(case, as_json):
     from packetgen import api
     from packetgen.case.checks import findings_json, format_findings
 
-    _, findings = _run(api.check, case)
+    _, findings = _run(api.check, case, files=True)
     if as_json:
         import json
 
@@ -194,7 +197,7 @@ def verify(target):
     if not v.ok:
         click.echo(f"{v.packet}: {len(v.problems)} problem(s); rebuild before printing", err=True)
         sys.exit(9)
-    click.echo(f"{v.packet}: verified")
+    click.echo(f"{v.packet}: verified" + (f", {v.fileable.line}" if not v.fileable.for_filing else ""))
 
 
 @cli.command()
@@ -259,7 +262,7 @@ def _register_optional_commands() -> None:
     """Commands that live in their own modules (each imports only click at module level)."""
     import importlib
 
-    for modname in ("init", "preview"):
+    for modname in ("init", "preview", "rules"):
         try:
             mod = importlib.import_module(f"{__package__}.{modname}")
         except ModuleNotFoundError as exc:

@@ -69,7 +69,8 @@ def _set_who(case, ids) -> str:
     return ", ".join(names) if names else "—"
 
 
-def render_filing_instructions(case, signatures: list[dict], *, today: dt.date, sets: list[dict] | None = None) -> bytes:
+def render_filing_instructions(case, signatures: list[dict], *, today: dt.date, sets: list[dict] | None = None,
+                               not_for_filing: str = "") -> bytes:
     """The filing instructions as PDF bytes (deterministic: fixed dates from ``today``, ``invariant=1``).
 
     ``sets``: one dict per set file (number, file, beneficiaries, pages, forms), in mailing order; each
@@ -115,6 +116,9 @@ def render_filing_instructions(case, signatures: list[dict], *, today: dt.date, 
             f"Prepared {long_date(today)}."), sub),
         P("<b>Not part of the submission.</b> Do not mail these pages. Keep them with your copy of the packet.", base),
     ]
+    if not_for_filing:     # the build's filing state (packet.preflight), as on the preview page
+        story.append(P(e(f"{not_for_filing}. Do not mail this packet: fix what is named (packetgen check lists it) "
+                         "and build again."), warn))
     if case.letter.draft:
         story.append(P("The packet was built as a DRAFT: it is not for filing until an attorney has reviewed it and "
                        "it is rebuilt without --draft.", warn))
@@ -190,9 +194,12 @@ def render_filing_instructions(case, signatures: list[dict], *, today: dt.date, 
                        "is enclosed.", base))
     pf = facts["parole_fee.amount"]
     fex = case.request.parole_fee_exception
-    story.append(bullet(e(f"Do not send the immigration parole fee ({money(pf['value'])} as of {pf['as_of']}) now: it is "
-                          f"charged only if parole is granted."
-                          + (" The cover letter asks for the exception under 8 U.S.C. 1804(b)." if fex.claimed else ""))))
+    since = f" from {pf['effective_from']}" if pf.get("effective_from") else ""
+    story.append(bullet(e(f"Do not send the immigration parole fee (8 U.S.C. 1804; {money(pf['value'])}{since}, "
+                          f"as of {pf['as_of']}, confidence {pf.get('confidence', '?')}: re-check it on uscis.gov) now: "
+                          f"it is charged only if parole is granted."
+                          + (" The cover letter asks for the exception under 8 U.S.C. 1804(b); "
+                             f"{rule('parole_fee.carry_exception_evidence')}." if fex.claimed else ""))))
 
     # 3. Print and assemble
     story.append(P("3. Print and assemble", h2))
@@ -259,17 +266,19 @@ def render_filing_instructions(case, signatures: list[dict], *, today: dt.date, 
 
     # Facts used
     story.append(P("Facts used, with their dates and sources", h2))
-    story.append(P("From packetgen/data/rules.json. C = confirmed from a primary source, S = secondary, "
+    story.append(P("From packetgen/data/rules.json and any rules override ('packetgen rules' lists them). C = confirmed from a primary source, S = secondary, "
                    "U = unconfirmed. Re-check anything older than six months on uscis.gov before mailing.", small))
     for key in ("fees.i131_paper", "payment.accepted_methods", "payment.checks_rejected_from", "address.lockbox_usps",
                 "address.lockbox_courier", "forms.i131.edition", "forms.i134.edition", "parole_fee.amount",
-                "printing.single_sided", "printing.fasteners"):
+                "parole_fee.collected_by", "payment.g1651", "printing.single_sided", "printing.fasteners"):
         f = facts.get(key)
         if not f:
             continue
         v = f["value"]
         v = ", ".join(map(str, v)) if isinstance(v, list) else v
-        story.append(P(e(f"{key}: {v} (as of {f['as_of']}, {f.get('confidence', '?')}). {f['source']}"), small))
+        origin = "" if f.get("file", "packetgen/data/rules.json") == "packetgen/data/rules.json" else \
+            f" [from the rules override {f['file']}]"
+        story.append(P(e(f"{key}: {v} (as of {f['as_of']}, {f.get('confidence', '?')}). {f['source']}{origin}"), small))
 
     buf = io.BytesIO()
 

@@ -31,10 +31,18 @@ class Verification:
     packet: Path
     checked: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    manifest: dict = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def fileable(self):
+        """Fileability recorded in the manifest ('NOT FOR FILING: stand-in I-134'); packet.preflight."""
+        from packetgen.packet.preflight import Fileability, from_manifest
+
+        return from_manifest(self.manifest) if self.manifest else Fileability(["no manifest read"])
 
 
 def _locate(target: Path) -> tuple[Optional[Path], Path]:
@@ -72,6 +80,7 @@ def verify_packet(target: Path) -> Verification:
     else:
         pairs = list(zip(files, sets))
     v = Verification(pairs[0][0] if len(pairs) == 1 else manifest_path.parent)
+    v.manifest = manifest if isinstance(manifest, dict) else {}
     for path, st in pairs:
         prefix = f"{path.name}: " if len(pairs) > 1 else ""
         if not path.is_file():
