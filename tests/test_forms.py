@@ -530,7 +530,7 @@ def test_i134_of_a_beneficiary_who_supports_themself(case):
 def test_filling_is_deterministic_and_parses_each_template_once(case, monkeypatch):
     import os
 
-    import packetgen.forms.fill as ff
+    import packetgen.forms.template as ff
 
     monkeypatch.setattr(ff, "_infos", {})   # earlier tests filled the in-process cache
     first = fill_i131(case)
@@ -547,7 +547,7 @@ def test_filling_is_deterministic_and_parses_each_template_once(case, monkeypatc
 def test_a_damaged_widget_cache_is_rebuilt(case, monkeypatch):
     import os
 
-    import packetgen.forms.fill as ff
+    import packetgen.forms.template as ff
 
     monkeypatch.setattr(ff, "_infos", {})
     first = fill_i131(case)
@@ -563,7 +563,8 @@ def test_appearance_geometry_alignment_comb_border_and_rotation():
     """The appearance generator places text as pypdf 7 did (what `fits` measures) and honours /Q, comb and /MK."""
     import re as _re
 
-    from packetgen.forms.fill import Widget, _Font, _text_appearance
+    from packetgen.forms.template import Widget, _Font
+    from packetgen.forms.write import _text_appearance
 
     font = _Font(first=32, widths=[600.0] * 224, default=600.0, ascent=1221.0)
 

@@ -23,7 +23,9 @@ from packetgen.forms.library import (add_form, compare_fields, edition_key, fetc
                                read_widgets)
 from packetgen.forms.standin import build_standin
 
-USCIS = Path(__file__).resolve().parents[1].parent / "shared" / "uscis-forms"
+from .conftest import SHARED  # noqa: E402
+
+USCIS = SHARED / "uscis-forms"
 OFFICIAL = USCIS / "i-131_edition-2025-01-20_official.pdf"
 G1145 = USCIS / "g-1145_edition-2014-09-26_decrypted-copy.pdf"
 G1450 = USCIS / "g-1450_edition-2019-09-27_official.pdf"

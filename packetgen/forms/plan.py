@@ -1,0 +1,338 @@
+"""Planning the values of one form: evaluate each field-map entry, format it, fit it, or move it to the overflow part.
+
+See docs/forms.md ("Fitting and overflow") for the policy.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from packetgen.errors import FormError
+from packetgen.forms.fieldmap import Entry, FormDef, format_value, to_form_charset
+from packetgen.forms.library import FF_BITS
+from packetgen.forms.template import Widget
+
+MEASURE_FONT = "Courier-Bold"      # metrics of Courier New Bold: every WinAnsi glyph is 600/1000 em
+RULED_PITCH = 18.0                 # the I-131's multiline boxes are ruled every 18 pt
+
+
+# --------------------------------------------------------------------------- measuring
+
+def text_width(text: str, size: float) -> float:
+    return stringWidth(text, MEASURE_FONT, size)
+
+
+def single_line_room(w: Widget) -> float:
+    """Width for a single line: text starts at 2 pt and keeps 4 pt from the right edge (pypdf's margins)."""
+    return w.width - 6.0 + 0.25
+
+
+def line_pitch(w: Widget) -> float:
+    h = w.height
+    if h >= 2 * RULED_PITCH - 0.5 and abs(h / RULED_PITCH - round(h / RULED_PITCH)) < 0.03:
+        return RULED_PITCH
+    return round(w.size * 1.15, 2)
+
+
+def first_baseline(w: Widget) -> float:
+    """Baseline of the first line, centred in the first line band of the field."""
+    return w.height - (line_pitch(w) + 0.7 * w.size) / 2
+
+
+def line_capacity(w: Widget) -> int:
+    """Lines whose descenders stay inside the field (1 pt clip margin)."""
+    room = first_baseline(w) - 0.25 * w.size - 1.0
+    return max(1, int(room // line_pitch(w)) + 1) if room >= 0 else 1
+
+
+def chars_per_line(w: Widget) -> int:
+    return max(1, int((w.width - 4.0) // (0.6 * w.size)))
+
+
+def wrap(text: str, width_chars: int) -> list[str]:
+    """Greedy word wrap at spaces; paragraphs (\\n) kept; over-long words split."""
+    lines: list[str] = []
+    for para in text.split("\n"):
+        words = para.split(" ")
+        cur = ""
+        for word in words:
+            while len(word) > width_chars:
+                if cur:
+                    lines.append(cur)
+                    cur = ""
+                lines.append(word[:width_chars])
+                word = word[width_chars:]
+            if not cur:
+                cur = word
+            elif len(cur) + 1 + len(word) <= width_chars:
+                cur += " " + word
+            else:
+                lines.append(cur)
+                cur = word
+        lines.append(cur)
+    while lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def fits(text: str, w: Widget) -> tuple[bool, Optional[str]]:
+    """Does ``text`` fit in the widget? Returns (fits, text to write: pre-wrapped for multiline)."""
+    if w.maxlen is not None and len(text.replace("\n", " ")) > w.maxlen:
+        return False, None
+    if w.comb:
+        return True, text
+    if w.multiline:
+        lines = wrap(text, chars_per_line(w))
+        if len(lines) <= line_capacity(w) and all(text_width(ln, w.size) <= w.width - 4.0 for ln in lines):
+            return True, "\n".join(lines)
+        return False, None
+    if "\n" in text:
+        text = " ".join(text.split("\n"))
+    return (text_width(text, w.size) <= single_line_room(w)), text
+
+
+# --------------------------------------------------------------------------- planning the values
+
+@dataclass
+class Write:
+    field: str
+    value: str            # text, combo choice, or a checkbox state such as '/23' or '/Off'
+    entry: Optional[Entry]
+    part: str
+    item: str
+    page: int
+    label: str
+    kind: str             # text, combo, checkbox, overflow-row
+    multiline: bool = False
+
+
+@dataclass
+class Moved:
+    part: str
+    item: str
+    page: int
+    label: str
+    text: str
+    field: Optional[str]
+    why: str
+
+
+class _Plan:
+    def __init__(self, fd: FormDef, ctx: dict, widgets: dict[str, Widget], form_title: str):
+        self.fd, self.ctx, self.widgets, self.title = fd, ctx, widgets, form_title
+        self.writes: list[Write] = []
+        self.moved: list[Moved] = []
+        self.warnings: list[str] = []
+        self.written: set[str] = set()
+
+    def warn(self, msg: str) -> None:
+        self.warnings.append(f"{self.title}: {msg}")
+
+    def widget(self, name: str, where: str, kind: Optional[str] = None) -> Widget:
+        w = self.widgets.get(name)
+        if w is None:
+            raise FormError(f"{self.fd.model.form}: field '{name}' ({where}) is not in the form PDF",
+                            fix=f"the PDF does not match {self.fd.path.name}: reinstall the official form "
+                                "('packetgen forms add FILE') or update the field map")
+        if kind and w.ftype != kind:
+            raise FormError(f"{self.fd.model.form}: field '{name}' ({where}) is a {w.ftype} in the PDF, "
+                            f"the field map expects a {kind}", fix=f"update the field map {self.fd.path.name}")
+        if w.ftype == "signature" or self.fd.is_signature(name):
+            raise FormError(f"{self.fd.model.form}: field '{name}' ({where}) is a signature field; "
+                            "packetgen never writes into signature fields", fix=f"remove it from {self.fd.path.name}")
+        return w
+
+    def add(self, wr: Write) -> None:
+        if wr.field in self.written:
+            raise FormError(f"{self.fd.model.form}: field '{wr.field}' would be written twice "
+                            f"(Part {wr.part} Item {wr.item})", fix=f"correct the 'when' conditions in {self.fd.path.name}")
+        self.written.add(wr.field)
+        self.writes.append(wr)
+
+    # -- checkboxes
+    def box_for(self, e: Entry, where: str, *, field: Optional[str], group: Optional[str], on: str) -> tuple[Widget, str]:
+        if field:
+            w = self.widget(field, where, "checkbox")
+            if on == "*":
+                if len(w.states) != 1:
+                    raise FormError(f"{self.fd.model.form}: checkbox '{field}' ({where}) has on-states {w.states}; "
+                                    "the map expects exactly one", fix=f"name the state in {self.fd.path.name}")
+                return w, w.states[0]
+            if on not in w.states:
+                raise FormError(f"{self.fd.model.form}: checkbox '{field}' ({where}) has no state {on} "
+                                f"(its states: {', '.join(w.states) or 'none'}); "
+                                "writing it would leave the box silently /Off",
+                                fix=f"use one of the form's states in {self.fd.path.name}")
+            return w, on
+        rx = re.compile(re.escape(group) + r"\[\d+\]")
+        boxes = [w for n, w in self.widgets.items() if rx.fullmatch(n)]
+        for w in sorted(boxes, key=lambda b: b.name):
+            if on in w.states:
+                self.widget(w.name, where, "checkbox")
+                return w, on
+        states = sorted({s for b in boxes for s in b.states})
+        raise FormError(f"{self.fd.model.form}: no box of '{group}[n]' ({where}) has the state {on} "
+                        f"(states found: {', '.join(states) or 'none'})",
+                        fix=f"correct the option in {self.fd.path.name}")
+
+    def plan_entry(self, i: int, e: Entry) -> None:
+        fd, ctx = self.fd, self.ctx
+        where = f"Part {e.part}, Item {e.item}: {e.label}"
+        loc = fd.where(i, e)
+        if e.when is not None and not fd.expr(e.when, where=loc).evaluate(ctx, where=loc):
+            return
+        if e.value is None:
+            if e.manual:
+                self.warn(f"Part {e.part}, Item {e.item} ({e.label}) was left blank: {e.manual}")
+            return
+        v = fd.expr(e.value, where=loc).evaluate(ctx, where=loc)
+        if (v is None or v == "") and e.manual:
+            self.warn(f"Part {e.part}, Item {e.item} ({e.label}) was left blank: {e.manual}")
+            return
+        if e.lookup and v is not None and not isinstance(v, bool):
+            v = {k.casefold(): val for k, val in e.lookup.items()}.get(str(v).casefold(), v)
+        if e.type == "checkbox":
+            if v:
+                w, state = self.box_for(e, where, field=e.field, group=None, on=e.on)
+                self.add(Write(w.name, state, e, e.part, e.item, w.page, e.label, "checkbox"))
+            return
+        if e.type == "choice":
+            if v is None or v == "":
+                return
+            key = ("yes" if v else "no") if isinstance(v, bool) else str(v)
+            opts = {k.casefold(): (k, o) for k, o in e.options.items()}
+            if key.casefold() not in opts:
+                raise FormError(f"{fd.model.form}: {where}: the case value '{key}' is not one of the form's "
+                                f"choices ({', '.join(e.options)})", fix=f"correct the value in the case file ({e.value})")
+            chosen_key, chosen = opts[key.casefold()]
+            w, state = self.box_for(e, where, field=chosen.field, group=chosen.group, on=chosen.on)
+            self.add(Write(w.name, state, e, e.part, e.item, w.page, f"{e.label}: {chosen.label or chosen_key}", "checkbox"))
+            for k, o in e.options.items():       # exclusive: every other box of the item is off
+                if k == chosen_key:
+                    continue
+                ow, _ = self.box_for(e, where, field=o.field, group=o.group, on=o.on)
+                if ow.name != w.name and ow.name not in self.written:
+                    self.writes.append(Write(ow.name, "/Off", e, e.part, e.item, ow.page, f"{e.label}: {o.label or k}",
+                                             "checkbox-off"))
+                    self.written.add(ow.name)
+            return
+        if v is None or v == "" or v == []:
+            return
+        try:
+            text = format_value(e.format, v, e.args)
+        except (ValueError, TypeError) as exc:
+            raise FormError(f"{fd.model.form}: {where}: cannot write '{v}' ({exc})",
+                            fix=f"correct the case value ({e.value})")
+        if text is None or text == "":
+            return
+        text = str(text)
+        if e.format == "zip" and len(re.sub(r"\D", "", str(v))) > 5:
+            self.warn(f"Part {e.part}, Item {e.item} ({e.label}): the form has room for a 5-digit ZIP code; "
+                      f"wrote {text} for {v}")
+        shown, replaced = to_form_charset(text)
+        if replaced:
+            self.warn(f"Part {e.part}, Item {e.item} ({e.label}): the form's font cannot show "
+                      f"{', '.join(r.split('→')[0] for r in replaced)}; wrote '{shown}' for '{text}' ({', '.join(replaced)})")
+        text = shown
+        display = text
+        if e.format == "phone":
+            display, _ = to_form_charset(" ".join(str(v).split()))
+        if e.type == "extra":
+            self.moved.append(Moved(e.part, e.item, e.page, e.label, f"{e.label}: {display}", None,
+                                    "more entries than the form has rows for"))
+            return
+        w = self.widget(e.field, where, "combo" if e.type == "combo" else "text")
+        if e.type == "combo":
+            choice = self._combo_choice(w, text)
+            if choice is None:
+                self.warn(f"Part {e.part}, Item {e.item} ({e.label}): '{text}' is not one of the form's choices; "
+                          f"written in Part {fd.model.overflow.part} instead")
+                self.moved.append(Moved(e.part, e.item, w.page, e.label, f"{e.label}: {display}", None,
+                                        "not one of the form's choices"))
+                return
+            self.add(Write(w.name, choice, e, e.part, e.item, w.page, e.label, "combo"))
+            return
+        ok, out = fits(text, w)
+        if ok:
+            self.add(Write(w.name, out, e, e.part, e.item, w.page, e.label, "text", multiline=w.multiline))
+            return
+        # does not fit: the whole value goes to the Additional Information part, the field points there
+        body = display if (e.format == "paragraphs" or w.multiline) else f"{e.label}: {display}"
+        why = (f"{len(text)} characters, the field holds {w.maxlen}" if w.maxlen is not None and len(text) > w.maxlen
+               else f"{'lines' if w.multiline else 'width'}: does not fit the {w.width:.0f} x {w.height:.0f} pt field")
+        self.moved.append(Moved(e.part, e.item, w.page, e.label, body, w.name, why))
+        marker = next((m for m in fd.model.overflow.markers if fits(m, w)[0]), None)
+        if marker is not None:
+            self.add(Write(w.name, marker, e, e.part, e.item, w.page, e.label, "text", multiline=w.multiline))
+        else:
+            self.warn(f"Part {e.part}, Item {e.item} ({e.label}): left blank (too small even for "
+                      f"'{fd.model.overflow.markers[-1]}'); the value is in Part {fd.model.overflow.part}")
+
+    @staticmethod
+    def _combo_choice(w: Widget, text: str) -> Optional[str]:
+        if not w.options:
+            return text
+        if text in w.options:
+            return text
+        for o in w.options:
+            if o.casefold() == text.casefold():
+                return o
+        if w.ff & FF_BITS["Edit"]:
+            return text
+        return None
+
+
+# --------------------------------------------------------------------------- overflow routing
+
+@dataclass
+class _Block:
+    moved: Moved
+    rows: list[tuple[str, str]]      # (row item, text written in the row)
+    rest: list[str]                  # lines for continuation sheets
+
+
+def _route_overflow(plan: _Plan) -> tuple[list[_Block], list[dict]]:
+    """Put the moved texts in the Additional Information rows, then on continuation sheets."""
+    fd = plan.fd
+    ov = fd.model.overflow
+    rows = list(ov.rows)
+    blocks: list[_Block] = []
+    ri = 0
+    for mv in plan.moved:
+        blk = _Block(mv, [], [])
+        lines: Optional[list[str]] = None
+        while ri < len(rows):
+            row = rows[ri]
+            tw = plan.widget(row.text_field, f"Part {ov.part} row {row.item}", "text")
+            per = chars_per_line(tw) if tw.multiline else max(1, int(single_line_room(tw) // (0.6 * tw.size)))
+            cap = line_capacity(tw) if tw.multiline else 1
+            if lines is None:
+                lines = wrap(mv.text, per)
+            take, lines = lines[:cap], lines[cap:]
+            ref_item = mv.item
+            iw = plan.widget(row.item_field, f"Part {ov.part} row {row.item}", "text")
+            if iw.maxlen is not None and len(ref_item) > iw.maxlen:
+                ref_item = ""
+                take = [f"(Item {mv.item})"] + take
+                take, back = take[:cap], take[cap:]
+                lines = back + lines
+            text = "\n".join(take) if tw.multiline else " ".join(take)
+            for fname, val, lab in ((row.page_field, str(mv.page), "page number"), (row.part_field, mv.part, "part number"),
+                                    (row.item_field, ref_item, "item number"), (row.text_field, text, "additional information")):
+                if val:
+                    w = plan.widget(fname, f"Part {ov.part} row {row.item}", "text")
+                    plan.add(Write(fname, val, None, ov.part, row.item, w.page, f"Part {ov.part} row {row.item}: {lab}",
+                                   "overflow-row", multiline=w.multiline))
+            blk.rows.append((row.item, text))
+            ri += 1
+            if not lines:
+                break
+        if lines is None:
+            lines = wrap(mv.text, 85)
+        blk.rest = lines
+        blocks.append(blk)
+    return blocks, []
