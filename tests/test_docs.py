@@ -42,9 +42,9 @@ def test_case_file_reference_names_every_field():
 
 def _check_codes() -> set[str]:
     """Every finding code in packetgen/case/checks.py: the 2nd argument of each .add(...) / Finding(...) call."""
-    src = (REPO / "packetgen" / "case" / "checks.py").read_text(encoding="utf-8")
     codes = set()
-    for node in ast.walk(ast.parse(src)):
+    trees = [ast.parse(p.read_text(encoding="utf-8")) for p in sorted((REPO / "packetgen" / "case").glob("checks*.py"))]
+    for node in (n for t in trees for n in ast.walk(t)):
         if not isinstance(node, ast.Call) or len(node.args) < 2:
             continue
         name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")

@@ -136,9 +136,9 @@ def test_no_entry_writes_a_signature_field(form):
 
 
 def test_map_contexts_are_what_the_filler_provides(case):
-    assert set(i131_context(case, case.beneficiaries[0])) == set(load_formdef("I-131").model.context)
+    assert set(i131_context(case, case.beneficiaries[0])) - {"_paths"} == set(load_formdef("I-131").model.context)
     s, b = case.supporter_pairs()[0]
-    assert set(i134_context(case, s, b)) == set(load_formdef("I-134").model.context)
+    assert set(i134_context(case, s, b)) - {"_paths"} == set(load_formdef("I-134").model.context)
 
 
 def _edited_map(tmp_path, edit) -> Path:
@@ -351,11 +351,18 @@ def test_i131_standin_values(sample_forms):
     assert vals[("4", "3.a", "Have you ever been issued an Advance Parole Document?: No")] == "/N"
 
 
-def test_items_without_a_case_fact_are_left_blank_with_a_warning(case):
+def test_unanswered_questions_are_left_blank_never_guessed(case):
     case.beneficiaries[0].ever_issued_advance_parole = None
+    case.beneficiaries[0].in_removal_proceedings = None
     f = fill_i131(case)
-    assert not [v for v in f.values if (v["part"], v["item"]) == ("4", "3.a")]
-    assert any("Part 4, Item 3.a" in w and "left blank" in w and "ever_issued_advance_parole" in w for w in f.warnings)
+    assert not [v for v in f.values if (v["part"], v["item"]) in {("4", "3.a"), ("4", "1")}]
+    asked = {(u["part"], u["item"]): u["set"] for u in f.unanswered}
+    assert asked[("4", "3.a")] == "beneficiaries[0].ever_issued_advance_parole"
+    assert asked[("4", "1")] == "beneficiaries[0].in_removal_proceedings"
+    fields = fields_of(f.pdf)
+    for name in ("i131_mateo.P7[0].P4_Line1_YesNo[0]", "i131_mateo.P7[0].P4_Line1_YesNo[1]",
+                 "i131_mateo.P7[0].P4_Line3a_YesNo[0]", "i131_mateo.P7[0].P4_Line3a_YesNo[1]"):
+        assert str(fields[name].get("/V", "/Off")) in {"/Off", "None", ""}, name
 
 
 def test_attorney_interpreter_and_preparer(case):
@@ -364,6 +371,7 @@ def test_attorney_interpreter_and_preparer(case):
     case.attorney = Helper(name=Name(family="Okafor", given="Grace"), organization="Okafor Immigration Law PLLC",
                            phone="(713) 555-0199", email="grace@okafor.example", bar_number="TX24012345", g28=True)
     case.interpreter = Helper(name=Name(family="López", given="María José"), phone="(713) 555-0190", language="Spanish")
+    case.supporters[0].reads_english = False
     f = fill_i131(case)
     vals = {v["label"]: v["value"] for v in f.values}
     assert vals["G-28 attached (attorney or accredited representative)"] == "/Y"

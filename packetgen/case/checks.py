@@ -113,6 +113,8 @@ def run_checks(case, *, today: dt.date) -> list[Finding]:
     _risk(case, out)
     _signatures(case, out, today)
     _forms_fees(case, out, today, filing_date)
+    from packetgen.case.checks_forms import check_forms  # noqa: E402 - imports _Out from here
+    check_forms(case, out)
     order = {g: i for i, g in enumerate(GROUPS)}
     sev = {s: i for i, s in enumerate(SEVERITIES)}
     return sorted(out, key=lambda f: (order[f.group], sev[f.severity]))

@@ -126,6 +126,9 @@ class Person(_Model):
     mailing_address: Address
     physical_address: Optional[Address] = Field(None, description="Only when different from the mailing address.")
     passport: Optional[Passport] = None
+    physical_address_same_as_mailing: Optional[bool] = Field(
+        None, description="true when the person lives at the mailing address (the forms' physical-address items are "
+                          "then filled from it); false with physical_address given otherwise. Never assumed.")
 
     @property
     def a_number_digits(self) -> Optional[str]:
@@ -148,16 +151,27 @@ class Biographics(_Model):
     hair_color: Optional[Literal["bald", "black", "blond", "brown", "gray", "red", "sandy", "white", "other"]] = None
 
 
+class PriorDocument(_Model):
+    date_issued: dt.date = Field(description="Date issued (YYYY-MM-DD).")
+    disposition: ShortStr = Field(description="e.g. 'attached', 'lost', 'stolen', 'still in my possession'.")
+
+
 class Beneficiary(Person):
     id: Slug = Field(description="Short identifier used elsewhere in the case file, e.g. 'mateo'.")
     relationship_to_petitioner: Optional[ShortStr] = Field(None, description="e.g. 'son', 'brother', 'self'.")
     marital_status: Optional[Literal["single", "married", "divorced", "widowed", "separated", "annulled", "other"]] = None
     biographics: Biographics = Field(default_factory=Biographics)
-    in_removal_proceedings: bool = Field(False, description="Ever in exclusion, deportation, removal or rescission proceedings (I-131 Part 4 Item 1).")
+    in_removal_proceedings: Optional[bool] = Field(
+        None, description="Ever in exclusion, deportation, removal or rescission proceedings (I-131 Part 4 Item 1). "
+                          "Sworn: required, never assumed.")
     ever_issued_reentry_permit_or_refugee_travel_document: Optional[bool] = Field(
         None, description="I-131 Part 4 Item 2.a: ever issued a Reentry Permit or Refugee Travel Document.")
     ever_issued_advance_parole: Optional[bool] = Field(
         None, description="I-131 Part 4 Item 3.a: ever issued an Advance Parole Document.")
+    reentry_permit_or_refugee_travel_document: Optional[PriorDocument] = Field(
+        None, description="I-131 Part 4 Items 2.b-2.c, when Item 2.a is Yes: date issued and disposition.")
+    advance_parole_document: Optional[PriorDocument] = Field(
+        None, description="I-131 Part 4 Items 3.b-3.c, when Item 3.a is Yes: date issued and disposition.")
     role: Optional[ShortStr] = Field(None, description="Role in the request, e.g. 'patient', 'accompanying parent', 'witness'.")
     accompanies: Optional[Slug] = Field(None, description="Id of the beneficiary this person accompanies (e.g. a parent of a minor patient).")
 
@@ -166,6 +180,9 @@ class Petitioner(Person):
     is_beneficiary: Optional[Slug] = Field(
         None, description="Id of the beneficiary when the petitioner files for themself; omit when filing for someone else.")
     immigration_status: Optional[ShortStr] = Field(None, description="e.g. 'U.S. citizen', 'lawful permanent resident'.")
+    holds_refugee_status: Optional[bool] = Field(
+        None, description="I-131 Part 1 Item 13: do you hold status as a refugee, were you paroled as a refugee, or are "
+                          "you a lawful permanent resident as a direct result of being a refugee? Required, never assumed.")
 
 
 class Asset(_Model):
@@ -174,7 +191,8 @@ class Asset(_Model):
 
 
 class Employment(_Model):
-    status: Literal["employed", "self_employed", "unemployed", "retired", "other"] = "employed"
+    status: Optional[Literal["employed", "self_employed", "unemployed", "retired", "other"]] = Field(
+        None, description="I-134 Part 2 Item 12. Required, never assumed.")
     employer: Optional[ShortStr] = None
     occupation: Optional[ShortStr] = None
     description: Optional[ShortStr] = None
@@ -192,6 +210,12 @@ class Supporter(Person):
     assets: list[Asset] = Field(default_factory=list)
     dependents: Annotated[int, Field(ge=0, le=99)] = 0
     will_provide: Optional[Str] = Field(None, description="What support is provided (housing, food, medical costs).")
+    reads_english: Optional[bool] = Field(
+        None, description="I-134 Part 4/5 Item 1: true = 'I can read and understand English'; false = the case's "
+                          "interpreter read the form to the supporter. Required, never assumed.")
+    specific_contributions: Optional[bool] = Field(
+        None, description="I-134 Part 2 Item 18: intends to provide specific contributions. Default: Yes when "
+                          "will_provide is given (recorded as derived); otherwise required.")
     other_obligations: Optional[Str] = Field(
         None, description="I-134 Part 2 Item 13: people already sponsored or supported under other Forms I-134 or "
                           "I-864, with dates; 'None' if none.")

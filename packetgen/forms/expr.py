@@ -40,7 +40,17 @@ def _assets_from(assets, start=0):
     return "; ".join(f"{a.type}: {_money(a.amount)}" for a in rest) or None
 
 
+def _physical(person):
+    """The person's physical address: as given, or the mailing address when the case says they are the same."""
+    if person is None:
+        return None
+    if person.physical_address is not None:
+        return person.physical_address
+    return person.mailing_address if person.physical_address_same_as_mailing else None
+
+
 FUNCTIONS = {
+    "physical": _physical,
     "len": lambda x: len(x) if x is not None else 0,
     "sum": lambda xs: sum(x for x in xs if x is not None) if xs is not None else None,
     "any": lambda xs: any(xs) if xs is not None else False,

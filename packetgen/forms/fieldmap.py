@@ -91,6 +91,14 @@ class Entry(_M):
     comb: bool = False
     manual: Optional[str] = Field(None, description="Why the item is completed by hand (a warning names it).")
     note: Optional[str] = None
+    ask: Optional[str] = Field(
+        None, description="The item must be answered: the case-file field to set when it is not, with {beneficiary}, "
+                          "{supporter}, {applicant} for the person's path (e.g. '{beneficiary}.in_removal_proceedings'). "
+                          "An unanswered item is a check error and stays blank on a draft.")
+    answered: Optional[str] = Field(None, description="Expression: is the item answered? Default: the value is not null/empty.")
+    derived: Optional[str] = Field(
+        None, description="What the value is derived from (same placeholders as 'ask'), recorded in the manifest.")
+    derived_when: Optional[str] = Field(None, description="Expression: the value is derived (default: always, when 'derived' is set).")
 
     @model_validator(mode="after")
     def _shape(self) -> "Entry":
@@ -260,7 +268,7 @@ class FormDef:
         used: dict[str, str] = {}
         for i, e in enumerate(m.entries):
             where = self.where(i, e)
-            for src in (e.value, e.when):
+            for src in (e.value, e.when, e.answered, e.derived_when):
                 if src is not None:
                     self.expr(src, where=where)
             if e.type in {"text", "combo", "checkbox"}:

@@ -40,6 +40,7 @@ class FilledForm:
     signatures: list[dict] = field(default_factory=list)
     seconds: float = 0.0
     root_name: str = ""
+    unanswered: list[dict] = field(default_factory=list)   # required items the case does not answer (left blank)
 
 
 # --------------------------------------------------------------------------- contexts
@@ -52,7 +53,19 @@ def i131_context(case, beneficiary) -> dict[str, Any]:
         "for_other": case.petitioner.is_beneficiary != beneficiary.id,
         "interpreter": case.interpreter, "preparer": case.preparer or case.attorney, "attorney": case.attorney,
         "g28": bool(case.attorney and case.attorney.g28),
+        "_paths": person_paths(case, beneficiary=beneficiary),
     }
+
+
+def person_paths(case, *, beneficiary=None, supporter=None) -> dict[str, str]:
+    """Case-file paths of the people a form is about, for messages ('beneficiaries[1]')."""
+    out = {"applicant": "petitioner", "petitioner": "petitioner",
+           "preparer": "preparer" if case.preparer else "attorney", "attorney": "attorney", "interpreter": "interpreter"}
+    if beneficiary is not None:
+        out["beneficiary"] = f"beneficiaries[{case.beneficiaries.index(beneficiary)}]"
+    if supporter is not None:
+        out["supporter"] = f"supporters[{case.supporters.index(supporter)}]"
+    return out
 
 
 def same_person(a, b) -> bool:
@@ -67,6 +80,7 @@ def i134_context(case, supporter, beneficiary) -> dict[str, Any]:
         "self_support": same_person(supporter, beneficiary),
         "support_from": start, "support_until": add_months(start, case.request.stay.months),
         "interpreter": case.interpreter, "preparer": case.preparer or case.attorney, "attorney": case.attorney,
+        "_paths": person_paths(case, beneficiary=beneficiary, supporter=supporter),
     }
 
 
@@ -109,6 +123,8 @@ def fill_form(fd: FormDef, ctx: dict, *, template: bytes, official: bool, root_n
                        else wr.field, "form_field": wr.field, "value": wr.value, "page": wr.page, "part": wr.part,
                        "item": wr.item, "label": wr.label, "kind": "checkbox" if wr.kind == "checkbox" else
                        "overflow" if wr.kind == "overflow-row" else wr.kind})
+        if wr.derived:
+            values[-1]["derived_from"] = wr.derived
     overflow = []
     for b in blocks:
         mv = b.moved
@@ -146,7 +162,9 @@ def fill_form(fd: FormDef, ctx: dict, *, template: bytes, official: bool, root_n
     return FilledForm(form_id=fd.model.form, edition=fd.model.edition, official=official, title=title,
                       beneficiary_id=beneficiary_id, supporter_id=supporter_id, pdf=pdf_bytes, page_count=page_count,
                       values=values, overflow=overflow, warnings=plan.warnings, signatures=signatures,
-                      seconds=time.perf_counter() - t0, root_name=root_name)
+                      seconds=time.perf_counter() - t0, root_name=root_name,
+                      unanswered=[{"part": u.part, "item": u.item, "label": u.label, "page": u.page, "set": u.ask}
+                                  for u in plan.unanswered])
 
 
 def fill_case_forms(case, *, forms_dir: Optional[Path] = None, flatten: bool = False) -> list[FilledForm]:

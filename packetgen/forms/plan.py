@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Optional
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -108,6 +108,50 @@ class Write:
     label: str
     kind: str             # text, combo, checkbox, overflow-row
     multiline: bool = False
+    derived: Optional[str] = None   # what the value was derived from (recorded in the manifest)
+
+
+@dataclass(frozen=True)
+class Unanswered:
+    """A question the form requires and the case file does not answer."""
+    form: str
+    part: str
+    item: str
+    label: str
+    page: int
+    ask: str              # the case-file field to set, e.g. 'beneficiaries[1].in_removal_proceedings'
+
+
+@dataclass
+class EntryValue:
+    applies: bool
+    value: Any = None
+    unanswered: Optional[Unanswered] = None
+    derived: Optional[str] = None
+
+
+def _paths(ctx: dict, template: str) -> str:
+    try:
+        return template.format(**ctx.get("_paths", {}))
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+def evaluate_entry(fd: FormDef, i: int, e: Entry, ctx: dict) -> EntryValue:
+    """Does the entry apply, what is its value, is a required answer missing, and is the value derived?"""
+    loc = fd.where(i, e)
+    if e.when is not None and not fd.expr(e.when, where=loc).evaluate(ctx, where=loc):
+        return EntryValue(False)
+    v = fd.expr(e.value, where=loc).evaluate(ctx, where=loc) if e.value is not None else None
+    if e.ask:
+        ok = (fd.expr(e.answered, where=loc).evaluate(ctx, where=loc) if e.answered is not None
+              else not (v is None or v == "" or v == []))
+        if not ok:
+            return EntryValue(True, v, Unanswered(fd.model.form, e.part, e.item, e.label, e.page, _paths(ctx, e.ask)))
+    derived = None
+    if e.derived and (e.derived_when is None or fd.expr(e.derived_when, where=loc).evaluate(ctx, where=loc)):
+        derived = _paths(ctx, e.derived)
+    return EntryValue(True, v, None, derived)
 
 
 @dataclass
@@ -128,6 +172,8 @@ class _Plan:
         self.moved: list[Moved] = []
         self.warnings: list[str] = []
         self.written: set[str] = set()
+        self.unanswered: list[Unanswered] = []
+        self.derived: Optional[str] = None
 
     def warn(self, msg: str) -> None:
         self.warnings.append(f"{self.title}: {msg}")
@@ -151,6 +197,8 @@ class _Plan:
             raise FormError(f"{self.fd.model.form}: field '{wr.field}' would be written twice "
                             f"(Part {wr.part} Item {wr.item})", fix=f"correct the 'when' conditions in {self.fd.path.name}")
         self.written.add(wr.field)
+        if wr.entry is not None and self.derived:
+            wr.derived = self.derived
         self.writes.append(wr)
 
     # -- checkboxes
@@ -183,13 +231,18 @@ class _Plan:
         fd, ctx = self.fd, self.ctx
         where = f"Part {e.part}, Item {e.item}: {e.label}"
         loc = fd.where(i, e)
-        if e.when is not None and not fd.expr(e.when, where=loc).evaluate(ctx, where=loc):
+        ev = evaluate_entry(fd, i, e, ctx)
+        self.derived = ev.derived
+        if not ev.applies:
+            return
+        if ev.unanswered:
+            self.unanswered.append(ev.unanswered)   # left blank, never guessed; check reports it
             return
         if e.value is None:
             if e.manual:
                 self.warn(f"Part {e.part}, Item {e.item} ({e.label}) was left blank: {e.manual}")
             return
-        v = fd.expr(e.value, where=loc).evaluate(ctx, where=loc)
+        v = ev.value
         if (v is None or v == "") and e.manual:
             self.warn(f"Part {e.part}, Item {e.item} ({e.label}) was left blank: {e.manual}")
             return

@@ -1,0 +1,45 @@
+"""Checks of what the forms need from the case file: questions the forms require that the case leaves unanswered.
+
+packetgen never answers a question signed under penalty of perjury for the user (docs/forms.md).
+"""
+
+from __future__ import annotations
+
+from packetgen.case.checks import _Out
+
+
+def check_forms(case, out: _Out) -> None:
+    """Every required form item (field-map entries with ``ask``) must be answered by the case file."""
+    # the questions are field-map data; reading them needs the forms layer (lazy: only when checks run)
+    from packetgen.forms.questions import unanswered_questions
+
+    by_path: dict[str, list] = {}
+    for title, q in unanswered_questions(case):
+        by_path.setdefault(q.ask, []).append((title, q))
+    for path, hits in by_path.items():
+        title, q = hits[0]
+        forms = sorted({t for t, _ in hits})
+        more = f" (and {len(forms) - 1} more form{'s' if len(forms) > 2 else ''})" if len(forms) > 1 else ""
+        out.add("error", "form.unanswered", "Forms and fees",
+                f"{title}{more}, Part {q.part} Item {q.item} ('{_short(q.label)}') is not answered by the case file",
+                f"set {path} in the case file; packetgen never answers a form question for you "
+                "(a --draft build leaves it blank)", path.split(" ")[0].rstrip(","))
+    for i, s in enumerate(case.supporters):
+        if s.reads_english is False and case.interpreter is None:
+            out.add("error", "form.interpreter_missing", "Forms and fees",
+                    f"supporters[{i}].reads_english is false, but the case names no interpreter "
+                    "(Form I-134 Part 5 Item 1.b and Part 6)",
+                    "add the interpreter under 'interpreter' (name, language, contact), or set reads_english: true",
+                    f"supporters[{i}].reads_english")
+    for i, p in enumerate([case.petitioner, *case.beneficiaries, *case.supporters]):
+        if p.physical_address is not None and p.physical_address_same_as_mailing:
+            path = "petitioner" if i == 0 else (f"beneficiaries[{i - 1}]" if i <= len(case.beneficiaries)
+                                                else f"supporters[{i - 1 - len(case.beneficiaries)}]")
+            out.add("error", "form.physical_address_conflict", "Forms and fees",
+                    f"{path}.physical_address is given, but {path}.physical_address_same_as_mailing is true",
+                    "remove physical_address when the person lives at the mailing address, or set "
+                    "physical_address_same_as_mailing: false", f"{path}.physical_address_same_as_mailing")
+
+
+def _short(label: str, n: int = 90) -> str:
+    return label if len(label) <= n else label[: n - 3].rstrip() + "..."
