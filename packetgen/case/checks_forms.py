@@ -15,11 +15,30 @@ def check_forms(case, out: _Out) -> None:
 
     by_path: dict[str, list] = {}
     for title, q in unanswered_questions(case):
-        by_path.setdefault(q.ask, []).append((title, q))
+        key = q.ask if q.kind != "script" or ".latin_name " in q.ask else q.source
+        by_path.setdefault(key, []).append((title, q))
     for path, hits in by_path.items():
         title, q = hits[0]
         forms = sorted({t for t, _ in hits})
         more = f" (and {len(forms) - 1} more form{'s' if len(forms) > 2 else ''})" if len(forms) > 1 else ""
+        if q.kind == "script":
+            is_name = ".latin_name " in q.ask
+            where = q.ask.split(" ")[0] if is_name else q.source
+            suggestions = [h.suggestion for _, h in hits if h.suggestion]
+            seen = []
+            for x in suggestions:
+                if x not in seen:
+                    seen.append(x)
+            hint = (f" (passport spelling? e.g. {' '.join(seen)})" if seen and is_name else
+                    f" (e.g. {seen[0]})" if seen else
+                    " (the passport's machine-readable zone or bio page gives it)" if is_name else "")
+            what = (f"the name of {where.rsplit('.', 1)[0]}" if is_name else q.source)
+            out.add("error", "form.script", "Forms and fees",
+                    f"{what} is written in {q.chars}, which the form's font cannot show "
+                    f"({title}{more}, Part {q.part} Item {q.item}: '{_short(q.label)}'); it would print as '?'",
+                    f"set {q.ask}{hint}; packetgen never transliterates {'a name' if is_name else 'text'} onto a form",
+                    where)
+            continue
         out.add("error", "form.unanswered", "Forms and fees",
                 f"{title}{more}, Part {q.part} Item {q.item} ('{_short(q.label)}') is not answered by the case file",
                 f"set {path} in the case file; packetgen never answers a form question for you "

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import unicodedata
 from pathlib import Path
 from typing import Annotated, Literal, Optional
 
@@ -34,7 +35,8 @@ def _clean_text(multiline: bool):
         if m:
             raise ValueError(f"contains an invisible control character (U+{ord(m.group()):04X}); "
                              "retype the text or remove the character")
-        return v
+        # composed form (NFC): 'e' + U+0301 typed on macOS is the same 'é' as a composed one everywhere
+        return unicodedata.normalize("NFC", v)
     return AfterValidator(check)
 
 
@@ -126,6 +128,10 @@ class Person(_Model):
     mailing_address: Address
     physical_address: Optional[Address] = Field(None, description="Only when different from the mailing address.")
     passport: Optional[Passport] = None
+    latin_name: Optional[Name] = Field(
+        None, description="The name in Latin letters exactly as in the passport (machine-readable zone or bio page), "
+                          "when 'name' is written in another script or with letters the forms cannot show. The forms "
+                          "use it.")
     physical_address_same_as_mailing: Optional[bool] = Field(
         None, description="true when the person lives at the mailing address (the forms' physical-address items are "
                           "then filled from it); false with physical_address given otherwise. Never assumed.")
@@ -135,6 +141,11 @@ class Person(_Model):
         if not self.a_number:
             return None
         return re.sub(r"\D", "", self.a_number).rjust(9, "0")
+
+    @property
+    def form_name(self) -> Name:
+        """The name written on the forms: the passport's Latin spelling when given."""
+        return self.latin_name or self.name
 
     def age_on(self, day: dt.date) -> int:
         b = self.date_of_birth
@@ -308,6 +319,7 @@ class Discretion(_Model):
 
 class Helper(_Model):
     name: Name
+    latin_name: Optional[Name] = Field(None, description="The name in Latin letters, when 'name' is in another script.")
     organization: Optional[ShortStr] = None
     phone: Optional[ShortStr] = None
     mobile_phone: Optional[ShortStr] = None
@@ -316,6 +328,10 @@ class Helper(_Model):
     language: Optional[ShortStr] = Field(None, description="Interpreters: the language interpreted.")
     bar_number: Optional[ShortStr] = Field(None, description="Attorneys: bar number.")
     g28: bool = Field(False, description="Attorneys: a Form G-28 is attached.")
+
+    @property
+    def form_name(self) -> Name:
+        return self.latin_name or self.name
 
 
 class Translator(_Model):

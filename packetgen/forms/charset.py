@@ -58,3 +58,59 @@ def to_form_charset(text: str, encoding: str = "cp1252") -> tuple[str, list[str]
         replaced.append(f"{ch}→{rep or '(nothing)'}")
         out.append(rep)
     return "".join(out), replaced
+
+
+# Typography the WinAnsi font lacks but that has an exact stand-in (not letters: replacing them changes no name)
+_TYPOGRAPHIC = {"\u00a0": " ", "\u2010": "-", "\u2011": "-", "\u2212": "-", "\u2032": "'", "\u2033": '"',
+                "\u202f": " ", "\u2009": " ", "\u200a": " ", "\u2007": " "}
+
+
+def showable(text: str, encoding: str = "cp1252") -> tuple[str, list[str]]:
+    """(text the form font shows, characters it cannot show).
+
+    NFC first (decomposed accents become the composed letters WinAnsi has), exact typographic
+    stand-ins (no-break space, Unicode hyphens and primes) replaced; every other character outside
+    WinAnsi is reported, never transliterated or replaced by '?': a name must come from the passport.
+    """
+    text = unicodedata.normalize("NFC", text)
+    out, bad = [], []
+    for ch in text:
+        if ch in "\n":
+            out.append(ch)
+        elif ch == "\t":
+            out.append(" ")
+        elif ch < " ":
+            continue
+        elif ch in _TYPOGRAPHIC:
+            out.append(_TYPOGRAPHIC[ch])
+        elif encodable(ch, encoding):
+            out.append(ch)
+        else:
+            bad.append(ch)
+    return "".join(out), bad
+
+
+def latin_suggestion(text: str) -> "str | None":
+    """A transliteration to suggest (Cyrillic, Greek, Latin letters with marks), or None when there is none.
+
+    Only ever shown in a fix ('passport spelling? e.g. Kovaleva'); never written on a form.
+    """
+    shown, replaced = to_form_charset(unicodedata.normalize("NFC", text))
+    if "?" in shown and "?" not in text:
+        return None
+    return shown if replaced else None
+
+
+def script_names(chars) -> str:
+    """'Cyrillic', 'Han and Hangul'... for a message, from the Unicode names of the characters."""
+    names = []
+    for ch in chars:
+        try:
+            word = unicodedata.name(ch).split(" ")[0]
+        except ValueError:
+            word = f"U+{ord(ch):04X}"
+        word = {"CJK": "Chinese (Han)", "HANGUL": "Korean (Hangul)", "ETHIOPIC": "Ethiopic (Amharic)",
+                "LATIN": "Latin letters outside the form's character set"}.get(word, word.title())
+        if word not in names:
+            names.append(word)
+    return " and ".join(names[:3])

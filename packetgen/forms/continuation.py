@@ -6,7 +6,8 @@ import io
 import re
 from typing import Any
 
-from packetgen.forms.fieldmap import FormDef, to_form_charset
+from packetgen.forms.charset import showable
+from packetgen.forms.fieldmap import FormDef
 from packetgen.forms.plan import _Block, wrap
 
 
@@ -24,7 +25,9 @@ def _continuation_pdf(fd: FormDef, ctx: dict, blocks: list[_Block], *, first_pag
     a_text = f"A-{re.sub(r'[^0-9]', '', a_num).rjust(9, '0')}" if a_num else "None"
     name_text = ", ".join(p for p in (getattr(name, "family", None), " ".join(
         x for x in (getattr(name, "given", None), getattr(name, "middle", None)) if x)) if p) if name else ""
-    name_text, _ = to_form_charset(name_text)
+    name_text, bad = showable(name_text)
+    if bad:
+        name_text = ""   # a name the font cannot show is left blank (check reports it), never '?'
 
     W, H = fd.model.page_size
     left, right, top, bottom = 48.0, W - 48.0, H - 48.0, 118.0

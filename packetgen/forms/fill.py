@@ -163,8 +163,8 @@ def fill_form(fd: FormDef, ctx: dict, *, template: bytes, official: bool, root_n
                       beneficiary_id=beneficiary_id, supporter_id=supporter_id, pdf=pdf_bytes, page_count=page_count,
                       values=values, overflow=overflow, warnings=plan.warnings, signatures=signatures,
                       seconds=time.perf_counter() - t0, root_name=root_name,
-                      unanswered=[{"part": u.part, "item": u.item, "label": u.label, "page": u.page, "set": u.ask}
-                                  for u in plan.unanswered])
+                      unanswered=[{"part": u.part, "item": u.item, "label": u.label, "page": u.page, "set": u.ask,
+                                   "kind": u.kind} for u in plan.unanswered])
 
 
 def fill_case_forms(case, *, forms_dir: Optional[Path] = None, flatten: bool = False) -> list[FilledForm]:

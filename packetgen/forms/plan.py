@@ -12,7 +12,8 @@ from typing import Any, Optional
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from packetgen.errors import FormError
-from packetgen.forms.fieldmap import Entry, FormDef, format_value, to_form_charset
+from packetgen.forms.charset import latin_suggestion, script_names, showable
+from packetgen.forms.fieldmap import Entry, FormDef, format_value
 from packetgen.forms.library import FF_BITS
 from packetgen.forms.template import Widget
 
@@ -120,6 +121,10 @@ class Unanswered:
     label: str
     page: int
     ask: str              # the case-file field to set, e.g. 'beneficiaries[1].in_removal_proceedings'
+    kind: str = "unanswered"          # or 'script': text the form's font cannot show
+    chars: str = ""                   # 'script': which script(s), e.g. 'Cyrillic'
+    suggestion: Optional[str] = None  # 'script': a transliteration to suggest in the fix (never filed)
+    source: str = ""                  # 'script': the case field that holds the text
 
 
 @dataclass
@@ -135,6 +140,46 @@ def _paths(ctx: dict, template: str) -> str:
         return template.format(**ctx.get("_paths", {}))
     except (KeyError, IndexError, ValueError):
         return template
+
+
+_PATH_RX = re.compile(r"^([A-Za-z_]\w*)((?:\.[A-Za-z_]\w*|\[\d+\])*)$")
+
+
+def source_path(src: Optional[str], ctx: dict) -> Optional[str]:
+    """The case-file path an entry's value comes from ('beneficiary.form_name.family' -> 'beneficiaries[1].name.family')."""
+    src = (src or "").strip()
+    phys = re.match(r"^physical\((\w+)\)(.*)$", src)
+    if phys:    # physical(person).city: the physical address, or the mailing address it was derived from
+        person = ctx.get(phys.group(1))
+        which = "physical_address" if getattr(person, "physical_address", None) is not None else "mailing_address"
+        src = f"{phys.group(1)}.{which}{phys.group(2)}"
+    m = _PATH_RX.match(src)
+    if not m:   # e.g. names_from(applicant.other_names, 3): the first attribute chain inside
+        inner = re.search(r"\b[A-Za-z_]\w*(?:\.[A-Za-z_]\w*|\[\d+\])+", src or "")
+        m = _PATH_RX.match(inner.group(0)) if inner else None
+        if not m:
+            return None
+    base, rest = m.group(1), m.group(2)
+    paths = ctx.get("_paths", {})
+    root = paths.get(base, "" if base == "case" else base)
+    rest = rest.replace(".form_name", ".latin_name" if getattr(ctx.get(base), "latin_name", None) else ".name")
+    return (root + rest).lstrip(".")
+
+
+def unshowable_item(fd: FormDef, e: Entry, ctx: dict, text: str) -> Optional[Unanswered]:
+    """An Unanswered of kind 'script' when the form's font cannot show ``text``; None when it can."""
+    _, bad = showable(text)
+    if not bad:
+        return None
+    src = source_path(e.value, ctx) or e.value or ""
+    if ".name." in src or ".latin_name." in src or src.endswith(".name") or ".other_names" in src:
+        person = src.split(".name")[0].split(".latin_name")[0].split(".other_names")[0]
+        ask = (f"{person}.latin_name (family, given, middle: the Latin spelling in the passport)"
+               if ".other_names" not in src else f"{src} (in Latin letters, as used)")
+    else:
+        ask = f"{src} (in Latin letters)"
+    return Unanswered(fd.model.form, e.part, e.item, e.label, e.page, ask, kind="script", chars=script_names(bad),
+                      suggestion=latin_suggestion(text), source=src)
 
 
 def evaluate_entry(fd: FormDef, i: int, e: Entry, ctx: dict) -> EntryValue:
@@ -286,14 +331,16 @@ class _Plan:
         if e.format == "zip" and len(re.sub(r"\D", "", str(v))) > 5:
             self.warn(f"Part {e.part}, Item {e.item} ({e.label}): the form has room for a 5-digit ZIP code; "
                       f"wrote {text} for {v}")
-        shown, replaced = to_form_charset(text)
-        if replaced:
-            self.warn(f"Part {e.part}, Item {e.item} ({e.label}): the form's font cannot show "
-                      f"{', '.join(r.split('→')[0] for r in replaced)}; wrote '{shown}' for '{text}' ({', '.join(replaced)})")
-        text = shown
+        bad = unshowable_item(fd, e, ctx, text)
+        if bad is not None:
+            self.unanswered.append(bad)     # left blank: never a '?' or a guessed transliteration on a form
+            self.warn(f"Part {e.part}, Item {e.item} ({e.label}) was left blank: the form's font cannot show "
+                      f"{bad.chars}; set {bad.ask}")
+            return
+        text, _ = showable(text)
         display = text
         if e.format == "phone":
-            display, _ = to_form_charset(" ".join(str(v).split()))
+            display, _ = showable(" ".join(str(v).split()))
         if e.type == "extra":
             self.moved.append(Moved(e.part, e.item, e.page, e.label, f"{e.label}: {display}", None,
                                     "more entries than the form has rows for"))

@@ -5,8 +5,8 @@ Driven by the field maps: an entry with ``ask`` is a question the form requires 
 
 from __future__ import annotations
 
-from packetgen.forms.fieldmap import load_formdef
-from packetgen.forms.plan import Unanswered, evaluate_entry
+from packetgen.forms.fieldmap import format_value, load_formdef
+from packetgen.forms.plan import Unanswered, evaluate_entry, unshowable_item
 
 
 def unanswered_questions(case) -> list[tuple[str, Unanswered]]:
@@ -26,10 +26,26 @@ def unanswered_questions(case) -> list[tuple[str, Unanswered]]:
 
 
 def _walk(fd, ctx, title: str) -> list[tuple[str, Unanswered]]:
+    """Required items left unanswered, and text the form's font cannot show (kind 'script')."""
     out = []
     for i, e in enumerate(fd.model.entries):
-        if e.ask:
-            ev = evaluate_entry(fd, i, e, ctx)
-            if ev.unanswered:
-                out.append((title, ev.unanswered))
+        if not (e.ask or (e.value is not None and e.type in {"text", "combo", "extra"})):
+            continue
+        ev = evaluate_entry(fd, i, e, ctx)
+        if not ev.applies:
+            continue
+        if ev.unanswered:
+            out.append((title, ev.unanswered))
+            continue
+        v = ev.value
+        if e.type not in {"text", "combo", "extra"} or v is None or v == "" or v == []:
+            continue
+        try:
+            text = format_value(e.format, v, e.args)
+        except (ValueError, TypeError):
+            continue            # the filler reports values it cannot format
+        if text:
+            bad = unshowable_item(fd, e, ctx, str(text))
+            if bad is not None:
+                out.append((title, bad))
     return out
