@@ -238,6 +238,19 @@ def _paragraphs(v, args):
     return "\n".join(p for p in paras if p)
 
 
+def _phone(v, args):
+    """A U.S. number as digits only; an international one (+country) as typed, with its '+' and grouping.
+
+    ``args.plus = false`` (a field whose instructions forbid '+' and separators): 011 + the digits.
+    """
+    s = " ".join(str(v).split())
+    if s.startswith("+") and re.fullmatch(r"\+[\d\s().\-]+", s):
+        if args.get("plus", True):
+            return s
+        return "011" + _digits_only(s)
+    return _digits_only(v)
+
+
 def _int(v, args):
     return str(int(round(float(v))))
 
@@ -252,7 +265,7 @@ FORMATS = {
     "name": _text,
     "date": _date,
     "a_number": _a_number,
-    "phone": lambda v, a: _digits_only(v),
+    "phone": lambda v, a: _phone(v, a),
     "digits": _digits,
     "int": _int,
     "money": lambda v, a: _money(v),

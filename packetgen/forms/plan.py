@@ -96,6 +96,57 @@ def fits(text: str, w: Widget) -> tuple[bool, Optional[str]]:
     return (text_width(text, w.size) <= single_line_room(w)), text
 
 
+FLOOR_SIZE = 6.0                   # the smallest font an identity value is shrunk to (Acrobat's auto-size floor)
+SIZE_STEP = 0.5
+
+
+def fit_size(text: str, w: Widget) -> Optional[float]:
+    """The largest size (field size down to FLOOR_SIZE, in SIZE_STEP steps) at which ``text`` fits one line; None if none."""
+    if w.maxlen is not None and len(text) > w.maxlen:
+        return None
+    room = single_line_room(w)
+    size = w.size
+    while size >= FLOOR_SIZE - 1e-9:
+        if text_width(text, size) <= room:
+            return size
+        size = round(size - SIZE_STEP, 2)
+    return None
+
+
+def head_that_fits(text: str, w: Widget) -> tuple[str, Optional[float]]:
+    """The beginning of a value that does not fit: as much as fits at the floor size (and /MaxLen), cut at a word if possible."""
+    limit = w.maxlen if w.maxlen is not None else len(text)
+    room = single_line_room(w)
+    n = min(len(text), limit)
+    while n > 0 and text_width(text[:n], FLOOR_SIZE) > room:
+        n -= 1
+    head = text[:n]
+    if 0 < n < len(text) and text[n] != " " and " " in head[: n]:
+        cut = head.rstrip().rfind(" ")
+        if cut >= n * 0.6:
+            head = head[:cut]
+    head = head.rstrip(" ,;")
+    if not head:
+        return "", None
+    return head, fit_size(head, w) or FLOOR_SIZE
+
+
+def narrative_head(text: str, w: Widget) -> str:
+    """The lines of a narrative answer that fit its multiline box (the whole text continues in Additional Information)."""
+    if not w.multiline:
+        return head_that_fits(text, w)[0]
+    lines = wrap(text, chars_per_line(w))[: line_capacity(w)]
+    if w.maxlen is not None:
+        out, total = [], 0
+        for ln in lines:
+            if total + len(ln) + 1 > w.maxlen:
+                break
+            out.append(ln)
+            total += len(ln) + 1
+        lines = out
+    return "\n".join(lines)
+
+
 # --------------------------------------------------------------------------- planning the values
 
 @dataclass
@@ -109,6 +160,7 @@ class Write:
     label: str
     kind: str             # text, combo, checkbox, overflow-row
     multiline: bool = False
+    size: Optional[float] = None    # font size when reduced to fit (None: the field's own size)
     derived: Optional[str] = None   # what the value was derived from (recorded in the manifest)
 
 
@@ -356,21 +408,38 @@ class _Plan:
                 return
             self.add(Write(w.name, choice, e, e.part, e.item, w.page, e.label, "combo"))
             return
+        narrative = e.format == "paragraphs" or w.multiline
+        if e.format == "phone" and w.maxlen is not None and len(text) > w.maxlen:
+            text = re.sub(r"[^\d+]", "", text)   # '+504 9555 0101' -> '+50495550101' where the grouping does not fit
+        if not narrative and not w.comb:
+            # identity values (names, numbers, dates, phones, e-mails, address lines) stay in their box:
+            # the font shrinks to fit, down to a legible floor (as Acrobat's auto-size does)
+            size = fit_size(text, w)
+            if size is not None:
+                self.add(Write(w.name, text, e, e.part, e.item, w.page, e.label, "text",
+                               size=None if size == w.size else size))
+                return
+            head, size = head_that_fits(text, w)
+            self._continue(e, w, display, text)
+            if head:
+                self.add(Write(w.name, head, e, e.part, e.item, w.page, e.label, "text", size=size))
+            return
         ok, out = fits(text, w)
         if ok:
             self.add(Write(w.name, out, e, e.part, e.item, w.page, e.label, "text", multiline=w.multiline))
             return
-        # does not fit: the whole value goes to the Additional Information part, the field points there
+        # a narrative answer: the box shows its beginning, the whole text continues in the Additional Information part
+        self._continue(e, w, display, text)
+        head = narrative_head(text, w)
+        if head:
+            self.add(Write(w.name, head, e, e.part, e.item, w.page, e.label, "text", multiline=w.multiline))
+
+    def _continue(self, e: Entry, w: Widget, display: str, text: str) -> None:
         body = display if (e.format == "paragraphs" or w.multiline) else f"{e.label}: {display}"
         why = (f"{len(text)} characters, the field holds {w.maxlen}" if w.maxlen is not None and len(text) > w.maxlen
-               else f"{'lines' if w.multiline else 'width'}: does not fit the {w.width:.0f} x {w.height:.0f} pt field")
+               else f"{'lines' if w.multiline else 'width'}: does not fit the {w.width:.0f} x {w.height:.0f} pt field"
+               + ("" if w.multiline else f" even at {FLOOR_SIZE:g} pt"))
         self.moved.append(Moved(e.part, e.item, w.page, e.label, body, w.name, why))
-        marker = next((m for m in fd.model.overflow.markers if fits(m, w)[0]), None)
-        if marker is not None:
-            self.add(Write(w.name, marker, e, e.part, e.item, w.page, e.label, "text", multiline=w.multiline))
-        else:
-            self.warn(f"Part {e.part}, Item {e.item} ({e.label}): left blank (too small even for "
-                      f"'{fd.model.overflow.markers[-1]}'); the value is in Part {fd.model.overflow.part}")
 
     @staticmethod
     def _combo_choice(w: Widget, text: str) -> Optional[str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace as dc_replace
 from typing import Any, Optional
 
 import pikepdf
@@ -125,6 +126,8 @@ def _write_pdf(fd: FormDef, pdf: pikepdf.Pdf, info: _TemplateInfo, writes: list[
     res_of: dict[str, Any] = {}
     for wr in writes:
         w = info.widgets[wr.field]
+        if wr.size:
+            w = dc_replace(w, size=wr.size)    # shrunk to fit its box
         for pidx, aidx in info.where.get(wr.field, ()):
             if pidx not in annots_of:
                 annots_of[pidx] = pages[pidx].obj.Annots
@@ -153,6 +156,9 @@ def _write_pdf(fd: FormDef, pdf: pikepdf.Pdf, info: _TemplateInfo, writes: list[
                 if resources is None:
                     resources = res_of[font_name] = pdf.make_indirect(
                         Dictionary(Font=Dictionary({"/" + font_name: font_ref})))
+                if wr.size:   # a viewer that redraws the field keeps the size that fits
+                    a.DA = String(re.sub(r"([\d.]+)(\s+Tf)", f"{wr.size:g}\\2", da, count=1) if _DA_TF.search(da)
+                                  else f"/{font_name} {wr.size:g} Tf {color}")
                 content, (bw, bh, matrix) = _text_appearance(w, wr.value, font_name=font_name, font=font,
                                                              color=color, mk=a.get("/MK"))
                 old = a.get("/AP", Dictionary()).get("/N")
