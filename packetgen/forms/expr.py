@@ -49,8 +49,20 @@ def _physical(person):
     return person.mailing_address if person.physical_address_same_as_mailing else None
 
 
+def _obligations(given, others):
+    """I-134 Part 2 Item 13: the other Forms I-134 the supporter signs in this filing, then what the case file says."""
+    parts = []
+    if others:
+        names = "; ".join(getattr(p, "form_name", p.name).full for p in others)
+        parts.append(f"Form I-134 for {names}, signed together with this one for the same parole filing")
+    if given is not None and (not others or str(given).strip().casefold() not in {"none", "n/a", "none."}):
+        parts.append(str(given).strip())
+    return "; ".join(parts) or None
+
+
 FUNCTIONS = {
     "physical": _physical,
+    "obligations": _obligations,
     "len": lambda x: len(x) if x is not None else 0,
     "sum": lambda xs: sum(x for x in xs if x is not None) if xs is not None else None,
     "any": lambda xs: any(xs) if xs is not None else False,

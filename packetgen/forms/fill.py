@@ -78,6 +78,7 @@ def i134_context(case, supporter, beneficiary) -> dict[str, Any]:
     return {
         "case": case, "request": case.request, "supporter": supporter, "beneficiary": beneficiary,
         "self_support": same_person(supporter, beneficiary),
+        "other_supported": [case.beneficiary(x) for x in supporter.supports if x != beneficiary.id],
         "support_from": start, "support_until": add_months(start, case.request.stay.months),
         "interpreter": case.interpreter, "preparer": case.preparer or case.attorney, "attorney": case.attorney,
         "_paths": person_paths(case, beneficiary=beneficiary, supporter=supporter),
