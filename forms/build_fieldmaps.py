@@ -278,7 +278,7 @@ def sync(map_path: Path, records: list[dict], status: str, source_name: str, *, 
             r["certain"] = False
         if not r.get("label"):
             r["label"] = label_from_name(r["name"])
-    ov = data["overflow"]
+    ov = data.get("overflow") or {"rows": []}
     for row in ov["rows"]:
         for k in ("page_field", "part_field", "item_field", "text_field"):
             r = by_name.get(row[k])

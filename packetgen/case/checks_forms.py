@@ -5,7 +5,11 @@ packetgen never answers a question signed under penalty of perjury for the user 
 
 from __future__ import annotations
 
+import re
+
 from packetgen.case.checks import _Out
+
+_CARD_RX = re.compile(r"(?<![\d])(?:\d[ -]?){12,18}\d(?![\d])")
 
 
 def check_forms(case, out: _Out) -> None:
@@ -43,6 +47,7 @@ def check_forms(case, out: _Out) -> None:
                 f"{title}{more}, Part {q.part} Item {q.item} ('{_short(q.label)}') is not answered by the case file",
                 f"set {path} in the case file; packetgen never answers a form question for you "
                 "(a --draft build leaves it blank)", path.split(" ")[0].rstrip(","))
+    check_card_numbers(case, out)
     for i, s in enumerate(case.supporters):
         if s.reads_english is False and case.interpreter is None:
             out.add("error", "form.interpreter_missing", "Forms and fees",
@@ -58,6 +63,41 @@ def check_forms(case, out: _Out) -> None:
                     f"{path}.physical_address is given, but {path}.physical_address_same_as_mailing is true",
                     "remove physical_address when the person lives at the mailing address, or set "
                     "physical_address_same_as_mailing: false", f"{path}.physical_address_same_as_mailing")
+
+
+def check_card_numbers(case, out: _Out) -> None:
+    """A payment card number anywhere in the case file is refused: the card holder writes it by hand."""
+    data = case.model_dump(mode="json", by_alias=True, exclude_none=True)
+    for path, text in _strings(data, ""):
+        for m in _CARD_RX.finditer(text):
+            digits = re.sub(r"\D", "", m.group())
+            if 15 <= len(digits) <= 16 and digits[0] in "3456" and _luhn(digits):
+                out.add("error", "payment.card_number", "Forms and fees",
+                        f"{path} holds what looks like a payment card number",
+                        "remove it: card numbers, expiry dates and security codes never go in the case file; the "
+                        "card holder writes them by hand on the printed Form G-1450", path)
+                break
+
+
+def _strings(node, path):
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _strings(v, f"{path}.{k}" if path else str(k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _strings(v, f"{path}[{i}]")
+    elif isinstance(node, str):
+        yield path, node
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
 
 
 def _short(label: str, n: int = 90) -> str:

@@ -380,8 +380,47 @@ class Letter(_Model):
     draft: bool = Field(False, description="Mark the letter as a DRAFT for attorney review.")
 
 
+_NUMBER_KEYS = {"card_number", "card", "number", "cvv", "cvc", "security_code", "expiration", "expiration_date",
+                "expiry", "account_number", "routing_number", "aba", "iban"}
+
+
+class Payer(_Model):
+    """Who pays the filing fee (Form G-1450 card holder or G-1650 account holder). Never card or account numbers."""
+
+    name: Name = Field(description="Name as it appears on the card or bank account.")
+    latin_name: Optional[Name] = Field(None, description="The name in Latin letters, when 'name' is in another script.")
+    billing_address: Address = Field(description="The card's billing address (G-1450) or the account holder's address.")
+    phone: Optional[ShortStr] = None
+    email: Optional[Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]] = None
+    card_type: Optional[Literal["visa", "mastercard", "amex", "discover"]] = Field(
+        None, description="G-1450: the card type box (optional). The card holder writes number, expiry and code by hand.")
+    account_type: Optional[Literal["checking", "savings"]] = Field(
+        None, description="G-1650: the account type. The account holder writes routing and account numbers by hand.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_numbers(cls, data):
+        if isinstance(data, dict):
+            bad = sorted(k for k in data if isinstance(k, str) and k.lower() in _NUMBER_KEYS)
+            if bad:
+                raise ValueError(f"holds {', '.join(bad)}: card and bank account numbers, expiry dates and security "
+                                 "codes never go in the case file; remove them (the payer writes them by hand on "
+                                 "the printed G-1450 / G-1650)")
+        return data
+
+    @property
+    def form_name(self) -> Name:
+        return self.latin_name or self.name
+
+
 class Filing(_Model):
     payment: Literal["G-1450", "G-1650", "fee_waiver", "exempt", "check", "money_order"] = "G-1450"
+    payer: Optional[Payer] = Field(
+        None, description="Who pays the fee (G-1450 card holder / G-1650 account holder). Default: the petitioner, "
+                          "with the petitioner's mailing address as billing address (recorded as derived).")
+    e_notification: bool = Field(
+        True, description="Include Form G-1145 (e-mail/text notice of acceptance) for the petitioner; it needs an "
+                          "e-mail address or a mobile number.")
     filing_date: Optional[dt.date] = Field(None, description="Planned mailing date; default: the build date.")
 
 

@@ -167,6 +167,14 @@ class Source(_M):
     notes: Optional[str] = None
 
 
+class Companion(_M):
+    """A form filed with each beneficiary's I-131 (payment, e-notification, G-28), in mailing order."""
+
+    order: int = Field(description="Place in the beneficiary's set: 1 payment, 2 G-1145, 4 G-28 (3 = cover letter).")
+    applies: str = Field(description="Expression: the form is filed for this beneficiary (e.g. payment == 'G-1450').")
+    placement: str = Field(description="Where it goes in the set, for the filing instructions.")
+
+
 class FormDefModel(_M):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -189,7 +197,8 @@ class FormDefModel(_M):
     parts: dict[str, str] = Field(default_factory=dict, description="Part number -> title, for stand-ins and reports.")
     context: dict[str, str]
     entries: list[Entry]
-    overflow: Overflow
+    overflow: Optional[Overflow] = Field(None, description="The Additional Information part; null when the form has none.")
+    companion: Optional[Companion] = None
     signatures: list[Signature]
     inventory_hints: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="Attributes the inventory source lacks (derived maps), applied by build_fieldmaps.py.")
@@ -299,12 +308,14 @@ class FormDef:
                         problems.append(f"{where}: two options use the same box and state {ident}")
                     seen_on.add(ident)
         ov = m.overflow
-        for r in ov.rows:
+        for r in (ov.rows if ov else []):
             for name in (r.page_field, r.part_field, r.item_field, r.text_field):
                 need(name, f"{self.path.name}: overflow row {r.item}", "text")
-        for src in (ov.continuation.name, ov.continuation.a_number):
+        for src in ((ov.continuation.name, ov.continuation.a_number) if ov else ()):
             if src:
                 self.expr(src, where=f"{self.path.name}: overflow.continuation")
+        if m.companion:
+            self.expr(m.companion.applies, where=f"{self.path.name}: companion.applies")
         for s in m.signatures:
             for src in (s.when, s.name):
                 if src:

@@ -41,6 +41,8 @@ class FilledForm:
     seconds: float = 0.0
     root_name: str = ""
     unanswered: list[dict] = field(default_factory=list)   # required items the case does not answer (left blank)
+    order: int = 0                 # companion forms: place in the beneficiary's set (1 payment, 2 G-1145, 4 G-28)
+    placement: str = ""            # companion forms: where it goes, for the filing instructions
 
 
 # --------------------------------------------------------------------------- contexts
@@ -101,7 +103,7 @@ def fill_form(fd: FormDef, ctx: dict, *, template: bytes, official: bool, root_n
     blocks, _ = _route_overflow(plan)
 
     # continuation sheets for what the rows could not hold
-    cont_who = fd.model.overflow.continuation.who
+    cont_who = fd.model.overflow.continuation.who if fd.model.overflow else None
     cont_bytes, cont_pages, placements = None, 0, []
     if any(b.rest for b in blocks):
         cont_bytes, cont_pages, placements = _continuation_pdf(
@@ -156,7 +158,11 @@ def fill_form(fd: FormDef, ctx: dict, *, template: bytes, official: bool, root_n
     if official and fd.model.source.status == "derived":
         plan.warn(f"the field map {fd.path.name} was derived without the official PDF; it matched this PDF's "
                   "fields, but check every filled page before filing")
-    if plan.moved:
+    if plan.moved and fd.model.overflow is None:
+        plan.warn(f"{len(plan.moved)} answer(s) did not fit their fields and the form has no additional-information "
+                  "part: the box shows the beginning; complete by hand: "
+                  + "; ".join(f"{m.label}" for m in plan.moved))
+    elif plan.moved:
         plan.warn(f"{len(plan.moved)} answer(s) did not fit their fields and are in Part {fd.model.overflow.part}"
                   + (f" and {cont_pages} continuation sheet(s) that must be signed and dated" if cont_pages else "")
                   + ": " + "; ".join(f"Part {m.part} Item {m.item}" for m in plan.moved))

@@ -468,6 +468,8 @@ def _route_overflow(plan: _Plan) -> tuple[list[_Block], list[dict]]:
     """Put the moved texts in the Additional Information rows, then on continuation sheets."""
     fd = plan.fd
     ov = fd.model.overflow
+    if ov is None:              # a form without an Additional Information part: the box keeps the beginning
+        return [], []
     rows = list(ov.rows)
     blocks: list[_Block] = []
     ri = 0

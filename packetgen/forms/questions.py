@@ -17,6 +17,11 @@ def unanswered_questions(case) -> list[tuple[str, Unanswered]]:
     fd131 = load_formdef("I-131")
     for b in case.beneficiaries:
         out += _walk(fd131, i131_context(case, b), f"Form I-131 for {b.id}")
+    from packetgen.forms.companion import applicable_companions
+
+    for b in case.beneficiaries:
+        for fd, ctx in applicable_companions(case, b):
+            out += _walk(fd, ctx, f"Form {fd.model.form} for {b.id}")
     pairs = case.supporter_pairs()
     if pairs:
         fd134 = load_formdef("I-134")
