@@ -43,6 +43,16 @@ STATES = ["", "AA", "AE", "AK", "AL", "AP", "AR", "AS", "AZ", "CA", "CO", "CT", 
           "TX", "UT", "VA", "VI", "VT", "WA", "WI", "WV", "WY"]
 
 
+def _shared_path(rel: str) -> Path:
+    """A '../shared/...' path relative to the checkout, or one level up for a worktree (/work/wt/NAME)."""
+    p = HERE.parent / rel
+    if not p.exists() and rel.startswith("../"):
+        deeper = HERE.parent / ".." / rel
+        if deeper.exists():
+            return deeper
+    return p
+
+
 # --------------------------------------------------------------------------- labels from tooltips
 
 def label_from_tooltip(tu: str) -> tuple[str | None, str | None, str | None]:
@@ -268,7 +278,7 @@ def sync(map_path: Path, records: list[dict], status: str, source_name: str, *, 
             r["certain"] = False
         if not r.get("label"):
             r["label"] = label_from_name(r["name"])
-    ov = data["overflow"]
+    ov = data.get("overflow") or {"rows": []}
     for row in ov["rows"]:
         for k in ("page_field", "part_field", "item_field", "text_field"):
             r = by_name.get(row[k])
@@ -365,7 +375,7 @@ def main(argv=None) -> int:
             name = f"official PDF {args.pdf.name}"
         else:
             data = json.loads(mp.read_text(encoding="utf-8"))
-            tsv = args.tsv or (HERE.parent / data["source"]["inventory"])
+            tsv = args.tsv or _shared_path(data["source"]["inventory"])
             records, status = inventory_from_tsv(tsv)
             name = data["source"]["inventory"] if not args.tsv else str(args.tsv)
         rc |= sync(mp, records, status, name, check=args.check)

@@ -89,7 +89,11 @@ def check(case_or_path, *, today: Optional[dt.date] = None, forms_dir: Optional[
 
     case = case_or_path if isinstance(case_or_path, Case) else load_case(case_or_path)
     findings = run_checks(case, today=today or today_for_checks())
-    extra = []
+    from packetgen.case.checks import _Out
+    from packetgen.forms.checks import check_forms
+
+    extra = _Out()
+    check_forms(case, extra)          # what the forms need: unanswered sworn questions, scripts a form can't show
     if files:
         from packetgen.packet.probe import evidence_file_findings
 
@@ -97,7 +101,7 @@ def check(case_or_path, *, today: Optional[dt.date] = None, forms_dir: Optional[
     if fileability:
         from packetgen.packet.preflight import fileability_findings
 
-        extra += fileability_findings(case, findings + extra, forms_dir=forms_dir)
+        extra += fileability_findings(case, findings + list(extra), forms_dir=forms_dir)
     if extra:
         order = {g: i for i, g in enumerate(GROUPS)}
         findings = sorted(findings + extra, key=lambda f: (order.get(f.group, len(order)),
@@ -182,6 +186,7 @@ def build(case_path, *, outdir: Optional[Path] = None, forms_dir: Optional[Path]
 
     import tempfile
 
+    from packetgen.forms.companion import fill_companion_forms
     from packetgen.forms.fill import fill_case_forms
 
     # Normalized photos from worker processes live in tmpdir until the packet is saved (0700, then removed).
@@ -193,6 +198,8 @@ def build(case_path, *, outdir: Optional[Path] = None, forms_dir: Optional[Path]
             # Work that needs no evidence pages, done while workers normalize the photos.
             say("filling forms")
             forms.extend(fill_case_forms(case, forms_dir=forms_dir, flatten=flatten))
+            for b in case.beneficiaries:      # payment, G-1145 and G-28: one each per beneficiary's set
+                forms.extend(fill_companion_forms(case, b, forms_dir=forms_dir, flatten=flatten))
             say("writing the cover letter")
             first_pass.extend(_letter_first_pass(case, st, _set_forms(forms, st), date=date,
                                                  templates_dir=templates_dir) for st in sets)

@@ -10,7 +10,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
-SHARED = Path(os.environ.get("PACKETGEN_SHARED") or REPO.parent / "shared")   # worktrees: set PACKETGEN_SHARED
+SHARED = REPO.parent / "shared"
+if not SHARED.is_dir() and (REPO.parent.parent / "shared").is_dir():
+    SHARED = REPO.parent.parent / "shared"   # a worktree one level deeper (e.g. /work/wt/NAME next to /work/shared)
 OFFICIAL_I131 = SHARED / "uscis-forms" / "i-131_edition-2025-01-20_official.pdf"
 CORPUS = SHARED / "evidence-corpus"
 

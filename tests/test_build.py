@@ -70,11 +70,17 @@ def _check_set_structure(case, path, st):
     for page in reader.pages:
         assert [round(float(v)) for v in page.mediabox] == [0, 0, 612, 792]
 
-    # Sections are laid end to end in the documented order: the set's own I-131, then its I-134s.
+    # Sections are laid end to end in mailing order: payment form and G-1145 on top, the letter, the set's own
+    # I-131, then its I-134s.
     sec = st["sections"]
-    assert sec["letter"][0] == 1
     forms = sec["forms"]
-    assert [f["form"] for f in forms] == ["I-131"] * len(ids) + ["I-134"] * sum(
+    front = [f for f in forms if f["form"] in ("G-1450", "G-1650", "G-1145")]
+    assert [f["form"] for f in front] == [f for f in ("G-1450", "G-1650", "G-1145") if f in {x["form"] for x in front}]
+    assert sec["letter"][0] == 1 + sum(f["pages"][1] - f["pages"][0] + 1 for f in front)
+    if case.filing.payment in ("G-1450", "G-1650"):
+        assert front and front[0]["form"] == case.filing.payment and front[0]["pages"][0] == 1
+    forms = forms[len(front):]
+    assert [f["form"] for f in forms if f["form"] != "G-28"] == ["I-131"] * len(ids) + ["I-134"] * sum(
         1 for _, b in case.supporter_pairs() if b.id in ids)
     assert all(f["beneficiary"] in ids for f in forms)
     assert forms[0]["pages"][0] == sec["letter"][1] + 1
@@ -160,7 +166,10 @@ def _check_links(path, st):
                 assert item.title.startswith(f"{x['letter']}: ")
                 assert page_index[item.destination[0].objgen] == x["separator_page"]
             forms = st["sections"]["forms"]
-            for item, f in zip(top["Forms"].children, forms):
+            front = [f for f in forms if f["pages"][0] < st["sections"]["letter"][0]]
+            for f in front:          # payment form and G-1145: bookmarks of their own, before the letter
+                assert page_index[top[f["title"]].destination[0].objgen] == f["pages"][0]
+            for item, f in zip(top["Forms"].children, forms[len(front):]):
                 assert page_index[item.destination[0].objgen] == f["pages"][0]
         targets = []
         a, b = st["sections"]["letter"]

@@ -44,9 +44,10 @@ def _check_codes() -> set[str]:
     """Every finding code in packetgen/case/checks*.py: the 2nd argument of each .add(...) / Finding(...) call."""
     files = sorted((REPO / "packetgen" / "case").glob("checks*.py"))
     files += [p for p in (REPO / "packetgen" / "packet" / n for n in ("preflight.py", "probe.py")) if p.exists()]
-    src = "\n".join(p.read_text(encoding="utf-8") for p in files)
+    files.append(REPO / "packetgen" / "forms" / "checks.py")
     codes = set()
-    for node in ast.walk(ast.parse(src)):
+    trees = [ast.parse(p.read_text(encoding="utf-8")) for p in files]
+    for node in (n for t in trees for n in ast.walk(t)):
         if not isinstance(node, ast.Call) or len(node.args) < 2:
             continue
         name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")

@@ -19,11 +19,11 @@ def test_readme_build_with_stand_ins_is_a_draft_that_says_so(tmp_path, sample_co
 
     proc = run("build", "-q", str(case))
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip().splitlines()[-1].startswith("status:       NOT FOR FILING: stand-in I-131, I-134")
+    assert proc.stdout.strip().splitlines()[-1].startswith("status:       NOT FOR FILING: stand-in G-1145, G-1450, I-131, I-134")
     assert "Errors stop the build" not in proc.stderr
     manifest = json.loads((case.parent / "out" / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["fileable"] == {"for_filing": False, "reasons": ["stand-in I-131, I-134"]}
+    assert manifest["fileable"] == {"for_filing": False, "reasons": ["stand-in G-1145, G-1450, I-131, I-134"]}
     proc = run("verify", str(case.parent / "out"))
-    assert proc.returncode == 0 and "verified, NOT FOR FILING: stand-in I-131, I-134" in proc.stdout
+    assert proc.returncode == 0 and "verified, NOT FOR FILING: stand-in G-1145, G-1450, I-131, I-134" in proc.stdout
     proc = run("check", str(case))
     assert proc.returncode == 1 and "fileable.standin_forms" in proc.stdout

@@ -136,9 +136,9 @@ def test_no_entry_writes_a_signature_field(form):
 
 
 def test_map_contexts_are_what_the_filler_provides(case):
-    assert set(i131_context(case, case.beneficiaries[0])) == set(load_formdef("I-131").model.context)
+    assert set(i131_context(case, case.beneficiaries[0])) - {"_paths"} == set(load_formdef("I-131").model.context)
     s, b = case.supporter_pairs()[0]
-    assert set(i134_context(case, s, b)) == set(load_formdef("I-134").model.context)
+    assert set(i134_context(case, s, b)) - {"_paths"} == set(load_formdef("I-134").model.context)
 
 
 def _edited_map(tmp_path, edit) -> Path:
@@ -192,7 +192,9 @@ def test_values_are_formatted_the_way_the_form_expects():
     with pytest.raises(ValueError):
         format_value("a_number", "A-12")
     assert format_value("phone", "(713) 555-0148") == "7135550148"
-    assert format_value("phone", "+504 9555 0101") == "50495550101"
+    assert format_value("phone", "+504 9555 0101") == "+504 9555 0101"
+    assert format_value("phone", "+504 9555 0101", {"plus": False}) == "01150495550101"
+    assert format_value("phone", "(713) 555-0148") == "7135550148"
     assert [format_value("digits", 38, {"width": 3, "index": i}) for i in range(3)] == ["0", "3", "8"]
     assert format_value("money", 92400) == "$92,400" and format_value("money", 10.5) == "$10.50"
     assert format_value("zip", "77004-1234") == "77004"
@@ -332,7 +334,7 @@ def test_i131_standin_values(sample_forms):
     assert vals[("2", "9", "Your date of birth")] == "03/12/1984"
     assert vals[("2", "16", "Their family name")] == "Reyes Castillo"
     assert vals[("2", "18", "Their date of birth")] == "07/02/2019"
-    assert vals[("2", "21", "Their daytime telephone number")] == "50495550101"
+    assert vals[("2", "21", "Their daytime telephone number")] == "+504 9555 0101"
     assert vals[("2", "3", "Your mailing address: state")] == "TX"
     assert vals[("2", "3", "Your mailing address: apartment, suite or floor: Apt.")] == "/ APT "
     assert vals[("8", "2", "Expected length of stay in the United States")] == "6 months"
@@ -343,7 +345,10 @@ def test_i131_standin_values(sample_forms):
     moved = [o for o in f.overflow if (o["part"], o["item"]) == ("2", "24")]
     assert moved and moved[0]["where"].startswith("Part 13 row 3")
     fields = fields_of(f.pdf)
-    assert value_of(fields, "i131_mateo.P6[0].P2_Line24_StreetNumberName[0]") == "See Part 13."
+    # the box shows the beginning of the street (never just a reference), the full value is in Part 13
+    box = value_of(fields, "i131_mateo.P6[0].P2_Line24_StreetNumberName[0]")
+    assert "Colonia Palmira, Avenida República de Chile 1520".startswith(box) and len(box) >= 20
+    assert "See Part" not in box
     assert value_of(fields, "i131_mateo.#subform[13].Part13_Line3_ItemNumber[0]") == "24"
     assert "Colonia Palmira, Avenida República de Chile 1520" in norm(
         value_of(fields, "i131_mateo.#subform[13].Part13_Line3_AdditionalInfo[0]"))
@@ -351,11 +356,18 @@ def test_i131_standin_values(sample_forms):
     assert vals[("4", "3.a", "Have you ever been issued an Advance Parole Document?: No")] == "/N"
 
 
-def test_items_without_a_case_fact_are_left_blank_with_a_warning(case):
+def test_unanswered_questions_are_left_blank_never_guessed(case):
     case.beneficiaries[0].ever_issued_advance_parole = None
+    case.beneficiaries[0].in_removal_proceedings = None
     f = fill_i131(case)
-    assert not [v for v in f.values if (v["part"], v["item"]) == ("4", "3.a")]
-    assert any("Part 4, Item 3.a" in w and "left blank" in w and "ever_issued_advance_parole" in w for w in f.warnings)
+    assert not [v for v in f.values if (v["part"], v["item"]) in {("4", "3.a"), ("4", "1")}]
+    asked = {(u["part"], u["item"]): u["set"] for u in f.unanswered}
+    assert asked[("4", "3.a")] == "beneficiaries[0].ever_issued_advance_parole"
+    assert asked[("4", "1")] == "beneficiaries[0].in_removal_proceedings"
+    fields = fields_of(f.pdf)
+    for name in ("i131_mateo.P7[0].P4_Line1_YesNo[0]", "i131_mateo.P7[0].P4_Line1_YesNo[1]",
+                 "i131_mateo.P7[0].P4_Line3a_YesNo[0]", "i131_mateo.P7[0].P4_Line3a_YesNo[1]"):
+        assert str(fields[name].get("/V", "/Off")) in {"/Off", "None", ""}, name
 
 
 def test_attorney_interpreter_and_preparer(case):
@@ -364,6 +376,7 @@ def test_attorney_interpreter_and_preparer(case):
     case.attorney = Helper(name=Name(family="Okafor", given="Grace"), organization="Okafor Immigration Law PLLC",
                            phone="(713) 555-0199", email="grace@okafor.example", bar_number="TX24012345", g28=True)
     case.interpreter = Helper(name=Name(family="López", given="María José"), phone="(713) 555-0190", language="Spanish")
+    case.supporters[0].reads_english = False
     f = fill_i131(case)
     vals = {v["label"]: v["value"] for v in f.values}
     assert vals["G-28 attached (attorney or accredited representative)"] == "/Y"
@@ -437,11 +450,12 @@ def test_unknown_checkbox_state_raises_instead_of_writing_off(case, tmp_path):
     assert "CB_AppType[5]" in msg and "/7" in msg and "/23" in msg and "/Off" in msg
 
 
-def test_characters_the_font_cannot_show_are_transliterated_with_a_warning(case):
+def test_characters_the_font_cannot_show_are_left_blank_never_transliterated(case):
     case.beneficiaries[0].name.middle = "Андрей"
     f = fill_i131(case)
-    assert value_of(fields_of(f.pdf), "i131_mateo.P6[0].P2_Line16_MiddleName[0]") == "Andrey"
-    assert any("Part 2, Item 16 (Their middle name)" in w and "Андрей" in w and "Andrey" in w for w in f.warnings)
+    assert value_of(fields_of(f.pdf), "i131_mateo.P6[0].P2_Line16_MiddleName[0]") in (None, "")
+    assert any("Part 2, Item 16 (Their middle name)" in w and "Cyrillic" in w and "latin_name" in w for w in f.warnings)
+    assert not [w for w in f.warnings if "Andrey" in w]
 
 
 def test_readonly_is_cleared_on_filled_fields(sample_forms):
@@ -530,7 +544,7 @@ def test_i134_of_a_beneficiary_who_supports_themself(case):
 def test_filling_is_deterministic_and_parses_each_template_once(case, monkeypatch):
     import os
 
-    import packetgen.forms.fill as ff
+    import packetgen.forms.template as ff
 
     monkeypatch.setattr(ff, "_infos", {})   # earlier tests filled the in-process cache
     first = fill_i131(case)
@@ -547,7 +561,7 @@ def test_filling_is_deterministic_and_parses_each_template_once(case, monkeypatc
 def test_a_damaged_widget_cache_is_rebuilt(case, monkeypatch):
     import os
 
-    import packetgen.forms.fill as ff
+    import packetgen.forms.template as ff
 
     monkeypatch.setattr(ff, "_infos", {})
     first = fill_i131(case)
@@ -563,7 +577,8 @@ def test_appearance_geometry_alignment_comb_border_and_rotation():
     """The appearance generator places text as pypdf 7 did (what `fits` measures) and honours /Q, comb and /MK."""
     import re as _re
 
-    from packetgen.forms.fill import Widget, _Font, _text_appearance
+    from packetgen.forms.template import Widget, _Font
+    from packetgen.forms.write import _text_appearance
 
     font = _Font(first=32, widths=[600.0] * 224, default=600.0, ascent=1221.0)
 

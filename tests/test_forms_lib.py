@@ -23,7 +23,9 @@ from packetgen.forms.library import (add_form, compare_fields, edition_key, fetc
                                read_widgets)
 from packetgen.forms.standin import build_standin
 
-USCIS = Path(__file__).resolve().parents[1].parent / "shared" / "uscis-forms"
+from .conftest import SHARED  # noqa: E402
+
+USCIS = SHARED / "uscis-forms"
 OFFICIAL = USCIS / "i-131_edition-2025-01-20_official.pdf"
 G1145 = USCIS / "g-1145_edition-2014-09-26_decrypted-copy.pdf"
 G1450 = USCIS / "g-1450_edition-2019-09-27_official.pdf"
@@ -47,8 +49,9 @@ def test_without_installed_forms_the_standin_is_used(tmp_path):
     empty.mkdir()
     assert locate_form("I-131", "01/20/25", empty) == (None, False)
     rows = list_forms(empty)
-    assert {(r["form"], r["edition"], r["status"], r["path"]) for r in rows} == {
-        ("I-131", "01/20/25", "stand-in", None), ("I-134", "01/20/25", "stand-in", None)}
+    assert {(r["form"], r["edition"], r["status"], r["path"]) for r in rows} >= {
+        ("I-131", "01/20/25", "stand-in", None), ("I-134", "01/20/25", "stand-in", None),
+        ("G-1450", "09/27/19", "stand-in", None), ("G-1145", "09/26/14", "stand-in", None)}
     assert {r["map_status"] for r in rows} == {"official", "derived"}
 
 
@@ -93,19 +96,17 @@ def test_add_form_verifies_and_installs_the_official_i131(tmp_path):
 
 
 @pytest.mark.skipif(not G1145.is_file(), reason=REASON)
-def test_add_form_refuses_another_form_and_says_what_it_found(tmp_path):
-    with pytest.raises(FormError) as err:
-        add_form(G1145, tmp_path)
-    msg = str(err.value)
-    assert "Form G-1145 edition 09/26/14" in msg and "barcode" in msg and "I-131" in msg and "I-134" in msg
-    assert not list(tmp_path.glob("*.pdf"))
+def test_add_form_installs_the_g1145_found_by_its_barcode(tmp_path):
+    r = add_form(G1145, tmp_path)
+    assert (r["form"], r["edition"]) == ("G-1145", "09/26/14") and r["how"] == "barcode"
+    assert Path(r["path"]).name == "g-1145_2014-09-26.pdf"
 
 
 @pytest.mark.skipif(not G1450.is_file(), reason=REASON)
-def test_add_form_identifies_a_form_without_barcode_by_its_footer(tmp_path):
-    with pytest.raises(FormError) as err:
-        add_form(G1450, tmp_path)
-    assert "Form G-1450 edition 09/27/19" in str(err.value) and "footer" in str(err.value)
+def test_add_form_identifies_the_g1450_without_barcode_by_its_footer(tmp_path):
+    r = add_form(G1450, tmp_path)
+    assert (r["form"], r["edition"]) == ("G-1450", "09/27/19") and r["how"] == "footer text"
+    assert locate_form("G-1450", "09/27/19", tmp_path) == (Path(r["path"]), True)
 
 
 def test_add_form_refuses_what_is_not_a_form(tmp_path):
@@ -306,7 +307,7 @@ def test_fetch_forms_refuses_a_wrong_download(http_dir, tmp_path):
     with pytest.raises(FormError) as err:
         fetch_forms(url, tmp_path / "dest")
     msg = str(err.value)
-    assert "Form G-1145 edition 09/26/14" in msg and "not a PDF" in msg
+    assert "Form G-1145 edition 09/26/14, not Form I-131" in msg and "not a PDF" in msg
     assert not (tmp_path / "dest").exists() or not list((tmp_path / "dest").glob("*.pdf"))
 
 

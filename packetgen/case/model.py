@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import unicodedata
 from pathlib import Path
 from typing import Annotated, Literal, Optional, Union
 
@@ -34,7 +35,8 @@ def _clean_text(multiline: bool):
         if m:
             raise ValueError(f"contains an invisible control character (U+{ord(m.group()):04X}); "
                              "retype the text or remove the character")
-        return v
+        # composed form (NFC): 'e' + U+0301 typed on macOS is the same 'é' as a composed one everywhere
+        return unicodedata.normalize("NFC", v)
     return AfterValidator(check)
 
 
@@ -126,12 +128,24 @@ class Person(_Model):
     mailing_address: Address
     physical_address: Optional[Address] = Field(None, description="Only when different from the mailing address.")
     passport: Optional[Passport] = None
+    latin_name: Optional[Name] = Field(
+        None, description="The name in Latin letters exactly as in the passport (machine-readable zone or bio page), "
+                          "when 'name' is written in another script or with letters the forms cannot show. The forms "
+                          "use it.")
+    physical_address_same_as_mailing: Optional[bool] = Field(
+        None, description="true when the person lives at the mailing address (the forms' physical-address items are "
+                          "then filled from it); false with physical_address given otherwise. Never assumed.")
 
     @property
     def a_number_digits(self) -> Optional[str]:
         if not self.a_number:
             return None
         return re.sub(r"\D", "", self.a_number).rjust(9, "0")
+
+    @property
+    def form_name(self) -> Name:
+        """The name written on the forms: the passport's Latin spelling when given."""
+        return self.latin_name or self.name
 
     def age_on(self, day: dt.date) -> int:
         b = self.date_of_birth
@@ -148,16 +162,27 @@ class Biographics(_Model):
     hair_color: Optional[Literal["bald", "black", "blond", "brown", "gray", "red", "sandy", "white", "other"]] = None
 
 
+class PriorDocument(_Model):
+    date_issued: dt.date = Field(description="Date issued (YYYY-MM-DD).")
+    disposition: ShortStr = Field(description="e.g. 'attached', 'lost', 'stolen', 'still in my possession'.")
+
+
 class Beneficiary(Person):
     id: Slug = Field(description="Short identifier used elsewhere in the case file, e.g. 'mateo'.")
     relationship_to_petitioner: Optional[ShortStr] = Field(None, description="e.g. 'son', 'brother', 'self'.")
     marital_status: Optional[Literal["single", "married", "divorced", "widowed", "separated", "annulled", "other"]] = None
     biographics: Biographics = Field(default_factory=Biographics)
-    in_removal_proceedings: bool = Field(False, description="Ever in exclusion, deportation, removal or rescission proceedings (I-131 Part 4 Item 1).")
+    in_removal_proceedings: Optional[bool] = Field(
+        None, description="Ever in exclusion, deportation, removal or rescission proceedings (I-131 Part 4 Item 1). "
+                          "Sworn: required, never assumed.")
     ever_issued_reentry_permit_or_refugee_travel_document: Optional[bool] = Field(
         None, description="I-131 Part 4 Item 2.a: ever issued a Reentry Permit or Refugee Travel Document.")
     ever_issued_advance_parole: Optional[bool] = Field(
         None, description="I-131 Part 4 Item 3.a: ever issued an Advance Parole Document.")
+    reentry_permit_or_refugee_travel_document: Optional[PriorDocument] = Field(
+        None, description="I-131 Part 4 Items 2.b-2.c, when Item 2.a is Yes: date issued and disposition.")
+    advance_parole_document: Optional[PriorDocument] = Field(
+        None, description="I-131 Part 4 Items 3.b-3.c, when Item 3.a is Yes: date issued and disposition.")
     role: Optional[ShortStr] = Field(None, description="Role in the request, e.g. 'patient', 'accompanying parent', 'witness'.")
     accompanies: Optional[Slug] = Field(None, description="Id of the beneficiary this person accompanies (e.g. a parent of a minor patient).")
 
@@ -166,6 +191,9 @@ class Petitioner(Person):
     is_beneficiary: Optional[Slug] = Field(
         None, description="Id of the beneficiary when the petitioner files for themself; omit when filing for someone else.")
     immigration_status: Optional[ShortStr] = Field(None, description="e.g. 'U.S. citizen', 'lawful permanent resident'.")
+    holds_refugee_status: Optional[bool] = Field(
+        None, description="I-131 Part 1 Item 13: do you hold status as a refugee, were you paroled as a refugee, or are "
+                          "you a lawful permanent resident as a direct result of being a refugee? Required, never assumed.")
 
 
 class Asset(_Model):
@@ -174,7 +202,8 @@ class Asset(_Model):
 
 
 class Employment(_Model):
-    status: Literal["employed", "self_employed", "unemployed", "retired", "other"] = "employed"
+    status: Optional[Literal["employed", "self_employed", "unemployed", "retired", "other"]] = Field(
+        None, description="I-134 Part 2 Item 12. Required, never assumed.")
     employer: Optional[ShortStr] = None
     occupation: Optional[ShortStr] = None
     description: Optional[ShortStr] = None
@@ -192,6 +221,12 @@ class Supporter(Person):
     assets: list[Asset] = Field(default_factory=list)
     dependents: Annotated[int, Field(ge=0, le=99)] = 0
     will_provide: Optional[Str] = Field(None, description="What support is provided (housing, food, medical costs).")
+    reads_english: Optional[bool] = Field(
+        None, description="I-134 Part 4/5 Item 1: true = 'I can read and understand English'; false = the case's "
+                          "interpreter read the form to the supporter. Required, never assumed.")
+    specific_contributions: Optional[bool] = Field(
+        None, description="I-134 Part 2 Item 18: intends to provide specific contributions. Default: Yes when "
+                          "will_provide is given (recorded as derived); otherwise required.")
     other_obligations: Optional[Str] = Field(
         None, description="I-134 Part 2 Item 13: people already sponsored or supported under other Forms I-134 or "
                           "I-864, with dates; 'None' if none.")
@@ -285,6 +320,7 @@ class Discretion(_Model):
 
 class Helper(_Model):
     name: Name
+    latin_name: Optional[Name] = Field(None, description="The name in Latin letters, when 'name' is in another script.")
     organization: Optional[ShortStr] = None
     phone: Optional[ShortStr] = None
     mobile_phone: Optional[ShortStr] = None
@@ -293,6 +329,10 @@ class Helper(_Model):
     language: Optional[ShortStr] = Field(None, description="Interpreters: the language interpreted.")
     bar_number: Optional[ShortStr] = Field(None, description="Attorneys: bar number.")
     g28: bool = Field(False, description="Attorneys: a Form G-28 is attached.")
+
+    @property
+    def form_name(self) -> Name:
+        return self.latin_name or self.name
 
 
 class Translator(_Model):
@@ -344,8 +384,47 @@ class Letter(_Model):
     draft: bool = Field(False, description="Mark the letter as a DRAFT for attorney review.")
 
 
+_NUMBER_KEYS = {"card_number", "card", "number", "cvv", "cvc", "security_code", "expiration", "expiration_date",
+                "expiry", "account_number", "routing_number", "aba", "iban"}
+
+
+class Payer(_Model):
+    """Who pays the filing fee (Form G-1450 card holder or G-1650 account holder). Never card or account numbers."""
+
+    name: Name = Field(description="Name as it appears on the card or bank account.")
+    latin_name: Optional[Name] = Field(None, description="The name in Latin letters, when 'name' is in another script.")
+    billing_address: Address = Field(description="The card's billing address (G-1450) or the account holder's address.")
+    phone: Optional[ShortStr] = None
+    email: Optional[Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]] = None
+    card_type: Optional[Literal["visa", "mastercard", "amex", "discover"]] = Field(
+        None, description="G-1450: the card type box (optional). The card holder writes number, expiry and code by hand.")
+    account_type: Optional[Literal["checking", "savings"]] = Field(
+        None, description="G-1650: the account type. The account holder writes routing and account numbers by hand.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_numbers(cls, data):
+        if isinstance(data, dict):
+            bad = sorted(k for k in data if isinstance(k, str) and k.lower() in _NUMBER_KEYS)
+            if bad:
+                raise ValueError(f"holds {', '.join(bad)}: card and bank account numbers, expiry dates and security "
+                                 "codes never go in the case file; remove them (the payer writes them by hand on "
+                                 "the printed G-1450 / G-1650)")
+        return data
+
+    @property
+    def form_name(self) -> Name:
+        return self.latin_name or self.name
+
+
 class Filing(_Model):
     payment: Literal["G-1450", "G-1650", "fee_waiver", "exempt", "check", "money_order"] = "G-1450"
+    payer: Optional[Payer] = Field(
+        None, description="Who pays the fee (G-1450 card holder / G-1650 account holder). Default: the petitioner, "
+                          "with the petitioner's mailing address as billing address (recorded as derived).")
+    e_notification: bool = Field(
+        True, description="Include Form G-1145 (e-mail/text notice of acceptance) for the petitioner; it needs an "
+                          "e-mail address or a mobile number.")
     filing_date: Optional[dt.date] = Field(None, description="Planned mailing date; default: the build date.")
     exhibit_order: Union[Literal["argument", "supporters_first"], list[Union[EvidenceCategory, Literal["supporter"]]]] = Field(
         "argument", description="Exhibit order: 'argument' (the letter's order: for a medical request, medical "

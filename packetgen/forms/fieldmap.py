@@ -1,72 +1,23 @@
-"""Field maps: which case fact goes into which field of an official form.
+"""Field maps: which case fact goes into which field of a form (``forms/*.json``, one per form and edition).
 
-A field map is a JSON file in ``forms/`` (installed as ``packetgen/fieldmaps``),
-one per form and edition, e.g. ``forms/i-131_2025-01-20.json``.  It is data,
-not code: a new edition is a new file.  It holds
-
-* ``form``, ``edition``, ``title``, ``page_count``, ``footer_text`` and the
-  ``barcode`` pattern used to recognise the official PDF;
-* ``context``: the names an expression may use (``applicant``, ``beneficiary``,
-  ``supporter``, ...), each with what it means;
-* ``entries``: one per value written.  ``value`` is a small expression
-  evaluated against the context (``applicant.name.family``,
-  ``beneficiary.date_of_birth``, ``request.stay.as_text``); ``format`` says how
-  the form wants it (``date`` = mm/dd/yyyy, ``a_number`` = 9 digits, ``phone``
-  = digits only, ``state`` = a combo choice, ...);
-* ``overflow``: the rows of the "Additional Information" part where text that
-  does not fit is continued, and the continuation-sheet header;
-* ``signatures``: where someone signs by hand (never filled);
-* ``inventory``: every widget of the form (name, type, page, rect, max length,
-  flags, checkbox on-states, combo options), regenerated from an inventory TSV
-  or a real PDF by ``forms/build_fieldmaps.py``.
-
-Entries (one JSON object per line in the file)::
-
-    {"part": "2", "item": "9", "label": "Your date of birth", "page": 5, "type": "text",
-     "field": "form1[0].P5[0].Part2_Line9_DateOfBirth[0]", "value": "applicant.date_of_birth", "format": "date"}
-    {"part": "1", "item": "7", "label": "...", "page": 3, "type": "checkbox",
-     "field": "form1[0].P3[0].CB_AppType[5]", "on": "/23", "value": "True"}
-    {"part": "2", "item": "8", "label": "Your sex", "page": 5, "type": "choice", "value": "applicant.sex",
-     "options": {"F": {"field": "...Part2_Line8_Gender[0]", "on": "/F"}, "M": {"field": "...Gender[1]", "on": "/M"}}}
-    {"part": "2", "item": "3", "label": "...: state", "type": "combo", "field": "...", "value": "...state", "format": "state"}
-    {"part": "2", "item": "2", "label": "Other names used (more than 3)", "type": "extra", "value": "names_from(applicant.other_names, 3)"}
-
-* ``type``: ``text``, ``combo`` (value must be one of the PDF's choices, unless the
-  combo is editable), ``checkbox`` (checked when ``value`` is true; ``on`` is the
-  on-state, ``*`` = the box's only state), ``choice`` (exactly one box of a group is
-  checked, the others are set Off; a bool value picks ``yes``/``no``; an option names
-  its box by ``field``, or by ``group`` + ``on`` when the box order is not known),
-  ``extra`` (text that has no field and goes straight to the Additional Information part);
-* ``when``: the entry is used only when this expression is true (e.g. ``for_other``);
-* ``value: null`` with ``manual`` (a warning asks for the item to be completed by hand)
-  or ``note`` (why nothing is written); a value that evaluates to null with ``manual``
-  also warns;
-* ``format``: see :data:`FORMATS`; ``args`` (e.g. ``{"width": 3, "index": 0}`` for one
-  digit of a zero-padded number); ``lookup`` translates values before formatting;
-* ``page``, ``maxlen``, ``multiline``, ``comb`` are copied from the inventory by the builder.
-
-Expressions are a safe subset of Python (names, attributes, indexing,
-comparisons, ``and``/``or``/``not``, ``x if c else y`` and a few helper
-functions); ``None`` propagates through attribute access, so
-``applicant.physical_address.street`` is ``None`` when there is no physical
-address, while a misspelt attribute on a real object is an error.
+The JSON format, the entry types and the expression language are described in docs/forms.md.
 """
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 import functools
 import hashlib
 import json
 import re
-import unicodedata
 from pathlib import Path
 from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from packetgen.errors import FormError
+from packetgen.forms.charset import encodable, to_form_charset  # noqa: F401 - re-exported
+from packetgen.forms.expr import FORMATS, FUNCTIONS, Expr, format_value  # noqa: F401 - re-exported
 from packetgen.resources import formdefs_dir
 
 FORMAT_VERSION = 1
@@ -140,6 +91,14 @@ class Entry(_M):
     comb: bool = False
     manual: Optional[str] = Field(None, description="Why the item is completed by hand (a warning names it).")
     note: Optional[str] = None
+    ask: Optional[str] = Field(
+        None, description="The item must be answered: the case-file field to set when it is not, with {beneficiary}, "
+                          "{supporter}, {applicant} for the person's path (e.g. '{beneficiary}.in_removal_proceedings'). "
+                          "An unanswered item is a check error and stays blank on a draft.")
+    answered: Optional[str] = Field(None, description="Expression: is the item answered? Default: the value is not null/empty.")
+    derived: Optional[str] = Field(
+        None, description="What the value is derived from (same placeholders as 'ask'), recorded in the manifest.")
+    derived_when: Optional[str] = Field(None, description="Expression: the value is derived (default: always, when 'derived' is set).")
 
     @model_validator(mode="after")
     def _shape(self) -> "Entry":
@@ -208,6 +167,14 @@ class Source(_M):
     notes: Optional[str] = None
 
 
+class Companion(_M):
+    """A form filed with each beneficiary's I-131 (payment, e-notification, G-28), in mailing order."""
+
+    order: int = Field(description="Place in the beneficiary's set: 1 payment, 2 G-1145, 4 G-28 (3 = cover letter).")
+    applies: str = Field(description="Expression: the form is filed for this beneficiary (e.g. payment == 'G-1450').")
+    placement: str = Field(description="Where it goes in the set, for the filing instructions.")
+
+
 class FormDefModel(_M):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -230,261 +197,12 @@ class FormDefModel(_M):
     parts: dict[str, str] = Field(default_factory=dict, description="Part number -> title, for stand-ins and reports.")
     context: dict[str, str]
     entries: list[Entry]
-    overflow: Overflow
+    overflow: Optional[Overflow] = Field(None, description="The Additional Information part; null when the form has none.")
+    companion: Optional[Companion] = None
     signatures: list[Signature]
     inventory_hints: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="Attributes the inventory source lacks (derived maps), applied by build_fieldmaps.py.")
     inventory: list[InventoryField]
-
-
-# --------------------------------------------------------------------------- expressions
-
-_ALLOWED_NODES = (
-    ast.Expression, ast.Name, ast.Attribute, ast.Subscript, ast.Constant, ast.Compare, ast.BoolOp,
-    ast.UnaryOp, ast.IfExp, ast.Call, ast.Load, ast.And, ast.Or, ast.Not, ast.Eq, ast.NotEq, ast.In,
-    ast.NotIn, ast.Is, ast.IsNot, ast.Gt, ast.Lt, ast.GtE, ast.LtE, ast.List, ast.Tuple, ast.BinOp, ast.Add,
-    ast.Sub, ast.USub,
-)
-
-
-def _names_from(people, start=0):
-    if not people:
-        return None
-    rest = list(people)[start:]
-    return "; ".join(p.full if hasattr(p, "full") else str(p) for p in rest) or None
-
-
-def _money(x) -> Optional[str]:
-    if x is None:
-        return None
-    x = float(x)
-    return f"${x:,.0f}" if x.is_integer() else f"${x:,.2f}"
-
-
-def _assets_from(assets, start=0):
-    if not assets:
-        return None
-    rest = list(assets)[start:]
-    return "; ".join(f"{a.type}: {_money(a.amount)}" for a in rest) or None
-
-
-FUNCTIONS = {
-    "len": lambda x: len(x) if x is not None else 0,
-    "sum": lambda xs: sum(x for x in xs if x is not None) if xs is not None else None,
-    "any": lambda xs: any(xs) if xs is not None else False,
-    "all": lambda xs: all(xs) if xs is not None else False,
-    "str": lambda x: None if x is None else str(x),
-    "int": lambda x: None if x is None else int(x),
-    "names_from": _names_from,
-    "assets_from": _assets_from,
-    "money": _money,
-    "amounts": lambda xs: [a.amount for a in xs] if xs is not None else None,
-}
-
-
-class Expr:
-    """A compiled field-map expression."""
-
-    __slots__ = ("source", "tree", "names")
-
-    def __init__(self, source: str, *, where: str, context: dict[str, str]):
-        self.source = source
-        try:
-            self.tree = ast.parse(source.strip(), mode="eval")
-        except SyntaxError as exc:
-            raise FormError(f"{where}: '{source}' is not a valid expression ({exc.msg})",
-                            fix="correct the expression in the field map")
-        names = set()
-        for node in ast.walk(self.tree):
-            if not isinstance(node, _ALLOWED_NODES):
-                raise FormError(f"{where}: '{source}' uses {type(node).__name__}, which field maps do not allow",
-                                fix="use names, attributes, [index], comparisons, and/or/not, 'a if c else b'")
-            if isinstance(node, ast.Attribute) and node.attr.startswith("_"):
-                raise FormError(f"{where}: '{source}' reads a private attribute '{node.attr}'",
-                                fix="use the case model's public fields")
-            if isinstance(node, ast.BinOp) and not isinstance(node.op, (ast.Add, ast.Sub)):
-                raise FormError(f"{where}: '{source}': only + and - are allowed", fix="simplify the expression")
-            if isinstance(node, ast.Call):
-                if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS or node.keywords:
-                    raise FormError(f"{where}: '{source}' calls something other than {', '.join(sorted(FUNCTIONS))}",
-                                    fix="use one of the helper functions")
-            if isinstance(node, ast.Name) and node.id not in FUNCTIONS and node.id not in {"True", "False", "None"}:
-                names.add(node.id)
-        unknown = names - set(context)
-        if unknown:
-            raise FormError(f"{where}: '{source}' uses {', '.join(sorted(unknown))}, not in the map's context",
-                            fix=f"use one of: {', '.join(sorted(context))}")
-        self.names = names
-
-    def __repr__(self) -> str:
-        return f"Expr({self.source!r})"
-
-    def evaluate(self, ctx: dict[str, Any], *, where: str) -> Any:
-        return _eval(self.tree.body, ctx, where, self.source)
-
-
-_CMP = {
-    ast.Eq: lambda a, b: a == b, ast.NotEq: lambda a, b: a != b,
-    ast.In: lambda a, b: b is not None and a in b, ast.NotIn: lambda a, b: b is None or a not in b,
-    ast.Is: lambda a, b: a is b, ast.IsNot: lambda a, b: a is not b,
-    ast.Gt: lambda a, b: a is not None and b is not None and a > b,
-    ast.Lt: lambda a, b: a is not None and b is not None and a < b,
-    ast.GtE: lambda a, b: a is not None and b is not None and a >= b,
-    ast.LtE: lambda a, b: a is not None and b is not None and a <= b,
-}
-
-
-def _eval(node, ctx, where, src):
-    if isinstance(node, ast.Constant):
-        return node.value
-    if isinstance(node, ast.Name):
-        if node.id in ctx:
-            return ctx[node.id]
-        if node.id in FUNCTIONS:
-            return FUNCTIONS[node.id]
-        raise FormError(f"{where}: '{src}': '{node.id}' is not available for this form",
-                        fix="report this bug: the filler does not provide a name the map uses")
-    if isinstance(node, ast.Attribute):
-        obj = _eval(node.value, ctx, where, src)
-        if obj is None:
-            return None
-        if isinstance(obj, dict):
-            return obj.get(node.attr)
-        if not hasattr(obj, node.attr):
-            raise FormError(f"{where}: '{src}': {type(obj).__name__} has no '{node.attr}'",
-                            fix="correct the path in the field map (see 'packetgen schema' for the case fields)")
-        return getattr(obj, node.attr)
-    if isinstance(node, ast.Subscript):
-        obj = _eval(node.value, ctx, where, src)
-        key = _eval(node.slice, ctx, where, src)
-        if obj is None or key is None:
-            return None
-        try:
-            return obj[key]
-        except (IndexError, KeyError):
-            return None
-        except TypeError:
-            raise FormError(f"{where}: '{src}': cannot index {type(obj).__name__} with {key!r}",
-                            fix="correct the expression in the field map")
-    if isinstance(node, ast.BoolOp):
-        if isinstance(node.op, ast.And):
-            val = True
-            for v in node.values:
-                val = _eval(v, ctx, where, src)
-                if not val:
-                    return val
-            return val
-        val = None
-        for v in node.values:
-            val = _eval(v, ctx, where, src)
-            if val:
-                return val
-        return val
-    if isinstance(node, ast.UnaryOp):
-        v = _eval(node.operand, ctx, where, src)
-        if isinstance(node.op, ast.Not):
-            return not v
-        return None if v is None else -v
-    if isinstance(node, ast.Compare):
-        left = _eval(node.left, ctx, where, src)
-        for op, comp in zip(node.ops, node.comparators):
-            right = _eval(comp, ctx, where, src)
-            if not _CMP[type(op)](left, right):
-                return False
-            left = right
-        return True
-    if isinstance(node, ast.IfExp):
-        return _eval(node.body if _eval(node.test, ctx, where, src) else node.orelse, ctx, where, src)
-    if isinstance(node, ast.Call):
-        fn = FUNCTIONS[node.func.id]
-        return fn(*[_eval(a, ctx, where, src) for a in node.args])
-    if isinstance(node, (ast.List, ast.Tuple)):
-        return [_eval(e, ctx, where, src) for e in node.elts]
-    if isinstance(node, ast.BinOp):
-        a, b = _eval(node.left, ctx, where, src), _eval(node.right, ctx, where, src)
-        if a is None or b is None:
-            return None
-        return a + b if isinstance(node.op, ast.Add) else a - b
-    raise FormError(f"{where}: '{src}': unsupported expression", fix="simplify the expression")  # pragma: no cover
-
-
-# --------------------------------------------------------------------------- value formats
-
-def _date(v, args):
-    if isinstance(v, dt.datetime):
-        v = v.date()
-    if isinstance(v, dt.date):
-        return v.strftime("%m/%d/%Y")
-    raise ValueError(f"expected a date, got {v!r}")
-
-
-def _digits_only(v) -> str:
-    return re.sub(r"\D", "", str(v))
-
-
-def _a_number(v, args):
-    d = _digits_only(v)
-    if not 7 <= len(d) <= 9:
-        raise ValueError(f"an A-Number has 8 or 9 digits, got '{v}'")
-    return d.rjust(9, "0")
-
-
-def _digits(v, args):
-    d = _digits_only(v)
-    width = args.get("width")
-    if width:
-        d = d.rjust(int(width), "0")
-    if "index" in args:
-        i = int(args["index"])
-        return d[i] if i < len(d) else ""
-    return d
-
-
-def _text(v, args):
-    if isinstance(v, bool):
-        return "Yes" if v else "No"
-    if isinstance(v, dt.date):
-        return v.strftime("%m/%d/%Y")
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return " ".join(str(v).split()) if not args.get("keep_lines") else str(v).strip()
-
-
-def _paragraphs(v, args):
-    """Free text: keep paragraph breaks, collapse other whitespace."""
-    paras = [" ".join(p.split()) for p in re.split(r"\n\s*\n|\n", str(v))]
-    return "\n".join(p for p in paras if p)
-
-
-def _int(v, args):
-    return str(int(round(float(v))))
-
-
-def _state(v, args):
-    return str(v).strip().upper()
-
-
-FORMATS = {
-    "text": _text,
-    "paragraphs": _paragraphs,
-    "name": _text,
-    "date": _date,
-    "a_number": _a_number,
-    "phone": lambda v, a: _digits_only(v),
-    "digits": _digits,
-    "int": _int,
-    "money": lambda v, a: _money(v),
-    "state": _state,
-    "zip": lambda v, a: _digits_only(v)[:5],
-    "option": lambda v, a: str(v).strip(),
-    "email": lambda v, a: str(v).strip(),
-    "bool": lambda v, a: bool(v),
-}
-
-
-def format_value(fmt: str, value: Any, args: Optional[dict] = None) -> Any:
-    """Format a case value the way the form expects it (raises ValueError with the reason)."""
-    return FORMATS[fmt](value, args or {})
 
 
 # --------------------------------------------------------------------------- loading
@@ -559,7 +277,7 @@ class FormDef:
         used: dict[str, str] = {}
         for i, e in enumerate(m.entries):
             where = self.where(i, e)
-            for src in (e.value, e.when):
+            for src in (e.value, e.when, e.answered, e.derived_when):
                 if src is not None:
                     self.expr(src, where=where)
             if e.type in {"text", "combo", "checkbox"}:
@@ -590,12 +308,14 @@ class FormDef:
                         problems.append(f"{where}: two options use the same box and state {ident}")
                     seen_on.add(ident)
         ov = m.overflow
-        for r in ov.rows:
+        for r in (ov.rows if ov else []):
             for name in (r.page_field, r.part_field, r.item_field, r.text_field):
                 need(name, f"{self.path.name}: overflow row {r.item}", "text")
-        for src in (ov.continuation.name, ov.continuation.a_number):
+        for src in ((ov.continuation.name, ov.continuation.a_number) if ov else ()):
             if src:
                 self.expr(src, where=f"{self.path.name}: overflow.continuation")
+        if m.companion:
+            self.expr(m.companion.applies, where=f"{self.path.name}: companion.applies")
         for s in m.signatures:
             for src in (s.when, s.name):
                 if src:
@@ -680,61 +400,3 @@ def load_formdef(form_id: str, edition: Optional[str] = None, directory: Optiona
             return d
     raise FormError(f"no field map for Form {form_id} edition {edition}",
                     fix=f"packetgen has field maps for edition(s) {', '.join(d.model.edition for d in defs)}")
-
-
-# --------------------------------------------------------------------------- text the form font can show
-
-_CYRILLIC = dict(zip(
-    "АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдеёжзийклмнопрстуфхцчшщъыьэюяІіЇїЄєҐґЎў",
-    ["A", "B", "V", "G", "D", "E", "E", "Zh", "Z", "I", "Y", "K", "L", "M", "N", "O", "P", "R", "S", "T", "U",
-     "F", "Kh", "Ts", "Ch", "Sh", "Shch", "", "Y", "", "E", "Yu", "Ya",
-     "a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u",
-     "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya",
-     "I", "i", "Yi", "yi", "Ye", "ye", "G", "g", "U", "u"]))
-_GREEK = dict(zip(
-    "ΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩαβγδεζηθικλμνξοπρσςτυφχψω",
-    ["A", "V", "G", "D", "E", "Z", "I", "Th", "I", "K", "L", "M", "N", "X", "O", "P", "R", "S", "T", "Y", "F",
-     "Ch", "Ps", "O", "a", "v", "g", "d", "e", "z", "i", "th", "i", "k", "l", "m", "n", "x", "o", "p", "r", "s",
-     "s", "t", "y", "f", "ch", "ps", "o"]))
-_OTHER = {"ß": "ss", "Æ": "AE", "æ": "ae", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "Ł": "L", "ł": "l",
-          "Ħ": "H", "ħ": "h", "ı": "i", "Œ": "OE", "œ": "oe", "Þ": "Th", "þ": "th", "\u00a0": " ",
-          "\u2010": "-", "\u2011": "-", "\u2212": "-", "\u2032": "'", "\u2033": '"'}
-
-
-def encodable(ch: str, encoding: str = "cp1252") -> bool:
-    try:
-        ch.encode(encoding)
-        return True
-    except UnicodeEncodeError:
-        return False
-
-
-def to_form_charset(text: str, encoding: str = "cp1252") -> tuple[str, list[str]]:
-    """Make ``text`` showable in the form's WinAnsi font; return it and the characters replaced.
-
-    Characters in WinAnsi (é, ñ, ü, —, “”) stay; others are transliterated
-    (NFKD without accents, Cyrillic and Greek tables); what cannot be
-    transliterated becomes '?'.  Each replacement is listed so the caller can warn.
-    """
-    out = []
-    replaced = []
-    for ch in text:
-        if ch in "\n\t" or encodable(ch, encoding) and (ch >= " " or ch in "\n"):
-            out.append(ch if ch != "\t" else " ")
-            continue
-        if ch < " ":
-            continue  # control characters are dropped (never shown by any font)
-        rep = _CYRILLIC.get(ch) or _GREEK.get(ch) or _OTHER.get(ch)
-        if rep is None:
-            decomposed = unicodedata.normalize("NFKD", ch)
-            base = "".join(c for c in decomposed if not unicodedata.combining(c))
-            rep = base if base and all(encodable(c, encoding) for c in base) else None
-        if rep is None:
-            g = unicodedata.normalize("NFKD", ch)
-            g = _GREEK.get(g[:1]) or _CYRILLIC.get(g[:1])
-            rep = g
-        if rep is None:
-            rep = "?"
-        replaced.append(f"{ch}→{rep or '(nothing)'}")
-        out.append(rep)
-    return "".join(out), replaced

@@ -301,7 +301,7 @@ def _mapped_fields(fd: FormDef) -> dict[str, str]:
         for key, o in (e.options or {}).items():
             if o.field:
                 used[o.field] = f"Part {e.part} Item {e.item} ({e.label}: {key})"
-    for r in fd.model.overflow.rows:
+    for r in (fd.model.overflow.rows if fd.model.overflow else []):
         for n in (r.page_field, r.part_field, r.item_field, r.text_field):
             used[n] = f"Part {fd.model.overflow.part} row {r.item}"
     return used
@@ -548,6 +548,10 @@ def fetch_forms(base_url: str = "https://www.uscis.gov/sites/default/files/docum
             with tempfile.TemporaryDirectory(prefix="packetgen-fetch-") as tmp:
                 p = Path(tmp) / fd.model.download_name
                 p.write_bytes(data)
+                got = identify(p)
+                if got["form"] and got["form"] != fd.model.form:
+                    raise FormError(f"{url}: the download is Form {got['form']} edition {got['edition']}, "
+                                    f"not Form {fd.model.form}", fix=f"download Form {fd.model.form} from {fd.model.info_url}")
                 r = add_form(p, forms_dir)
             r["url"] = url
             results.append(r)

@@ -120,6 +120,8 @@ def assemble(parts: list[Part], *, case_name: str, outline: list[OutlineEntry],
         where = label.section if label.within_total == 1 else f"{label.section}, page {label.within} of {label.within_total}"
         right = f"{where}  |  Packet page {i + 1} of {total}"
         y = FORM_STAMP_Y if label.on_form else BAND_STAMP_Y
+        # pages of an official form go to USCIS: no internal case nickname on them (issue 12 §4)
+        page_left = ("DRAFT - NOT FOR FILING" if draft else "") if label.on_form else left
         res = page.obj.get("/Resources")
         if res is None:
             res = page.obj.Resources = Dictionary()
@@ -129,7 +131,7 @@ def assemble(parts: list[Part], *, case_name: str, outline: list[OutlineEntry],
         fonts.PGStampF = font
         page.contents_add(open_q, prepend=True)
         page.contents_add(close_q, prepend=False)
-        page.contents_add(_stamp_stream(out, left, right, y=y), prepend=False)
+        page.contents_add(_stamp_stream(out, page_left, right, y=y), prepend=False)
     if progress:
         progress("stamped every page")
 

@@ -33,7 +33,13 @@ class Fileability:
 
 
 def needed_forms(case) -> list[str]:
-    return ["I-131"] + (["I-134"] if case.supporters else [])
+    """Every form a build of this case fills: I-131, I-134 and the companion forms of each set."""
+    from packetgen.forms.companion import applicable_companions
+
+    need = ["I-131"] + (["I-134"] if case.supporters else [])
+    for b in case.beneficiaries:
+        need += [fd.model.form for fd, _ in applicable_companions(case, b) if fd.model.form not in need]
+    return need
 
 
 def standin_forms(case, forms_dir: Optional[Path] = None) -> list[str]:

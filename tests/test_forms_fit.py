@@ -1,0 +1,81 @@
+"""Identity boxes hold their value (issue 12 §3): the font shrinks to a 6 pt floor; only what still does not fit
+continues in Part 13, and the box then shows the value's beginning, never just a reference."""
+
+from __future__ import annotations
+
+import io
+
+import pikepdf
+
+from packetgen.case.model import load_case
+from packetgen.forms.fill import fill_case_forms
+from packetgen.forms.plan import FLOOR_SIZE, fit_size, head_that_fits, single_line_room, text_width
+from packetgen.forms.template import Widget
+
+from .conftest import SAMPLES
+
+SAMPLE = SAMPLES / "child-surgery" / "case.json"
+
+
+def _w(width=200.0, maxlen=None, size=10.0):
+    return Widget(name="x", page=1, rect=(0, 0, width, 18), ftype="text", ff=0, maxlen=maxlen, size=size,
+                  states=[], options=[])
+
+
+def test_fit_size_shrinks_to_the_floor_and_no_further():
+    w = _w(200)
+    assert fit_size("Reyes", w) == 10.0
+    long = "Reyes Castillo de la Santisima Trinidad"          # 39 chars: 234 pt at 10 pt
+    size = fit_size(long, w)
+    assert size is not None and FLOOR_SIZE <= size < 10 and text_width(long, size) <= single_line_room(w)
+    assert text_width(long, size + 0.5) > single_line_room(w)
+    assert fit_size("x" * 80, w) is None                     # 288 pt even at 6 pt
+    assert fit_size("123456", _w(200, maxlen=5)) is None      # /MaxLen is a hard limit
+    head, hsize = head_that_fits("Colonia Palmira, Avenida Republica de Chile 1520", _w(400, maxlen=34))
+    assert head == "Colonia Palmira, Avenida" or "Colonia Palmira, Avenida Republica".startswith(head)
+    assert len(head) <= 34 and hsize is not None
+
+
+def _long_case():
+    case = load_case(SAMPLE)
+    b = case.beneficiaries[0]
+    b.name.family = "Reyes Castillo de la Santísima Trinidad Villanueva"
+    b.name.given = "Mateo Alejandro Maximiliano"
+    b.email = "mateo.alejandro.maximiliano.reyes.castillo@correo-hondureno.example.hn"
+    case.petitioner.mobile_phone = "+504 9555 0101"
+    return case
+
+
+def test_long_names_emails_and_phones_stay_in_their_boxes():
+    f = fill_case_forms(_long_case())[0]
+    vals = {(v["part"], v["item"], v["label"]): v["value"] for v in f.values}
+    assert vals[("2", "16", "Their family name")] == "Reyes Castillo de la Santísima Trinidad Villanueva"
+    assert vals[("2", "16", "Their given name")] == "Mateo Alejandro Maximiliano"
+    assert vals[("2", "22", "Their email address")].endswith("example.hn")
+    assert vals[("2", "21", "Their daytime telephone number")] == "+504 9555 0101"     # '+' and grouping kept
+    assert not [v for v in f.values if "See Part" in str(v["value"])]
+    moved = {(o["part"], o["item"]) for o in f.overflow}
+    assert ("2", "16") not in moved and ("2", "22") not in moved
+    # the shrunk size is in the appearance stream and in the field's /DA
+    pdf = pikepdf.open(io.BytesIO(f.pdf))
+    for page in pdf.pages:
+        for a in page.obj.get("/Annots", []):
+            if str(a.get("/T", "")) == "P2_Line16_FamilyName[0]":
+                da = str(a.DA)
+                size = float(da.split(" Tf")[0].split()[-1])
+                assert FLOOR_SIZE <= size < 10
+                assert f"{size:g} Tf".encode() in a.AP.N.read_bytes()
+                break
+        else:
+            continue
+        break
+    else:
+        raise AssertionError("family-name widget not found")
+
+
+def test_a_phone_too_long_for_its_box_continues_in_part_13_with_the_beginning_in_the_box():
+    f = fill_case_forms(_long_case())[0]
+    box = next(v["value"] for v in f.values if (v["part"], v["item"]) == ("10", "2") and v["kind"] == "text")
+    assert box and "+50495550101".startswith(box) and len(box) <= 10
+    moved = [o for o in f.overflow if (o["part"], o["item"]) == ("10", "2")]
+    assert moved and moved[0]["where"].startswith("Part 13")
