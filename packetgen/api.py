@@ -19,8 +19,8 @@ from typing import Callable, Optional
 from packetgen import __version__
 from packetgen.case.model import Case, Evidence, load_case
 from packetgen.errors import ChecksFailed, EvidenceError, PacketgenError
-from packetgen.packet.output import (MANIFEST_NAME, PACKET_NAME, atomic_writer, check_overwrite, clean_stale_parts, locked,
-                     prepare_outdir, record_written, sha256_bytes, write_atomic)
+from packetgen.packet.output import (MANIFEST_NAME, PACKET_NAME, CaseIdentity, OutputSet, build_tempdir, check_overwrite,
+                                     clean_stale_tempdirs, locked, prepare_outdir, recover_outdir, sha256_bytes)
 
 Progress = Callable[[str], None]
 INSTRUCTIONS_NAME = "filing-instructions.pdf"
@@ -125,21 +125,19 @@ def build(case_path, *, outdir: Optional[Path] = None, forms_dir: Optional[Path]
             fix="correct them, or build a draft anyway with --draft (not for filing)")
 
     outdir = Path(outdir) if outdir else case.base_dir / "out"
-    prepare_outdir(outdir)
-    check_overwrite(outdir, force=force)   # fail fast, before the long work
+    warnings: list[str] = prepare_outdir(outdir)
+    check_overwrite(outdir, force=force, identity=CaseIdentity.of(case))   # fail fast, before the long work
 
     from packetgen.packet.plan import plan_packet
 
     plan = plan_packet(case)
-    warnings: list[str] = []
-
-    import tempfile
 
     from packetgen.forms.fill import fill_case_forms
     from packetgen.evidence.workers import worker_pool
 
     # Normalized photos from worker processes live in tmpdir until the packet is saved (0700, then removed).
-    with tempfile.TemporaryDirectory(prefix="packetgen-") as tmpdir:
+    clean_stale_tempdirs()   # left by builds that were killed (marked folders of dead processes only)
+    with build_tempdir() as tmpdir:
         forms: list = []
         first_pass: list = []
 
@@ -186,19 +184,19 @@ def _finish(case, plan, exhibits, forms, first_pass, findings, warnings, *, date
 
     from packetgen.packet.assemble import save_packet
 
-    with locked(outdir):
-        clean_stale_parts(outdir)
-        check_overwrite(outdir, force=force)
-        write_atomic(outdir / INSTRUCTIONS_NAME, instructions)
+    # All outputs become visible together, the manifest last (packetgen/packet/output.py, OutputSet).
+    with locked(outdir), OutputSet(outdir, identity=CaseIdentity.of(case), force=force) as out:
+        warnings += recover_outdir(outdir)
+        out.add(INSTRUCTIONS_NAME, instructions)
         say("writing the packet")
-        with atomic_writer(outdir / PACKET_NAME) as pending:
+        with out.file(PACKET_NAME) as pending:
             packet_sha, packet_size = save_packet(packet_pdf, pending.fh, _document_id(case, exhibits, forms,
                                                                                         draft=draft, flatten=flatten))
-            # Recorded before the rename: a build killed right after it does not lock the folder.
-            record_written(outdir, packet_sha)
+            pending.sha256 = packet_sha
         manifest = _manifest(case, plan, exhibits, forms, page_map, warnings, findings, packet_sha, packet_size,
                              date, draft=draft, flatten=flatten)
-        write_atomic(outdir / MANIFEST_NAME, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
+        out.add(MANIFEST_NAME, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
+        out.commit()
     say(f"wrote {page_map.total} pages")
     return BuildResult(case=case, outdir=outdir, packet=outdir / PACKET_NAME, manifest=outdir / MANIFEST_NAME,
                        instructions=outdir / INSTRUCTIONS_NAME, pages=page_map.total, exhibits=len(plan.exhibits),

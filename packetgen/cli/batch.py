@@ -7,6 +7,7 @@ the case file, never the people in it.
 
 from __future__ import annotations
 
+import os
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from typing import Optional
 
 import click
 
-from packetgen.errors import BatchFailed, PacketgenError
+from packetgen.errors import BatchFailed, OutputError, PacketgenError
 
 
 @dataclass
@@ -37,6 +38,34 @@ def _outdir_for(case: Path, outdir: Optional[Path], index: int, all_cases: list[
     names = [c.resolve().parent.name for c in all_cases]
     name = case.resolve().parent.name if names.count(case.resolve().parent.name) == 1 else f"{index + 1:02d}-{case.stem}"
     return outdir / name
+
+
+def _folder_key(folder: Path) -> str:
+    """The folder as the file system sees it: links resolved (existing parts), '..' removed."""
+    return os.path.normcase(os.path.realpath(folder))
+
+
+def check_distinct_outdirs(cases: list[Path], outdirs: list[Optional[Path]]) -> None:
+    """Refuse, before anything is built, two cases that would write into one output folder.
+
+    Without -o each case writes to 'out' beside its case file, so two case files in one folder collide.
+    """
+    seen: dict[str, Path] = {}
+    clashes: list[str] = []
+    for case, out in zip(cases, outdirs):
+        folder = out if out is not None else case.parent / "out"
+        key = _folder_key(folder)
+        if key in seen:
+            clashes.append(f"{seen[key]} and {case} would both be written to {folder}")
+        else:
+            seen[key] = case
+    if clashes:
+        raise OutputError(
+            f"{len(clashes)} pair{'s' if len(clashes) != 1 else ''} of cases would write into the same output "
+            "folder, one replacing the other; nothing was built",
+            details=clashes,
+            fix="give each case file its own folder (without -o each case writes to 'out' beside its case file), "
+                "or build them one at a time with different -o folders")
 
 
 def _build_one(case: str, kwargs: dict) -> CaseOutcome:
@@ -62,11 +91,13 @@ def run_batch(cases: list[Path], *, outdir: Optional[Path], jobs: int, quiet: bo
     outcomes: list[CaseOutcome] = []
     n = len(cases)
     echo = (lambda s: None) if quiet else (lambda s: click.echo(s, err=True))
+    outdirs = [_outdir_for(c, outdir, i, cases) for i, c in enumerate(cases)]
+    check_distinct_outdirs(cases, outdirs)
     echo(f"building {n} cases with {jobs} parallel job{'s' if jobs != 1 else ''}")
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         futures = {}
         for i, c in enumerate(cases):
-            kw = dict(kwargs, outdir=_outdir_for(c, outdir, i, cases))
+            kw = dict(kwargs, outdir=outdirs[i])
             futures[pool.submit(_build_one, str(c), kw)] = c
             echo(f"  [queued]  {c}")
         for done, fut in enumerate(as_completed(futures), 1):

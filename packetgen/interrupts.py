@@ -1,0 +1,64 @@
+"""SIGINT, SIGTERM and SIGHUP all stop a build the same way: an :class:`Interrupted` exception.
+
+Raising (instead of dying) lets every ``with`` block remove its temporary files and folders; the CLI
+then prints "interrupted; nothing was written" and exits 128 + the signal number (130, 143, 129).
+The few microseconds in which an output set is renamed into place are a :func:`deferred` section: a
+signal that arrives then is acted on right after, so a set is never half-visible.  See docs/errors.md.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+
+SIGNALS = tuple(getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n))
+
+_pending: list[int] = []
+_depth = 0
+_owner_pid: int | None = None
+#: Set once an output set has been renamed into place (the CLI's message must not then say "nothing").
+written: list[str] = []
+
+
+class Interrupted(KeyboardInterrupt):
+    """A stop requested by a signal; ``exit_code`` is the shell's 128 + signal number."""
+
+    def __init__(self, signum: int = signal.SIGINT):
+        super().__init__(signum)
+        self.signum = signum
+        self.exit_code = 128 + int(signum)
+
+
+def _handler(signum, frame):
+    if os.getpid() != _owner_pid:
+        # A forked worker: the parent reports and cleans up; die quietly instead of printing a traceback.
+        os._exit(128 + signum)
+    if _depth:
+        _pending.append(signum)
+        return
+    raise Interrupted(signum)
+
+
+def install() -> None:
+    """Route the three signals to :class:`Interrupted` (main thread only; a no-op elsewhere)."""
+    global _owner_pid
+    _owner_pid = os.getpid()
+    for sig in SIGNALS:
+        with contextlib.suppress(ValueError, OSError):
+            signal.signal(sig, _handler)
+
+
+@contextlib.contextmanager
+def deferred():
+    """Hold signals until the block ends (keep it short: renames only)."""
+    global _depth
+    _depth += 1
+    try:
+        yield
+    finally:
+        _depth -= 1
+    if not _depth and _pending:
+        signum = _pending[0]
+        _pending.clear()
+        raise Interrupted(signum)
