@@ -21,13 +21,26 @@ _owner_pid: int | None = None
 written: list[str] = []
 
 
-class Interrupted(KeyboardInterrupt):
-    """A stop requested by a signal; ``exit_code`` is the shell's 128 + signal number."""
+class Interrupted(BaseException):
+    """A stop requested by a signal; ``exit_code`` is the shell's 128 + signal number.
 
-    def __init__(self, signum: int = signal.SIGINT):
-        super().__init__(signum)
-        self.signum = signum
+    Not a KeyboardInterrupt: click turns those into "Aborted!" and exit 1 wherever they happen.
+    """
+
+    def __init__(self, signum: int = signal.SIGINT, message: str = ""):
+        super().__init__(signum, message)
+        self.signum = int(signum)
         self.exit_code = 128 + int(signum)
+        self.message = message
+
+
+def message(exc: BaseException) -> str:
+    """What to print for an interrupt (a signal, or a KeyboardInterrupt raised before :func:`install`)."""
+    if getattr(exc, "message", ""):
+        return exc.message
+    if written:
+        return "interrupted after the outputs were written: " + ", ".join(written)
+    return "interrupted; nothing was written"
 
 
 def _handler(signum, frame):
@@ -47,6 +60,17 @@ def install() -> None:
     for sig in SIGNALS:
         with contextlib.suppress(ValueError, OSError):
             signal.signal(sig, _handler)
+
+
+def _exit_now(signum, frame):
+    os._exit(128 + signum)
+
+
+def exit_quietly() -> None:
+    """For an idle worker process: a signal ends it at once, without a traceback."""
+    for sig in SIGNALS:
+        with contextlib.suppress(ValueError, OSError):
+            signal.signal(sig, _exit_now)
 
 
 @contextlib.contextmanager

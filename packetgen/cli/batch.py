@@ -69,9 +69,10 @@ def check_distinct_outdirs(cases: list[Path], outdirs: list[Optional[Path]]) -> 
 
 
 def _build_one(case: str, kwargs: dict) -> CaseOutcome:
-    from packetgen import api
+    from packetgen import api, interrupts
 
     t0 = time.perf_counter()
+    interrupts.install()          # while building: a signal removes this case's temporaries, then stops
     try:
         r = api.build(case, **kwargs)
         return CaseOutcome(case, True, r.pages, len(r.warnings), time.perf_counter() - t0, packet=str(r.packet))
@@ -84,6 +85,8 @@ def _build_one(case: str, kwargs: dict) -> CaseOutcome:
         return CaseOutcome(case, False, seconds=time.perf_counter() - t0,
                            message=f"internal error ({type(exc).__name__}); rerun this case alone with --debug",
                            exit_code=70)
+    finally:
+        interrupts.exit_quietly()
 
 
 def run_batch(cases: list[Path], *, outdir: Optional[Path], jobs: int, quiet: bool, **kwargs) -> int:
@@ -94,17 +97,27 @@ def run_batch(cases: list[Path], *, outdir: Optional[Path], jobs: int, quiet: bo
     outdirs = [_outdir_for(c, outdir, i, cases) for i, c in enumerate(cases)]
     check_distinct_outdirs(cases, outdirs)
     echo(f"building {n} cases with {jobs} parallel job{'s' if jobs != 1 else ''}")
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    from packetgen import interrupts
+
+    # Each worker stops on SIGTERM/SIGHUP/SIGINT like a single build: its temporaries removed.
+    with ProcessPoolExecutor(max_workers=jobs, initializer=interrupts.exit_quietly) as pool:
         futures = {}
-        for i, c in enumerate(cases):
-            kw = dict(kwargs, outdir=outdirs[i])
-            futures[pool.submit(_build_one, str(c), kw)] = c
-            echo(f"  [queued]  {c}")
-        for done, fut in enumerate(as_completed(futures), 1):
-            o = fut.result()
-            outcomes.append(o)
-            state = click.style("ok", fg="green") if o.ok else click.style("FAILED", fg="red")
-            echo(f"  [{done}/{n}] {state}  {o.case}  ({o.seconds:.1f} s)" + (f": {o.message}" if o.message else ""))
+        try:
+            for i, c in enumerate(cases):
+                kw = dict(kwargs, outdir=outdirs[i])
+                futures[pool.submit(_build_one, str(c), kw)] = c
+                echo(f"  [queued]  {c}")
+            for done, fut in enumerate(as_completed(futures), 1):
+                o = fut.result()
+                outcomes.append(o)
+                state = click.style("ok", fg="green") if o.ok else click.style("FAILED", fg="red")
+                echo(f"  [{done}/{n}] {state}  {o.case}  ({o.seconds:.1f} s)" + (f": {o.message}" if o.message else ""))
+        except interrupts.Interrupted as exc:
+            _stop_workers(pool, exc.signum)
+            built = [o.case for o in outcomes if o.ok]
+            exc.message = (f"interrupted; {len(built)} of {n} cases had been built ({', '.join(built)}); "
+                           "the others were not written" if built else "interrupted; nothing was written")
+            raise
     order = {str(c): i for i, c in enumerate(cases)}
     outcomes.sort(key=lambda o: order[o.case])
     click.echo(summary_table(outcomes, time.perf_counter() - t0))
@@ -114,6 +127,16 @@ def run_batch(cases: list[Path], *, outdir: Optional[Path], jobs: int, quiet: bo
                           details=[f"{o.case}: {o.message} (exit {o.exit_code})" for o in failed],
                           fix="build each failed case alone to see its full message")
     return 0
+
+
+def _stop_workers(pool, signum: int) -> None:
+    """Pass the signal on to the workers (each removes its temporaries) and drop the queued cases."""
+    for p in list(getattr(pool, "_processes", {}).values()):   # no public API for the worker processes
+        try:
+            os.kill(p.pid, signum)
+        except OSError:
+            pass
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def summary_table(outcomes: list[CaseOutcome], total_seconds: float) -> str:
