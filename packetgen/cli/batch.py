@@ -68,7 +68,7 @@ def check_distinct_outdirs(cases: list[Path], outdirs: list[Optional[Path]]) -> 
                 "or build them one at a time with different -o folders")
 
 
-def _build_one(case: str, kwargs: dict) -> CaseOutcome:
+def _build_one(case: str, kwargs: dict, verbose: int = 0) -> CaseOutcome:
     from packetgen import api, interrupts
 
     t0 = time.perf_counter()
@@ -77,9 +77,12 @@ def _build_one(case: str, kwargs: dict) -> CaseOutcome:
         r = api.build(case, **kwargs)
         return CaseOutcome(case, True, r.pages, len(r.warnings), time.perf_counter() - t0, packet=str(r.packet))
     except PacketgenError as exc:
+        from packetgen.privacy import cleaner
+
         first = exc.message.splitlines()[0].removeprefix(f"{case}: ")
         if exc.details:
             first += f" ({exc.details[0]}" + (f"; +{len(exc.details) - 1} more" if len(exc.details) > 1 else "") + ")"
+        first = cleaner(case, verbose)(first)      # printed in the progress lines and the summary
         return CaseOutcome(case, False, seconds=time.perf_counter() - t0, message=first, exit_code=exc.exit_code)
     except Exception as exc:  # a bug in one case must not stop the others
         return CaseOutcome(case, False, seconds=time.perf_counter() - t0,
@@ -89,7 +92,7 @@ def _build_one(case: str, kwargs: dict) -> CaseOutcome:
         interrupts.exit_quietly()
 
 
-def run_batch(cases: list[Path], *, outdir: Optional[Path], jobs: int, quiet: bool, **kwargs) -> int:
+def run_batch(cases: list[Path], *, outdir: Optional[Path], jobs: int, quiet: bool, verbose: int = 0, **kwargs) -> int:
     t0 = time.perf_counter()
     outcomes: list[CaseOutcome] = []
     n = len(cases)
@@ -105,7 +108,7 @@ def run_batch(cases: list[Path], *, outdir: Optional[Path], jobs: int, quiet: bo
         try:
             for i, c in enumerate(cases):
                 kw = dict(kwargs, outdir=outdirs[i])
-                futures[pool.submit(_build_one, str(c), kw)] = c
+                futures[pool.submit(_build_one, str(c), kw, verbose)] = c
                 echo(f"  [queued]  {c}")
             for done, fut in enumerate(as_completed(futures), 1):
                 o = fut.result()

@@ -28,8 +28,11 @@ def _err(msg: str) -> None:
     click.echo(msg, err=True)
 
 
-def _run(fn, *args, **kwargs):
-    """Run an API call, turning every failure into a message and a documented exit code."""
+def _run(fn, *args, privacy_case=None, **kwargs):
+    """Run an API call, turning every failure into a message and a documented exit code.
+
+    ``privacy_case``: the case file whose people and numbers an error message must not show (packetgen/privacy.py).
+    """
     ctx = click.get_current_context().find_object(_Ctx) or _Ctx()
     try:
         return fn(*args, **kwargs)
@@ -38,7 +41,9 @@ def _run(fn, *args, **kwargs):
             import traceback
 
             traceback.print_exc()
-        _err(click.style("error: ", fg="red", bold=True) + exc.render())
+        from packetgen.privacy import cleaner
+
+        _err(click.style("error: ", fg="red", bold=True) + cleaner(privacy_case, ctx.verbose)(exc.render()))
         sys.exit(exc.exit_code)
     except (KeyboardInterrupt, interrupts.Interrupted) as exc:   # SIGINT, SIGTERM, SIGHUP: docs/errors.md
         _err(interrupts.message(exc))
@@ -105,14 +110,15 @@ def build(cases, outdir, forms_dir, templates_dir, draft, force, flatten, jobs, 
         from packetgen.cli.batch import run_batch
 
         code = _run(run_batch, list(cases), outdir=outdir, forms_dir=forms_dir, templates_dir=templates_dir,
-                    draft=draft, force=force, flatten=flatten, jobs=jobs, quiet=quiet)
+                    draft=draft, force=force, flatten=flatten, jobs=jobs, quiet=quiet,
+                    verbose=click.get_current_context().find_object(_Ctx).verbose)
         sys.exit(code)
     from packetgen import api
 
     say = _progress(not quiet)
     try:
         result = _run(api.build, cases[0], outdir=outdir, forms_dir=forms_dir, templates_dir=templates_dir,
-                      draft=draft, force=force, flatten=flatten, progress=say)
+                      draft=draft, force=force, flatten=flatten, progress=say, privacy_case=cases[0])
     finally:
         if say:
             say.finish()
@@ -121,17 +127,17 @@ def build(cases, outdir, forms_dir, templates_dir, draft, force, flatten, jobs, 
 
 def _print_build(result, draft: bool) -> None:
     from packetgen.case.checks import format_findings
-    from packetgen.privacy import redactor_for
+    from packetgen.privacy import cleaner
 
     ctx = click.get_current_context().find_object(_Ctx) or _Ctx()
     # Default verbosity: no personal data in what is printed (see packetgen/privacy.py).
-    clean = (lambda s: s) if ctx.verbose else redactor_for(result.case)
+    clean = cleaner(result.case, ctx.verbose)
     warn = [f for f in result.findings if f.severity != "info"]
     if warn:
         click.echo(clean(format_findings(warn)), err=True)
     for w in result.warnings:
         click.echo(click.style("warning: ", fg="yellow") + clean(w), err=True)
-    if result.warnings and not ctx.verbose:
+    if (result.warnings or warn) and not ctx.verbose:
         click.echo("(names and numbers are hidden in these messages; -v shows them, manifest.json lists them)",
                    err=True)
     if result.standin_forms:
@@ -155,13 +161,19 @@ def check(case, as_json):
     from packetgen import api
     from packetgen.case.checks import findings_json, format_findings
 
-    _, findings = _run(api.check, case)
+    from packetgen.privacy import cleaner
+
+    ctx = click.get_current_context().find_object(_Ctx) or _Ctx()
+    loaded, findings = _run(api.check, case, privacy_case=case)
+    clean = cleaner(loaded, ctx.verbose)      # people as roles and ids, numbers hidden; -v shows them
     if as_json:
         import json
 
-        click.echo(json.dumps(findings_json(findings), indent=2, ensure_ascii=False))
+        click.echo(clean(json.dumps(findings_json(findings), indent=2, ensure_ascii=False)))
     else:
-        click.echo(format_findings(findings) if findings else "No problems found.")
+        click.echo(clean(format_findings(findings)) if findings else "No problems found.")
+        if findings and not ctx.verbose:
+            click.echo("(names and numbers are hidden; -v shows them)", err=True)
     sys.exit(1 if any(f.severity == "error" for f in findings) else 0)
 
 
