@@ -530,13 +530,15 @@ def _search_loader(search: list[Path]):
     holds a file of the same name (a firm adds an override), so each render sees the files as they are."""
     import os
 
-    from jinja2 import BaseLoader, FileSystemLoader, TemplateNotFound
+    from jinja2 import BaseLoader, TemplateNotFound
     from jinja2.loaders import split_template_path
+
+    from packetgen.letter.sandbox import ConfinedLoader
 
     class _SearchLoader(BaseLoader):
         def __init__(self):
             self.dirs = [str(p) for p in search]
-            self.loaders = [FileSystemLoader(d) for d in self.dirs]
+            self.loaders = [ConfinedLoader(d) for d in self.dirs]   # files inside the folder only (sandbox.py)
 
         def get_source(self, environment, template):
             for i, loader in enumerate(self.loaders):
@@ -622,9 +624,10 @@ def _environment(search: list[Path]):
     if env is not None:
         return env
     from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
 
-    env = SandboxedEnvironment(
+    from packetgen.letter.sandbox import BoundedEnvironment
+
+    env = BoundedEnvironment(
         loader=_search_loader(search), bytecode_cache=_builtin_bytecode_cache(),
         undefined=StrictUndefined, autoescape=True, trim_blocks=True, lstrip_blocks=True,
         finalize=lambda v: "" if v is None else v)
@@ -1026,6 +1029,8 @@ def render_letter(case, exhibits: list[ExhibitRef], sections: list[dict], *, tem
     from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
     from jinja2.exceptions import SecurityError, TemplateError as JinjaTemplateError
 
+    from packetgen.letter.sandbox import render_bounded
+
     register_fonts()
     search: list[Path] = []
     if templates_dir is not None:
@@ -1044,7 +1049,7 @@ def render_letter(case, exhibits: list[ExhibitRef], sections: list[dict], *, tem
     token = _CURRENT_CITER.set(citer)
     try:
         tmpl = env.get_template(name)
-        markup = tmpl.render(**ctx)
+        markup = render_bounded(tmpl, ctx)   # recursion, size and time bounds (sandbox.py)
     except TemplateSyntaxError as exc:
         fn = _short(exc.filename or exc.name, search)
         raise TemplateError(f"letter template '{fn}', line {exc.lineno}: syntax error: {exc.message}",
