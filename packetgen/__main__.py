@@ -1,9 +1,10 @@
-try:
+from packetgen import interrupts
+
+
+def _load():
     from packetgen.cli.main import main
-except KeyboardInterrupt:   # Ctrl-C while starting up (docs/errors.md: exit 130)
-    import sys
 
-    sys.stderr.write("interrupted; nothing was written\n")
-    sys.exit(130)
+    return main
 
-main()
+
+interrupts.run_main(_load)   # signal handlers first: SIGTERM/SIGHUP/SIGINT during start-up exit 143/129/130

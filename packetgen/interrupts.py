@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 
 SIGNALS = tuple(getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n))
 
@@ -60,6 +61,20 @@ def install() -> None:
     for sig in SIGNALS:
         with contextlib.suppress(ValueError, OSError):
             signal.signal(sig, _handler)
+
+
+def run_main(load_main) -> None:
+    """Install the handlers, then import the command line (``load_main()`` returns its ``main``) and run it:
+    a signal while the CLI's modules are still loading is reported like any other."""
+    install()
+    try:
+        main = load_main()
+    except (KeyboardInterrupt, Interrupted) as exc:
+        with contextlib.suppress(OSError):
+            sys.stderr.write(message(exc) + "\n")
+            sys.stderr.flush()
+        os._exit(getattr(exc, "exit_code", 130))
+    main()
 
 
 def _exit_now(signum, frame):
