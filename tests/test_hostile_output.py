@@ -92,3 +92,33 @@ def test_existing_open_output_folder_becomes_owner_only(tmp_path):
     os.chmod(out, 0o755)
     assert _run("build", "-q", a, "-o", out).returncode == 0
     assert stat.S_IMODE(out.stat().st_mode) == 0o700
+
+
+def test_disk_full_while_writing_the_packet_keeps_the_previous_set(tmp_path, monkeypatch):
+    from packetgen import api
+    from packetgen.errors import OutputError
+    from packetgen.packet import assemble
+
+    case = _copy(tmp_path, "trial-witness")
+    out = tmp_path / "out"
+    api.build(case, outdir=out)
+    before = {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}
+    data = json.loads(case.read_text(encoding="utf-8"))
+    old_given = data["petitioner"]["name"]["given"]
+    for person in [data["petitioner"], *data["beneficiaries"], *data.get("supporters", [])]:
+        if person["name"]["given"] == old_given:
+            person["name"]["given"] = "Renamed"             # new instructions (who signs) and a new packet
+    case.write_text(json.dumps(data), encoding="utf-8")
+
+    def full(pdf, fh, document_id):
+        fh.write(b"%PDF-1.7 the first megabytes")
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(assemble, "save_packet", full)
+    with pytest.raises(OutputError, match="No space left"):
+        api.build(case, outdir=out)
+    after = {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}
+    assert after == before                                   # instructions not replaced alone
+    monkeypatch.undo()
+    api.build(case, outdir=out)
+    assert (out / "filing-instructions.pdf").read_bytes() != before["filing-instructions.pdf"]
+    assert not [p.name for p in out.iterdir() if p.name.endswith(".part") or p.name == ".packetgen-commit"]

@@ -367,16 +367,21 @@ class OutputSet:
         """A temporary file for ``name``, to stream into (``.fh``); flushed and synced when the block ends."""
         if any(s.name == name for s in self.staged) or os.sep in name or name.startswith("."):
             raise ValueError(f"bad or repeated output name {name!r}")
+        import secrets
+
         path = self.outdir / name
         refuse_special(path)
-        fd, tmp = _mkstemp(path)
-        entry = _Staged(name, os.path.basename(tmp))
+        entry = _Staged(name, f".{name}.{secrets.token_hex(6)}.part")
         self.staged.append(entry)
+        tmp = self.outdir / entry.temp
         try:
-            self._journal("writing")       # the marker that lets a later build remove this temporary
+            # Listed in the journal before it exists: the marker that lets a later build remove it.
+            self._journal("writing")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0),
+                         0o600)
             with os.fdopen(fd, "wb") as fh:
                 os.fchmod(fh.fileno(), 0o600)
-                pending = _Pending(Path(tmp), fh)
+                pending = _Pending(tmp, fh)
                 yield pending
                 fh.flush()
                 os.fsync(fh.fileno())
