@@ -122,3 +122,10 @@ def test_disk_full_while_writing_the_packet_keeps_the_previous_set(tmp_path, mon
     api.build(case, outdir=out)
     assert (out / "filing-instructions.pdf").read_bytes() != before["filing-instructions.pdf"]
     assert not [p.name for p in out.iterdir() if p.name.endswith(".part") or p.name == ".packetgen-commit"]
+
+
+def test_case_file_that_is_a_fifo_is_refused_not_waited_on(tmp_path):
+    os.mkfifo(tmp_path / "case.json")
+    proc = _run("check", tmp_path / "case.json", timeout=60)
+    assert proc.returncode == 3, proc.stderr
+    assert "not a regular file" in proc.stderr
