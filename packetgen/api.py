@@ -19,8 +19,9 @@ from typing import Callable, Optional
 from packetgen import __version__
 from packetgen.case.model import Case, Evidence, load_case
 from packetgen.errors import ChecksFailed, EvidenceError, PacketgenError
-from packetgen.packet.output import (MANIFEST_NAME, PACKET_NAME, CaseIdentity, OutputSet, build_tempdir, check_overwrite,
-                                     clean_stale_tempdirs, locked, prepare_outdir, recover_outdir, sha256_bytes)
+from packetgen.packet.output import (MANIFEST_NAME, PACKET_NAME, CaseIdentity, OutputSet, check_overwrite, locked,
+                                     prepare_outdir, recover_outdir, sha256_bytes)
+from packetgen.packet.scratch import build_tempdir, clean_stale_tempdirs
 
 Progress = Callable[[str], None]
 INSTRUCTIONS_NAME = "filing-instructions.pdf"

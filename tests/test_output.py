@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from packetgen.errors import OutputError
-from packetgen.packet.output import (JOURNAL_NAME, RECORD_NAME, TEMPDIR_MARKER, CaseIdentity, OutputSet, build_tempdir,
-                                     check_overwrite, clean_stale_tempdirs, locked, prepare_outdir, recover_outdir,
-                                     sha256_bytes, write_atomic)
+from packetgen.packet.output import (JOURNAL_NAME, RECORD_NAME, CaseIdentity, OutputSet, check_overwrite, locked,
+                                     prepare_outdir, recover_outdir, sha256_bytes, write_atomic)
+from packetgen.packet.scratch import TEMPDIR_MARKER, build_tempdir, clean_stale_tempdirs
 
 
 def test_write_atomic_is_owner_only_and_leaves_no_temp(tmp_path):

@@ -27,7 +27,6 @@ INSTRUCTIONS_NAME = "filing-instructions.pdf"
 RECORD_NAME = ".packetgen-written"
 JOURNAL_NAME = ".packetgen-commit"
 LOCK_NAME = ".packetgen.lock"
-TEMPDIR_MARKER = ".packetgen-tempdir"
 _HISTORY = 50            # packet hashes remembered per folder
 _SMALL = 1 << 20         # the record and journal are tiny; refuse to read more
 
@@ -496,72 +495,3 @@ def recover_outdir(outdir: Path) -> list[str]:
 def clean_stale_parts(outdir: Path) -> list[str]:
     """Former name of :func:`recover_outdir`."""
     return recover_outdir(outdir)
-
-
-# --------------------------------------------------------------------------- the build's temporary folder
-
-def _process_start(pid: int) -> Optional[str]:
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as fh:
-            return fh.read().rsplit(b")", 1)[1].split()[19].decode()
-    except (OSError, IndexError):
-        return None
-
-
-def _alive(pid: int, start: Optional[str]) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    now = _process_start(pid)
-    return not (start and now and now != start)          # a reused pid is not our build
-
-
-@contextlib.contextmanager
-def build_tempdir():
-    """A private ``packetgen-*`` folder for one build, with a marker naming the process that made it."""
-    path = tempfile.mkdtemp(prefix="packetgen-")
-    try:
-        pid = os.getpid()
-        marker = json.dumps({"pid": pid, "start": _process_start(pid)}).encode()
-        fd = os.open(os.path.join(path, TEMPDIR_MARKER), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(marker)
-        yield path
-    finally:
-        import shutil
-
-        shutil.rmtree(path, ignore_errors=True)
-
-
-def clean_stale_tempdirs(root: Optional[str] = None) -> int:
-    """Remove ``packetgen-*`` temporary folders of builds that were killed: ours (same user), holding
-    packetgen's marker, and made by a process that no longer runs.  Returns how many were removed."""
-    import shutil
-
-    root = root or tempfile.gettempdir()
-    removed = 0
-    try:
-        entries = list(os.scandir(root))
-    except OSError:
-        return 0
-    for e in entries:
-        if not e.name.startswith("packetgen-"):
-            continue
-        try:
-            st = os.lstat(e.path)
-            if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid():
-                continue
-            data = _read_small(Path(e.path) / TEMPDIR_MARKER)
-            if not data:
-                continue                       # no marker: not provably ours
-            m = json.loads(data.decode())
-            if _alive(int(m["pid"]), m.get("start")):
-                continue
-        except (OSError, ValueError, KeyError, TypeError, OutputError):
-            continue
-        shutil.rmtree(e.path, ignore_errors=True)
-        removed += 1
-    return removed
