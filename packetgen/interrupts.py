@@ -18,6 +18,8 @@ SIGNALS = tuple(getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if h
 _pending: list[int] = []
 _depth = 0
 _owner_pid: int | None = None
+#: Every signal handled, whether or not its exception reached the top (see :func:`check`).
+received: list[int] = []
 #: Set once an output set has been renamed into place (the CLI's message must not then say "nothing").
 written: list[str] = []
 
@@ -48,10 +50,18 @@ def _handler(signum, frame):
     if os.getpid() != _owner_pid:
         # A forked worker: the parent reports and cleans up; die quietly instead of printing a traceback.
         os._exit(128 + signum)
+    received.append(signum)
     if _depth:
         _pending.append(signum)
         return
     raise Interrupted(signum)
+
+
+def check() -> None:
+    """Raise :class:`Interrupted` if a signal came earlier but its exception was swallowed on the way
+    (a library that catches everything, a callback from C): called before outputs are committed."""
+    if received and _owner_pid == os.getpid():
+        raise Interrupted(received[0])
 
 
 def install() -> None:

@@ -85,6 +85,7 @@ def _build_one(case: str, kwargs: dict, verbose: int = 0) -> CaseOutcome:
         first = cleaner(case, verbose)(first)      # printed in the progress lines and the summary
         return CaseOutcome(case, False, seconds=time.perf_counter() - t0, message=first, exit_code=exc.exit_code)
     except Exception as exc:  # a bug in one case must not stop the others
+        interrupts.check()    # unless the "bug" is a stop that a library turned into another exception
         return CaseOutcome(case, False, seconds=time.perf_counter() - t0,
                            message=f"internal error ({type(exc).__name__}); rerun this case alone with --debug",
                            exit_code=70)

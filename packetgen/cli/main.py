@@ -41,6 +41,10 @@ def _run(fn, *args, privacy_case=None, **kwargs):
             import traceback
 
             traceback.print_exc()
+        if interrupts.received:        # the failure came from the stop (e.g. a write cut short by the signal)
+            _err(interrupts.message(exc.__context__ if isinstance(exc.__context__, interrupts.Interrupted)
+                                    else interrupts.Interrupted(interrupts.received[0])))
+            sys.exit(128 + interrupts.received[0])
         from packetgen.privacy import cleaner
 
         _err(click.style("error: ", fg="red", bold=True) + cleaner(privacy_case, ctx.verbose)(exc.render()))
@@ -53,6 +57,9 @@ def _run(fn, *args, privacy_case=None, **kwargs):
              "  fix: split or shrink the largest evidence files and build again")
         sys.exit(70)
     except Exception as exc:  # a bug: never show a traceback unless --debug
+        if interrupts.received:   # a library turned the stop into another exception: still a stop
+            _err(interrupts.message(interrupts.Interrupted(interrupts.received[0])))
+            sys.exit(128 + interrupts.received[0])
         if ctx.debug:
             raise
         _err(click.style("internal error: ", fg="red", bold=True) + f"{type(exc).__name__} in packetgen. "
@@ -297,6 +304,8 @@ def main() -> None:
         code = exc.code
     except (KeyboardInterrupt, interrupts.Interrupted) as exc:   # outside a command's own handling
         _interrupted(exc)
+    if code == 0 and interrupts.received:   # a signal whose exception a library swallowed: still a stop
+        _interrupted(interrupts.Interrupted(interrupts.received[0]))
     if not isinstance(code, int):
         if code is not None:
             print(code, file=sys.stderr)

@@ -405,6 +405,7 @@ class OutputSet:
         """Make the staged files visible together (the manifest last); returns name -> SHA-256."""
         from packetgen import interrupts
 
+        interrupts.check()        # a stop requested earlier is honoured before anything becomes visible
         d = self.outdir
         for s in self.staged:
             if s.sha256 is None:
