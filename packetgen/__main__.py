@@ -1,4 +1,10 @@
-from packetgen import interrupts
+try:
+    from packetgen import interrupts
+except KeyboardInterrupt:   # Ctrl-C in the first milliseconds (docs/errors.md: exit 130)
+    import sys
+
+    sys.stderr.write("interrupted; nothing was written\n")
+    raise SystemExit(130)
 
 
 def _load():
