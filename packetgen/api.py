@@ -19,8 +19,9 @@ from typing import Callable, Optional
 from packetgen import __version__
 from packetgen.case.model import Case, Evidence, load_case
 from packetgen.errors import ChecksFailed, EvidenceError, PacketgenError
-from packetgen.packet.output import (MANIFEST_NAME, atomic_writer, check_overwrite, clean_stale_parts, locked,
-                     prepare_outdir, record_written, sha256_bytes, write_atomic)
+from packetgen.packet.output import (MANIFEST_NAME, CaseIdentity, OutputSet, check_overwrite, locked,
+                                     prepare_outdir, recover_outdir, sha256_bytes)
+from packetgen.packet.scratch import build_tempdir, clean_stale_tempdirs
 
 Progress = Callable[[str], None]
 INSTRUCTIONS_NAME = "filing-instructions.pdf"
@@ -174,23 +175,21 @@ def build(case_path, *, outdir: Optional[Path] = None, forms_dir: Optional[Path]
             fix="correct them, or build a draft anyway with --draft (not for filing)")
 
     outdir = Path(outdir) if outdir else case.base_dir / "out"
-    prepare_outdir(outdir)
-    check_overwrite(outdir, force=force)   # fail fast, before the long work
+    warnings: list[str] = prepare_outdir(outdir)
 
     from packetgen.packet.plan import plan_packet, plan_sets
 
     plan = plan_packet(case)
     sets = plan_sets(case, plan, combined=combined)
-    check_overwrite(outdir, force=force, names=tuple(st.file_name for st in sets))
-    warnings: list[str] = []
-
-    import tempfile
+    check_overwrite(outdir, force=force, names=[st.file_name for st in sets],   # fail fast, before the long work
+                    identity=CaseIdentity.of(case))
 
     from packetgen.forms.companion import fill_companion_forms
     from packetgen.forms.fill import fill_case_forms
 
     # Normalized photos from worker processes live in tmpdir until the packet is saved (0700, then removed).
-    with tempfile.TemporaryDirectory(prefix="packetgen-") as tmpdir:
+    clean_stale_tempdirs()   # left by builds that were killed (marked folders of dead processes only)
+    with build_tempdir() as tmpdir:
         forms: list = []
         first_pass: list = []
 
@@ -210,7 +209,8 @@ def build(case_path, *, outdir: Optional[Path] = None, forms_dir: Optional[Path]
         except EvidenceError as exc:
             raise _all_file_problems(case, exc) from exc
         return _finish(case, sets, exhibits, forms, first_pass, findings, warnings, date=date, outdir=outdir,
-                       templates_dir=templates_dir, draft=draft, force=force, flatten=flatten, say=say, t0=t0)
+                       templates_dir=templates_dir, draft=draft, force=force, flatten=flatten, say=say, t0=t0,
+                       keep_links=keep_links)
 
 
 def _all_file_problems(case: Case, first: EvidenceError) -> EvidenceError:
@@ -239,7 +239,7 @@ class _BuiltSet:
 
 
 def _finish(case, sets, exhibits, forms, first_pass, findings, warnings, *, date, outdir, templates_dir, draft, force,
-            flatten, say, t0) -> BuildResult:
+            flatten, say, t0, keep_links: bool = False) -> BuildResult:
     """Letters, assembly and writing, once evidence and forms are ready."""
     from packetgen.packet.preflight import AUTO_DRAFT_CODES, fileability
 
@@ -284,21 +284,23 @@ def _finish(case, sets, exhibits, forms, first_pass, findings, warnings, *, date
 
     from packetgen.packet.assemble import save_packet
 
+    # All outputs become visible together, the manifest last (packetgen/packet/output.py, OutputSet).
     written = []
-    with locked(outdir):
-        clean_stale_parts(outdir)
-        check_overwrite(outdir, force=force, names=tuple(st.file_name for st in sets))
-        write_atomic(outdir / INSTRUCTIONS_NAME, instructions)
+    with locked(outdir), OutputSet(outdir, identity=CaseIdentity.of(case), force=force) as out:
+        warnings += recover_outdir(outdir)
+        out.add(INSTRUCTIONS_NAME, instructions)
         for b in built:
             say(f"writing {b.plan.file_name}")
-            with atomic_writer(outdir / b.plan.file_name) as pending:
+            with out.file(b.plan.file_name) as pending:
                 sha, size = save_packet(b.pdf, pending.fh, _document_id(case, b.plan, b.exhibits, b.forms,
-                                                                       draft=draft, flatten=flatten))
-                # Recorded before the rename: a build killed right after it does not lock the folder.
-                record_written(outdir, sha)
+                                                                       draft=draft, flatten=flatten,
+                                                                       keep_links=keep_links))
+                pending.sha256 = sha
             written.append((b, sha, size))
-        manifest = _manifest(case, written, warnings, findings, date, draft=draft, flatten=flatten)
-        write_atomic(outdir / MANIFEST_NAME, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
+        manifest = _manifest(case, written, warnings, findings, date, draft=draft, flatten=flatten,
+                             keep_links=keep_links)
+        out.add(MANIFEST_NAME, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
+        out.commit()
     total = sum(b.page_map.total for b in built)
     say(f"wrote {total} pages" + (f" in {len(built)} sets" if len(built) > 1 else ""))
     results = [SetResult(number=b.plan.number, key=b.plan.key, beneficiary_ids=list(b.plan.beneficiary_ids),
@@ -347,13 +349,16 @@ def _relettered(case: Case, x: "_Exhibit", letter: str) -> "_Exhibit":
     return _Exhibit(letter, x.evidence, separator, x.docs, x.translation, certificate)
 
 
-def _document_id(case: Case, st, exhibits: list[_Exhibit], forms, *, draft: bool, flatten: bool) -> bytes:
+def _document_id(case: Case, st, exhibits: list[_Exhibit], forms, *, draft: bool, flatten: bool,
+                 keep_links: bool = False) -> bytes:
     """The PDF document ID: a hash of everything that went in (same inputs, same ID, same bytes)."""
     import hashlib
 
     h = hashlib.sha256(f"packetgen {__version__} draft={draft} flatten={flatten}\n".encode())
     if st.file_name != "packet.pdf":
         h.update(f"set {st.number} {st.key}\n".encode())
+    if keep_links:
+        h.update(b"keep_links\n")
     if case.source:
         h.update(case.source.read_bytes())
     for x in exhibits:
@@ -589,7 +594,7 @@ def _render_and_assemble(case: Case, st, exhibits: list[_Exhibit], forms, first_
     return packet, page_map, result
 
 
-def _manifest(case: Case, written, warnings, findings, date, *, draft, flatten):
+def _manifest(case: Case, written, warnings, findings, date, *, draft, flatten, keep_links=False):
     """manifest.json: what was built, set by set, with every page range, file hash and filled value."""
     rel = lambda p: os.path.relpath(p, case.base_dir)  # noqa: E731
     sets = []
@@ -631,6 +636,7 @@ def _manifest(case: Case, written, warnings, findings, date, *, draft, flatten):
         "date": date.isoformat(),
         "draft": draft,
         "flattened": flatten,
+        "external_links": "kept" if keep_links else "removed",
         "sets": sets,
         "warnings": warnings,
         "findings": [{"severity": f.severity, "code": f.code, "group": f.group, "message": f.message, "fix": f.fix,

@@ -104,4 +104,7 @@ EXIT_CODES = {
     9: "output cannot be written",
     10: "at least one case in a batch failed",
     70: "internal error (a bug; rerun with --debug and report it)",
+    129: "stopped by SIGHUP (terminal closed); temporary files removed, nothing written",
+    130: "interrupted (Ctrl-C, SIGINT); temporary files removed, nothing written",
+    143: "stopped by SIGTERM; temporary files removed, nothing written",
 }

@@ -9,7 +9,7 @@ from .conftest import REPO
 PKG = REPO / "packetgen"
 # Stage of each top-level module or subpackage; a module may import only its own stage or earlier ones.
 STAGE = {"__init__": 0, "__main__": 8, "errors": 0, "resources": 0, "layout": 0, "facts": 0, "wording": 0,
-         "privacy": 0, "case": 1, "forms": 2, "evidence": 2, "letter": 3, "packet": 4, "api": 5, "review": 6,
+         "privacy": 1, "interrupts": 0, "scripts": 0, "case": 1, "forms": 2, "evidence": 2, "letter": 3, "packet": 4, "api": 5, "review": 6,
          "cli": 7}
 
 

@@ -531,7 +531,16 @@ def _reject_duplicate_keys(pairs):
 
 def read_case_data(path: Path) -> dict:
     """Read JSON or YAML into plain data, with parse errors located in the file."""
+    import stat as _stat
+
     try:
+        st = path.stat()
+        if not _stat.S_ISREG(st.st_mode) and not _stat.S_ISDIR(st.st_mode):   # a FIFO would block for ever
+            raise CaseError(f"{path}: is not a regular file (a pipe, socket or device)",
+                            fix="name the case file itself (case.json)")
+        if st.st_size > 5_000_000:
+            raise CaseError(f"{path}: case file is {st.st_size:,} bytes; a case file is at most 5 MB",
+                            fix="put documents in evidence files and reference them by path")
         raw = path.read_bytes()
     except FileNotFoundError:
         raise CaseError(f"{path}: case file not found", fix="check the path, or create one with 'packetgen init'")

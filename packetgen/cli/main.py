@@ -6,12 +6,14 @@ so ``packetgen --help`` starts fast.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
 
 import click
 
+from packetgen import interrupts
 from packetgen.errors import EXIT_CODES, PacketgenError
 
 EXIT_HELP = "\b\nExit codes:\n" + "\n".join(f"  {k:>3}  {v}" for k, v in EXIT_CODES.items())
@@ -26,8 +28,11 @@ def _err(msg: str) -> None:
     click.echo(msg, err=True)
 
 
-def _run(fn, *args, **kwargs):
-    """Run an API call, turning every failure into a message and a documented exit code."""
+def _run(fn, *args, privacy_case=None, **kwargs):
+    """Run an API call, turning every failure into a message and a documented exit code.
+
+    ``privacy_case``: the case file whose people and numbers an error message must not show (packetgen/privacy.py).
+    """
     ctx = click.get_current_context().find_object(_Ctx) or _Ctx()
     try:
         return fn(*args, **kwargs)
@@ -36,16 +41,25 @@ def _run(fn, *args, **kwargs):
             import traceback
 
             traceback.print_exc()
-        _err(click.style("error: ", fg="red", bold=True) + exc.render())
+        if interrupts.received:        # the failure came from the stop (e.g. a write cut short by the signal)
+            _err(interrupts.message(exc.__context__ if isinstance(exc.__context__, interrupts.Interrupted)
+                                    else interrupts.Interrupted(interrupts.received[0])))
+            sys.exit(128 + interrupts.received[0])
+        from packetgen.privacy import cleaner
+
+        _err(click.style("error: ", fg="red", bold=True) + cleaner(privacy_case, ctx.verbose)(exc.render()))
         sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        _err("interrupted; nothing was written")
-        sys.exit(130)
+    except (KeyboardInterrupt, interrupts.Interrupted) as exc:   # SIGINT, SIGTERM, SIGHUP: docs/errors.md
+        _err(interrupts.message(exc))
+        sys.exit(getattr(exc, "exit_code", 130))
     except MemoryError:
         _err("error: out of memory. The evidence may contain an enormous image or page count.\n"
              "  fix: split or shrink the largest evidence files and build again")
         sys.exit(70)
     except Exception as exc:  # a bug: never show a traceback unless --debug
+        if interrupts.received:   # a library turned the stop into another exception: still a stop
+            _err(interrupts.message(interrupts.Interrupted(interrupts.received[0])))
+            sys.exit(128 + interrupts.received[0])
         if ctx.debug:
             raise
         _err(click.style("internal error: ", fg="red", bold=True) + f"{type(exc).__name__} in packetgen. "
@@ -110,7 +124,7 @@ def build(cases, outdir, forms_dir, templates_dir, draft, force, flatten, combin
 
         code = _run(run_batch, list(cases), outdir=outdir, forms_dir=forms_dir, templates_dir=templates_dir,
                     draft=draft, force=force, flatten=flatten, combined=combined, keep_links=keep_links, jobs=jobs,
-                    quiet=quiet)
+                    quiet=quiet, verbose=click.get_current_context().find_object(_Ctx).verbose)
         sys.exit(code)
     from packetgen import api
 
@@ -118,7 +132,7 @@ def build(cases, outdir, forms_dir, templates_dir, draft, force, flatten, combin
     try:
         result = _run(api.build, cases[0], outdir=outdir, forms_dir=forms_dir, templates_dir=templates_dir,
                       draft=draft, force=force, flatten=flatten, combined=combined, keep_links=keep_links,
-                      progress=say)
+                      progress=say, privacy_case=cases[0])
     finally:
         if say:
             say.finish()
@@ -127,17 +141,17 @@ def build(cases, outdir, forms_dir, templates_dir, draft, force, flatten, combin
 
 def _print_build(result, draft: bool) -> None:
     from packetgen.case.checks import format_findings
-    from packetgen.privacy import redactor_for
+    from packetgen.privacy import cleaner
 
     ctx = click.get_current_context().find_object(_Ctx) or _Ctx()
     # Default verbosity: no personal data in what is printed (see packetgen/privacy.py).
-    clean = (lambda s: s) if ctx.verbose else redactor_for(result.case)
+    clean = cleaner(result.case, ctx.verbose)
     warn = [f for f in result.findings if f.severity != "info"]
     if warn:
         click.echo(clean(format_findings(warn)), err=True)
     for w in result.warnings:
         click.echo(click.style("warning: ", fg="yellow") + clean(w), err=True)
-    if result.warnings and not ctx.verbose:
+    if (result.warnings or warn) and not ctx.verbose:
         click.echo("(names and numbers are hidden in these messages; -v shows them, manifest.json lists them)",
                    err=True)
     if result.standin_forms:
@@ -171,13 +185,19 @@ def check(case, as_json):
     from packetgen import api
     from packetgen.case.checks import findings_json, format_findings
 
-    _, findings = _run(api.check, case, files=True)
+    from packetgen.privacy import cleaner
+
+    ctx = click.get_current_context().find_object(_Ctx) or _Ctx()
+    loaded, findings = _run(api.check, case, files=True, privacy_case=case)
+    clean = cleaner(loaded, ctx.verbose)      # people as roles and ids, numbers hidden; -v shows them
     if as_json:
         import json
 
-        click.echo(json.dumps(findings_json(findings), indent=2, ensure_ascii=False))
+        click.echo(clean(json.dumps(findings_json(findings), indent=2, ensure_ascii=False)))
     else:
-        click.echo(format_findings(findings) if findings else "No problems found.")
+        click.echo(clean(format_findings(findings)) if findings else "No problems found.")
+        if findings and not ctx.verbose:
+            click.echo("(names and numbers are hidden; -v shows them)", err=True)
     sys.exit(1 if any(f.severity == "error" for f in findings) else 0)
 
 
@@ -275,9 +295,20 @@ def _register_optional_commands() -> None:
 _register_optional_commands()
 
 
+def _interrupted(exc: BaseException) -> None:
+    with contextlib.suppress(OSError):
+        sys.stderr.write(interrupts.message(exc) + "\n")
+        sys.stderr.flush()
+    os._exit(getattr(exc, "exit_code", 130))
+
+
 def main() -> None:
     import gc
 
+    try:
+        interrupts.install()   # SIGTERM and SIGHUP stop a build like Ctrl-C: temporaries removed, a message, 143/129
+    except (KeyboardInterrupt, interrupts.Interrupted) as exc:
+        _interrupted(exc)
     os.umask(0o077)  # outputs hold personal data: readable by their owner only
     # A short-lived command that builds many objects (pydantic, reportlab, Jinja): collecting cycles
     # every 700 allocations cost ~10% of a small build. Measured: sample build 1.74 -> 1.55 s median,
@@ -288,6 +319,10 @@ def main() -> None:
         code = 0
     except SystemExit as exc:      # click always ends this way
         code = exc.code
+    except (KeyboardInterrupt, interrupts.Interrupted) as exc:   # outside a command's own handling
+        _interrupted(exc)
+    if code == 0 and interrupts.received:   # a signal whose exception a library swallowed: still a stop
+        _interrupted(interrupts.Interrupted(interrupts.received[0]))
     if not isinstance(code, int):
         if code is not None:
             print(code, file=sys.stderr)

@@ -78,13 +78,15 @@ def _search_loader(search: list[Path]):
     holds a file of the same name (a firm adds an override), so each render sees the files as they are."""
     import os
 
-    from jinja2 import BaseLoader, FileSystemLoader, TemplateNotFound
+    from jinja2 import BaseLoader, TemplateNotFound
     from jinja2.loaders import split_template_path
+
+    from packetgen.letter.sandbox import ConfinedLoader
 
     class _SearchLoader(BaseLoader):
         def __init__(self):
             self.dirs = [str(p) for p in search]
-            self.loaders = [FileSystemLoader(d) for d in self.dirs]
+            self.loaders = [ConfinedLoader(d) for d in self.dirs]   # files inside the folder only (sandbox.py)
 
         def get_source(self, environment, template):
             for i, loader in enumerate(self.loaders):
@@ -170,9 +172,9 @@ def _environment(search: list[Path]):
     if env is not None:
         return env
     from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
+    from packetgen.letter.sandbox import BoundedEnvironment
 
-    env = SandboxedEnvironment(
+    env = BoundedEnvironment(
         loader=_search_loader(search), bytecode_cache=_builtin_bytecode_cache(),
         undefined=StrictUndefined, autoescape=True, trim_blocks=True, lstrip_blocks=True,
         finalize=lambda v: "" if v is None else v)

@@ -49,6 +49,8 @@ def render_letter(case, exhibits: list[ExhibitRef], sections: list[dict], *, tem
     from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
     from jinja2.exceptions import SecurityError, TemplateError as JinjaTemplateError
 
+    from packetgen.letter.sandbox import render_bounded
+
     register_fonts()
     search: list[Path] = []
     if templates_dir is not None:
@@ -68,7 +70,7 @@ def render_letter(case, exhibits: list[ExhibitRef], sections: list[dict], *, tem
     token = _CURRENT_CITER.set(citer)
     try:
         tmpl = env.get_template(name)
-        markup = tmpl.render(**ctx)
+        markup = render_bounded(tmpl, ctx)   # recursion, size and time bounds (sandbox.py)
     except TemplateSyntaxError as exc:
         fn = _short(exc.filename or exc.name, search)
         raise TemplateError(f"letter template '{fn}', line {exc.lineno}: syntax error: {exc.message}",
