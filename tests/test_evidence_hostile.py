@@ -332,3 +332,30 @@ def test_verify_catches_a_bomb_put_into_a_built_packet(tmp_path, sample_copy):
     v = verify_packet(work)
     assert any(p.startswith("page 3: the page content that decodes to more than 64 MB") for p in v.problems), \
         v.problems
+
+
+@needs_qpdf
+def test_packet_with_damaged_evidence_passes_qpdf_check_and_names_exhibit_and_page(tmp_path, sample_copy):
+    import json
+
+    from packetgen import api
+
+    case = sample_copy("child-surgery")
+    pdf = pikepdf.new()
+    full = zlib.compress(b"BT /F1 12 Tf 72 700 Td (hello) Tj ET\n" * 400)
+    cut = pikepdf.Stream(pdf, full[: len(full) // 2])
+    cut.Filter = Name.FlateDecode
+    _page(pdf, cut)
+    im = _image(pdf, 10, 10, b"this is not a jpeg at all" * 10, Name.DCTDecode)
+    _page(pdf, pikepdf.Stream(pdf, b"q 100 0 0 100 72 600 cm /Im0 Do Q"), {"/Im0": im})
+    pdf.save(case.parent / "evidence" / "damaged.pdf")
+    data = json.loads(case.read_text())
+    data["evidence"][0]["file"] = "evidence/damaged.pdf"
+    case.write_text(json.dumps(data))
+    r = api.build(case, outdir=tmp_path / "out")
+    ident = data["evidence"][0]["id"]
+    assert any(re.match(rf"evidence/damaged\.pdf \(exhibit [A-Z] \('{ident}'\)\): page\(s\) 1: the page content", w)
+               for w in r.warnings), r.warnings
+    assert any("page(s) 2: an image could not be decoded" in w for w in r.warnings), r.warnings
+    rc, text = _qpdf_check(r.packet)
+    assert rc == 0, text
