@@ -27,7 +27,11 @@ _FLATE = ("/FlateDecode", "/Fl")
 _IMAGE_CODECS = ("/DCTDecode", "/DCT", "/JPXDecode", "/JBIG2Decode", "/CCITTFaxDecode", "/CCF")
 # keys that lead away from what a page draws (to other pages, the page tree, actions)
 _SKIP_KEYS = frozenset({"/Parent", "/P", "/Dest", "/A", "/AA", "/IRT", "/Popup", "/D", "/Next", "/Prev",
-                        "/First", "/Last", "/StructParent", "/StructParents", "/Metadata", "/Thumb", "/PieceInfo"})
+                        "/First", "/Last", "/StructParent", "/StructParents", "/Metadata", "/Thumb", "/PieceInfo",
+                        # arrays of numbers or names only: nothing to find, and long (font widths)
+                        "/Widths", "/W", "/W2", "/Differences", "/BBox", "/Matrix", "/Decode", "/Rect",
+                        "/MediaBox", "/CropBox", "/BleedBox", "/TrimBox", "/ArtBox", "/QuadPoints", "/Domain",
+                        "/Range", "/Coords", "/Extend", "/FontBBox", "/FontMatrix", "/Border", "/C"})
 _WALK_LIMIT = 1_000_000       # objects visited per file: a bound on the walk itself
 
 
