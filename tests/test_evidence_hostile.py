@@ -359,3 +359,95 @@ def test_packet_with_damaged_evidence_passes_qpdf_check_and_names_exhibit_and_pa
     assert any("page(s) 2: an image could not be decoded" in w for w in r.warnings), r.warnings
     rc, text = _qpdf_check(r.packet)
     assert rc == 0, text
+
+
+# --------------------------------------------------------------------------- the other filters, bounded too
+
+def _lzw_encode(data: bytes) -> bytes:
+    """PDF LZW (EarlyChange 1), for the tests: clear code first, EOD last."""
+    table = {bytes([i]): i for i in range(256)}
+    nxt, width, out, bits, nbits = 258, 9, bytearray(), 0, 0
+
+    def put(code):
+        nonlocal bits, nbits
+        bits, nbits = (bits << width) | code, nbits + width
+        while nbits >= 8:
+            nbits -= 8
+            out.append((bits >> nbits) & 0xFF)
+        bits &= (1 << nbits) - 1
+    put(256)
+    w = b""
+    for c in data:
+        wc = w + bytes([c])
+        if wc in table:
+            w = wc
+            continue
+        put(table[w])
+        if nxt < 4096:
+            table[wc], nxt = nxt, nxt + 1
+            if nxt + 1 > (1 << width) and width < 12:
+                width += 1
+        else:
+            put(256)
+            table, nxt, width = {bytes([i]): i for i in range(256)}, 258, 9
+        w = bytes([c])
+    put(table[w])
+    put(257)
+    if nbits:
+        out.append((bits << (8 - nbits)) & 0xFF)
+    return bytes(out)
+
+
+def _encoded(pdf, data: bytes, filters: list[str]) -> pikepdf.Stream:
+    import base64
+
+    raw = data
+    for f in reversed(filters):
+        raw = {"/FlateDecode": lambda d: zlib.compress(d, 9),
+               "/ASCII85Decode": lambda d: base64.a85encode(d, wrapcol=72) + b"~>",
+               "/ASCIIHexDecode": lambda d: d.hex().encode() + b">",
+               "/LZWDecode": _lzw_encode,
+               "/RunLengthDecode": lambda d: b"".join(bytes([127]) + d[i:i + 128] if len(d[i:i + 128]) == 128
+                                                      else bytes([len(d[i:i + 128]) - 1]) + d[i:i + 128]
+                                                      for i in range(0, len(d), 128)) + b"\x80"}[f](raw)
+    s = pikepdf.Stream(pdf, raw)
+    s.Filter = Array([Name(f) for f in filters])
+    return s
+
+
+@pytest.mark.parametrize("filters", [["/ASCII85Decode", "/FlateDecode"], ["/ASCIIHexDecode"], ["/LZWDecode"],
+                                     ["/RunLengthDecode"], ["/ASCII85Decode", "/LZWDecode"]])
+def test_decoders_agree_with_qpdf_so_nothing_sound_is_called_damaged(tmp_path, filters):
+    from packetgen.evidence.bounds import _bounded_decode
+
+    import random
+    rnd = random.Random(7)
+    data = b"".join(b"BT /F1 12 Tf 72 %d Td (%s) Tj ET\n" % (rnd.randrange(800), bytes(rnd.choice(b"abcxyz ")
+                    for _ in range(40))) for _ in range(3000))
+    pdf = pikepdf.new()
+    s = _encoded(pdf, data, filters)
+    assert s.read_bytes(pikepdf.StreamDecodeLevel.specialized) == data      # qpdf reads it
+    assert _bounded_decode(s.read_raw_bytes(), filters, [None] * len(filters), 1, 1 << 30, "x", keep=True) == data
+    _page(pdf, s)
+    pdf.save(tmp_path / "ok.pdf")
+    doc = normalize(tmp_path / "ok.pdf")
+    assert not any("could not be decoded" in w for w in doc.warnings), doc.warnings
+
+
+def test_ascii85_wrapped_flate_bomb_is_refused(tmp_path):
+    from packetgen.evidence.bounds import MAX_CONTENT_BYTES
+
+    pdf = pikepdf.new()
+    _page(pdf, _encoded(pdf, b" " * (MAX_CONTENT_BYTES + 1), ["/ASCII85Decode", "/FlateDecode"]))
+    pdf.save(tmp_path / "bomb.pdf")
+    _refused(tmp_path / "bomb.pdf", "page 1:", "decodes to more than 64 MB")
+
+
+def test_lzw_bomb_is_refused(tmp_path, monkeypatch):
+    from packetgen.evidence import bounds
+
+    monkeypatch.setattr(bounds, "MAX_CONTENT_BYTES", 1 << 20)
+    pdf = pikepdf.new()
+    _page(pdf, _encoded(pdf, b" " * (3 << 20), ["/LZWDecode"]))       # 3 MB in about 9 KB
+    pdf.save(tmp_path / "bomb.pdf")
+    _refused(tmp_path / "bomb.pdf", "page 1:", "decodes to more than 1 MB")

@@ -210,12 +210,12 @@ def _check_stream(stream: pikepdf.Stream, key: Optional[str], page: int, repair:
     if not raw:                            # an empty stream decodes to nothing, whatever its filter says
         return
     try:
-        if all(f in _FLATE for f in layers):
-            data = _bounded_flate(raw, len(layers), page, bound, what=_describe(stream, key),
-                                  keep=codec in ("/DCTDecode", "/DCT"))
+        if all(f in _DECODERS for f in layers):
+            data = _bounded_decode(raw, layers, _parms(stream, len(filters)), page, bound,
+                                   what=_describe(stream, key), keep=codec in ("/DCTDecode", "/DCT"))
             size = data if isinstance(data, int) else len(data)
         else:
-            # LZW, RunLength, ASCIIHex, ASCII85 (rare today): decoded by qpdf, then bounded
+            # a filter packetgen does not decode itself (/Crypt...): qpdf decodes it, then it is bounded
             decoded = stream.read_bytes()
             if len(decoded) > bound:
                 raise BoundExceeded(page, f"{_describe(stream, key)} that decodes to more than {_mb(bound)}")
@@ -234,19 +234,147 @@ def _check_stream(stream: pikepdf.Stream, key: Optional[str], page: int, repair:
     result.decoded += size
 
 
-def _bounded_flate(raw: bytes, layers: int, page: int, bound: int, what: str, keep: bool):
-    """The decoded size (or, with ``keep``, the decoded bytes) of ``layers`` Flate layers, stopping at ``bound``."""
+def _bounded_decode(raw: bytes, layers: list[str], parms: list, page: int, bound: int, what: str, keep: bool):
+    """The decoded size (or, with ``keep``, the decoded bytes) of the filter ``layers``, stopping at ``bound``.
+
+    Flate is decoded incrementally (1 MB at a time); the other filters take their whole input, which an
+    earlier layer may only produce up to twice the bound (ASCIIHex halves it).
+    """
+    def too_much() -> BoundExceeded:
+        return BoundExceeded(page, f"{what} that decodes to more than {_mb(bound)}")
+
     gen: Iterator[bytes] = iter([raw])
-    for _ in range(layers):
-        gen = _inflate(gen)
+    for f, p in zip(layers, parms):
+        gen = _DECODERS[f](gen, p, 2 * bound + 1024, too_much)
     total, parts = 0, []
     for piece in gen:
         total += len(piece)
         if total > bound:
-            raise BoundExceeded(page, f"{what} that decodes to more than {_mb(bound)}")
+            raise too_much()
         if keep:
             parts.append(piece)
     return b"".join(parts) if keep else total
+
+
+def _parms(stream: pikepdf.Stream, n: int) -> list:
+    p = stream.get("/DecodeParms", stream.get("/DP"))
+    if isinstance(p, Array):
+        items = [x if isinstance(x, Dictionary) else None for x in p]
+    else:
+        items = [p if isinstance(p, Dictionary) else None]
+    return (items + [None] * n)[:n]
+
+
+def _gather(chunks: Iterator[bytes], limit: int, too_much) -> bytes:
+    parts, total = [], 0
+    for c in chunks:
+        total += len(c)
+        if total > limit:
+            raise too_much()
+        parts.append(c)
+    return b"".join(parts)
+
+
+def _d_flate(chunks, parms, limit, too_much):
+    return _inflate(chunks)
+
+
+def _d_a85(chunks, parms, limit, too_much):
+    import base64
+
+    data = b"".join(_gather(chunks, limit, too_much).split())
+    if data.startswith(b"<~"):
+        data = data[2:]
+    end = data.find(b"~>")
+    data = data[:end] if end >= 0 else data
+    try:
+        yield base64.a85decode(data)
+    except ValueError as exc:
+        raise _Undecodable("bad ASCII85 data") from exc
+
+
+def _d_ahx(chunks, parms, limit, too_much):
+    data = _gather(chunks, limit, too_much)
+    end = data.find(b">")
+    data = b"".join((data[:end] if end >= 0 else data).split())
+    if len(data) % 2:
+        data += b"0"
+    try:
+        yield bytes.fromhex(data.decode("ascii"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise _Undecodable("bad ASCIIHex data") from exc
+
+
+def _d_rl(chunks, parms, limit, too_much):
+    data = _gather(chunks, limit, too_much)
+    i, n, out, size = 0, len(data), bytearray(), 0
+    while i < n:
+        b = data[i]
+        if b == 128:
+            break
+        if b < 128:
+            out += data[i + 1:i + 2 + b]
+            i += 2 + b
+        else:
+            out += data[i + 1:i + 2] * (257 - b)
+            i += 2
+        if len(out) >= 1 << 20:
+            size += len(out)
+            if size > limit:
+                raise too_much()
+            yield bytes(out)
+            out = bytearray()
+    yield bytes(out)
+
+
+def _d_lzw(chunks, parms, limit, too_much):
+    """LZW as PDF uses it (MSB first, 9-12 bit codes, EarlyChange), in pieces of at most 1 MB."""
+    data = _gather(chunks, limit, too_much)
+    early = 1
+    if isinstance(parms, Dictionary):
+        try:
+            early = int(parms.get("/EarlyChange", 1))
+        except (TypeError, ValueError):
+            early = 1
+    table: list[bytes] = [bytes([i]) for i in range(256)] + [b"", b""]
+    width, bits, nbits, prev = 9, 0, 0, None
+    out = bytearray()
+    for byte in data:
+        bits = (bits << 8) | byte
+        nbits += 8
+        while nbits >= width:
+            nbits -= width
+            code = (bits >> nbits) & ((1 << width) - 1)
+            bits &= (1 << nbits) - 1
+            if code == 256:
+                table, width, prev = table[:258], 9, None
+                continue
+            if code == 257:
+                yield bytes(out)
+                return
+            if code < len(table):
+                entry = table[code]
+                if prev is not None and len(table) < 4096:
+                    table.append(prev + entry[:1])
+            elif code == len(table) and prev is not None:
+                entry = prev + prev[:1]
+                if len(table) < 4096:
+                    table.append(entry)
+            else:
+                raise _Undecodable("bad LZW code")
+            out += entry
+            prev = entry
+            if len(table) + early >= (1 << width) and width < 12:
+                width += 1
+            if len(out) >= 1 << 20:
+                yield bytes(out)
+                out = bytearray()
+    yield bytes(out)
+
+
+_DECODERS = {"/FlateDecode": _d_flate, "/Fl": _d_flate, "/ASCII85Decode": _d_a85, "/A85": _d_a85,
+             "/ASCIIHexDecode": _d_ahx, "/AHx": _d_ahx, "/RunLengthDecode": _d_rl, "/RL": _d_rl,
+             "/LZWDecode": _d_lzw, "/LZW": _d_lzw}
 
 
 def _check_jpeg(data: bytes) -> None:
