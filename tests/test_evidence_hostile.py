@@ -451,3 +451,15 @@ def test_lzw_bomb_is_refused(tmp_path, monkeypatch):
     _page(pdf, _encoded(pdf, b" " * (3 << 20), ["/LZWDecode"]))       # 3 MB in about 9 KB
     pdf.save(tmp_path / "bomb.pdf")
     _refused(tmp_path / "bomb.pdf", "page 1:", "decodes to more than 1 MB")
+
+
+def test_many_content_streams_on_one_page_are_bounded_together(tmp_path, monkeypatch):
+    from packetgen.evidence import bounds
+
+    monkeypatch.setattr(bounds, "MAX_CONTENT_BYTES", 1 << 20)
+    pdf = pikepdf.new()
+    _page(pdf, pikepdf.Stream(pdf, b"q Q"))
+    parts = [pdf.make_indirect(_flate(pdf, b" " * (400 << 10))) for _ in range(3)]   # 3 x 400 KB: each under
+    pdf.pages[0].obj.Contents = Array(parts)
+    pdf.save(tmp_path / "bomb.pdf")
+    _refused(tmp_path / "bomb.pdf", "page 1:", "page content that decodes to more than 1 MB")

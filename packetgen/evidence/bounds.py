@@ -171,8 +171,14 @@ def check_pages(pages, *, repair: bool, max_file_bytes: Optional[int] = None,
     for number, page in enumerate(pages, start=1):
         pobj = page.obj
         res = inherited_resources(pobj) if inherited_resources else pobj.get("/Resources")
+        content = 0
         for stream, key in _walk(pobj, res, seen):
+            before = result.decoded
             _check_stream(stream, key, number, repair, result)
+            if key == "/Contents":       # a page's content streams are joined into one drawing
+                content += result.decoded - before
+                if content > MAX_CONTENT_BYTES:
+                    raise BoundExceeded(number, f"page content that decodes to more than {_mb(MAX_CONTENT_BYTES)}")
             if result.decoded > max_file_bytes:
                 raise BoundExceeded(number, f"its streams decode to more than {_mb(max_file_bytes)} in all")
     return result
