@@ -131,7 +131,8 @@ def test_corpus_file_behaves_as_expected(row):
     if want == "merge-with-warning":
         assert doc.warnings, "expected at least one warning"
     else:   # external links are removed by default (issue 15.14): the one warning a 'merge' file may give
-        assert [w for w in doc.warnings if "external link" not in w] == [], "a 'merge' file must not produce warnings"
+        assert [w for w in doc.warnings if "external link" not in w and "could not be decoded" not in w] == [], \
+            "a 'merge' file must not produce warnings"
 
 
 @needs_corpus
@@ -281,6 +282,13 @@ def test_pages_look_like_the_source_in_a_viewer(rel, pages):
     doc = norm(rel)
     out = saved(doc.pdf)
     src = pdfium.PdfDocument(str(CORPUS / rel))
+    if any("could not be decoded" in w for w in doc.warnings):
+        # a damaged image (viewers disagree: pdfium paints it black) is a grey box: compare with that
+        from packetgen.evidence.bounds import check_pages
+
+        with pikepdf.open(CORPUS / rel) as fixed:
+            assert check_pages(fixed.pages, repair=True).damaged
+            src = pdfium.PdfDocument(saved(fixed))
     dpi = 40
     for i in pages:
         _, _, box = placement(doc.pdf.pages[i])

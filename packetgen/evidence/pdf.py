@@ -15,7 +15,8 @@ from pikepdf import Array, Dictionary, Name
 
 from packetgen.errors import EvidenceDamagedError, EvidenceLockedError
 from packetgen.evidence.common import (_FIX_RESAVE, _PAGE_H, _PAGE_W, _SHRINK_WARN, _TINY_PT, _XOBJ_NAME, Matrix,
-                                       _cm, _fit, _num, _rect, _short)
+                                       _cm, _fit, _num, _page_ranges, _rect, _short)
+from packetgen.evidence.bounds import BoundExceeded, check_pages
 from packetgen.evidence.optional_content import _OptionalContent
 from packetgen.evidence.pdf_links import _Links
 from packetgen.evidence.pdf_sanitize import _Sanitizer
@@ -152,6 +153,7 @@ class _PdfNormalizer(_Sanitizer, _Links):
         src = self._open()
         pages = self._source_pages(src)
         self._warn_repairs(src, "was damaged and has been repaired")
+        self._check_streams(pages)
         self._inspect_document(src)
         links = self._prepare_annotations(src, pages)
         _OptionalContent(src).apply(pages)
@@ -181,6 +183,24 @@ class _PdfNormalizer(_Sanitizer, _Links):
                 f"{MAX_PAGES_PER_FILE:,} (USCIS asks for relevant pages, not whole archives)",
                 fix="include only the pages that prove the point (split the file), or check it is the right file")
         return pages
+
+    def _check_streams(self, pages) -> None:
+        """Bounds on every stream (a bomb is refused) and damaged streams repaired, before anything decodes them."""
+        try:
+            check = check_pages(pages, repair=True, inherited_resources=lambda p: self._inherited(p, "/Resources"))
+        except BoundExceeded as exc:
+            where = f"page {exc.page}: " if exc.page else ""
+            raise EvidenceDamagedError(
+                f"{self.name}: {where}has {exc.text}; refused it (a decompression bomb, or far more than any "
+                f"document needs)",
+                fix="check that this is the right file; if it is, print it to a new PDF at a normal resolution "
+                    "(bounds: docs/evidence.md)") from exc
+        by_kind: dict[tuple[str, str], list[int]] = {}
+        for d in check.damaged:
+            by_kind.setdefault((d.what, d.repaired), []).append(d.page)
+        for (what, done), numbers in by_kind.items():
+            self.warnings.append(f"{self.name}: page(s) {_page_ranges(numbers)}: {what} could not be decoded "
+                                 f"(damaged data); {done}. Check the page(s) in the packet, or get a fresh copy")
 
     def _warn_repairs(self, src: pikepdf.Pdf, what: str) -> None:
         repairs = _repairs(src.get_warnings())   # (retrieving them clears qpdf's list)

@@ -12,7 +12,9 @@ a second:
 * each exhibit's separator sheet is where the manifest (and so the exhibit index)
   says, and each page stamp names the right packet page;
 * the bookmarks lead to the pages the manifest gives;
-* nothing active: no JavaScript, launch actions, embedded files or open actions.
+* nothing active: no JavaScript, launch actions, embedded files or open actions;
+* every stream within the evidence bounds (no decompression bomb) and decodable
+  (``packetgen.evidence.bounds``, the check the build applies to each evidence file).
 """
 
 from __future__ import annotations
@@ -173,6 +175,29 @@ def _verify_set(v: Verification, packet: Path, st: dict, *, flattened: bool, pre
         problem("active content present: " + ", ".join(active))
     else:
         checked("no JavaScript, launch actions, open actions or embedded files")
+
+    bounds = _stream_bounds(packet, exhibits=len(sections.get("exhibits", [])))
+    if bounds:
+        for b in bounds:
+            problem(b)
+    else:
+        checked("every stream decodes, within the evidence bounds (docs/evidence.md)")
+
+
+def _stream_bounds(packet: Path, exhibits: int) -> list[str]:
+    """The evidence bounds, checked on the whole packet (the total bound once per exhibit, plus one)."""
+    import pikepdf
+
+    from packetgen.evidence.bounds import MAX_FILE_DECODED_BYTES, BoundExceeded, check_pages
+
+    try:
+        with pikepdf.open(packet) as pdf:
+            check = check_pages(pdf.pages, repair=False, max_file_bytes=MAX_FILE_DECODED_BYTES * (exhibits + 1))
+    except BoundExceeded as exc:
+        return [f"page {exc.page}: {exc.text} (over the evidence bounds: a decompression bomb?)"]
+    except pikepdf.PdfError as exc:
+        return [f"{packet.name} cannot be read by qpdf ({str(exc)[:160]})"]
+    return [f"page {d.page}: {d.what} cannot be decoded (damaged)" for d in check.damaged[:20]]
 
 
 def _active_content(reader) -> list[str]:
