@@ -250,3 +250,13 @@ def test_fileability_state_from_findings_and_manifest():
                     "findings": [{"severity": "error", "code": "case.placeholder"}]}
     assert from_manifest(old_manifest).reasons == ["stand-in I-134", "unfilled placeholders"]
     assert from_manifest({"fileable": {"for_filing": True, "reasons": []}}).for_filing
+
+
+@pytest.mark.parametrize("path", [CHILD, WITNESS], ids=["with-cost", "no-cost"])
+def test_infinite_amounts_never_reach_a_message(path):
+    def m(d):
+        d["supporters"][0]["annual_income"] = float("inf")
+        d["supporters"][0]["assets"][0]["amount"] = 1e308
+    text = format_findings(run(m, path))
+    assert "$inf" not in text and "e+308" not in text and "000,000,000,000" not in text
+    assert "309-digit amount" in text
