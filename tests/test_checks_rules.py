@@ -250,3 +250,25 @@ def test_fileability_state_from_findings_and_manifest():
                     "findings": [{"severity": "error", "code": "case.placeholder"}]}
     assert from_manifest(old_manifest).reasons == ["stand-in I-134", "unfilled placeholders"]
     assert from_manifest({"fileable": {"for_filing": True, "reasons": []}}).for_filing
+
+
+@pytest.mark.parametrize("path", [CHILD, WITNESS], ids=["with-cost", "no-cost"])
+def test_infinite_amounts_never_reach_a_message(path):
+    def m(d):
+        d["supporters"][0]["annual_income"] = float("inf")
+        d["supporters"][0]["assets"][0]["amount"] = 1e308
+    text = format_findings(run(m, path))
+    assert "$inf" not in text and "e+308" not in text and "000,000,000,000" not in text
+    assert "309-digit amount" in text
+
+
+@pytest.mark.parametrize("path", [CHILD, DYING, WITNESS], ids=lambda p: p.parent.name)
+def test_samples_are_clean_except_for_the_stand_in_forms(path, tmp_path, monkeypatch):
+    """With every file opened: the only error a sample has is that no official form PDF is installed."""
+    from packetgen import api
+    from packetgen.case.model import load_case
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    _, fs = api.check(load_case(path), today=TODAY, forms_dir=tmp_path, files=True)
+    assert {f.code for f in fs if f.severity == "error"} == {"fileable.standin_forms"}, format_findings(fs)
+    assert not [f for f in fs if f.code.startswith("evidence.file_")]

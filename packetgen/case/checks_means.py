@@ -28,7 +28,8 @@ def amounts(case, out: _Out):
                         f"{where} is not a number ({v!r})", "enter the amount in U.S. dollars, e.g. 52000", where)
             elif v > MAX_AMOUNT:
                 out.add("error", "support.amount_implausible", g,
-                        f"{where} is {v:,.0f}, more than {money(MAX_AMOUNT)}: almost certainly a typing mistake",
+                        f"{where} is a {len(str(int(v)))}-digit amount, more than {money(MAX_AMOUNT)}: almost "
+                        f"certainly a typing mistake",
                         "enter the amount in U.S. dollars as on the tax return or statement (no exponent, no "
                         "extra digits)", where)
 

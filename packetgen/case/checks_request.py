@@ -19,7 +19,7 @@ def _placeholders(case, out: _Out):
                 f"write the real answer in {where} (packetgen init left it for you to complete)", where)
 
 
-_EXAMPLE = re.compile(r"\((?:e\.g\.|for example|such as)[^)]*\)", re.I)
+_EXAMPLE = re.compile(r"\(e\.g\.[^)]*\)", re.I)
 
 
 def _examples(case, out: _Out):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Optional
 
 from packetgen.case.checks_base import _Out, _ev_label, _ev_path, _fold, _name_key, _of, _people
+from packetgen.case.checks_means import MAX_AMOUNT
 from packetgen.wording import money
 
 
@@ -67,7 +69,10 @@ def _support(case, out: _Out):
                         f"supporters[{i}].relationship")
     # Means against the estimated cost
     cost, src = _estimated_cost(case)
-    total = sum(s.annual_income + sum(a.amount for a in s.assets) for s in case.supporters)
+    # Amounts out of bounds are reported by checks_means.amounts; they are left out of the sum (no "$inf").
+    ok = lambda v: math.isfinite(v) and v <= MAX_AMOUNT  # noqa: E731
+    total = sum((s.annual_income if ok(s.annual_income) else 0) + sum(a.amount for a in s.assets if ok(a.amount))
+                for s in case.supporters)
     if case.supporters:
         if cost is None:
             out.add("info", "support.cost_unknown", g,
