@@ -109,7 +109,7 @@ def _entry_order(fd: FormDef) -> dict[str, int]:
             names += [o.field] if o.field else [f.name for f in fd.group_members(o.group)]
         for n in names:
             order.setdefault(n, i)
-    for k, r in enumerate(fd.model.overflow.rows):
+    for k, r in enumerate((fd.model.overflow.rows if fd.model.overflow else [])):
         for j, n in enumerate((r.page_field, r.part_field, r.item_field, r.text_field)):
             order.setdefault(n, 9_000 + 4 * k + j)
     for s in fd.model.signatures:
