@@ -34,7 +34,7 @@ from reportlab.pdfgen import canvas
 from packetgen.forms.fieldmap import FormDef, InventoryField
 from packetgen.resources import user_data_dir
 
-STANDIN_VERSION = 7
+STANDIN_VERSION = 8
 MARK = "STAND-IN \u2014 NOT FOR FILING \u2014 install the official form with 'packetgen forms add'"
 MARK_SHORT = "STAND-IN \u2014 NOT FOR FILING"
 
@@ -497,12 +497,13 @@ def _font_dict(pdf: pikepdf.Pdf, fd: FormDef) -> pikepdf.Object:
 
 def _check_appearances(pdf: pikepdf.Pdf, zadb, on: str, rect) -> Dictionary:
     w, h = rect[2] - rect[0], rect[3] - rect[1]
-    size = min(w, h) * 0.8
-    tx = (w - 0.846 * size * 0.9) / 2  # ZapfDingbats '4' (check mark) is 846/1000 wide
-    ty = (h - size * 0.7) / 2
-    res = Dictionary(Font=Dictionary(ZaDb=zadb))
-    on_stream = pdf.make_stream(f"q 0 g BT /ZaDb {size:.2f} Tf {tx:.2f} {ty:.2f} Td (4) Tj ET Q".encode(),
-                                Type=Name.XObject, Subtype=Name.Form, BBox=Array([0, 0, w, h]), Resources=res)
+    # the check mark is drawn as a path, not a ZapfDingbats glyph: a viewer without that font (poppler on a
+    # minimal system) showed no mark at all
+    lw = max(0.8, min(w, h) * 0.13)
+    pts = [(0.22 * w, 0.52 * h), (0.42 * w, 0.26 * h), (0.80 * w, 0.78 * h)]
+    path = f"{pts[0][0]:.2f} {pts[0][1]:.2f} m {pts[1][0]:.2f} {pts[1][1]:.2f} l {pts[2][0]:.2f} {pts[2][1]:.2f} l S"
+    on_stream = pdf.make_stream(f"q 0 G {lw:.2f} w 1 J 1 j {path} Q".encode(),
+                                Type=Name.XObject, Subtype=Name.Form, BBox=Array([0, 0, w, h]))
     off_stream = pdf.make_stream(b"", Type=Name.XObject, Subtype=Name.Form, BBox=Array([0, 0, w, h]))
     return Dictionary(N=Dictionary({on: on_stream, "/Off": off_stream}))
 
