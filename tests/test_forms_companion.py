@@ -36,8 +36,8 @@ def official_dir(tmp_path):
 
 
 def test_companion_forms_are_field_map_data_in_mailing_order():
-    forms = [fd.model.form for fd in companion_formdefs()]
-    assert forms[:2] == ["G-1450", "G-1145"]
+    forms = [(fd.model.form, fd.model.companion.order) for fd in companion_formdefs()]
+    assert forms == [("G-1450", 1), ("G-1650", 1), ("G-1145", 2), ("G-28", 4)]
 
 
 @needs_pdfs
@@ -108,3 +108,52 @@ def test_g1145_follows_the_case():
     assert "G-1450" not in [f.form_id for f in fill_companion_forms(case, case.beneficiaries[0])]
     assert not [f for f in run_checks(load_case(SAMPLE), today=__import__("datetime").date(2026, 12, 2))
                 if f.code.startswith(("form.", "payment."))]
+
+
+def _attorney_case():
+    from packetgen.case.model import Address, Helper, Name
+
+    case = load_case(SAMPLE)
+    case.attorney = Helper(name=Name(family="Okafor", given="Grace"), organization="Okafor Immigration Law PLLC",
+                           phone="(713) 555-0199", email="grace@okafor.example", bar_number="24012345", g28=True,
+                           licensing_authority="Supreme Court of Texas",
+                           address=Address(street="1200 Smith Street", unit_type="ste", unit_number="1600",
+                                           city="Houston", state="TX", zip_code="77002", country="United States"))
+    return case
+
+
+def test_g28_stand_in_fills_attorney_and_client_never_signatures_and_ticks_the_i131_box():
+    import datetime as dt
+
+    from packetgen.forms.fill import fill_case_forms
+
+    case = _attorney_case()
+    errors = [f for f in run_checks(case, today=dt.date(2026, 12, 2)) if f.code == "form.unanswered"]
+    assert [f.where for f in errors] == ["attorney.subject_to_restrictions"]     # a sworn attorney statement
+    case.attorney.subject_to_restrictions = False
+    forms = fill_companion_forms(case, case.beneficiaries[0])
+    assert [f.form_id for f in forms] == ["G-1450", "G-1145", "G-28"]
+    g28 = forms[-1]
+    assert not g28.official and g28.page_count == 4 and g28.placement.startswith("after the cover letter")
+    vals = {v["label"]: v["value"] for v in g28.values}
+    assert vals["Attorney: family name"] == "Okafor" and vals["Bar number"] == "24012345"
+    assert vals["Client: family name"] == "Reyes" and vals["Subject to any order restricting the practice of law: am not"] == "/N"
+    assert [s["who"] for s in g28.signatures] == ["client (petitioner)", "attorney"]
+    fields = PdfReader(io.BytesIO(g28.pdf)).get_fields()
+    assert all(v.get("/V") in (None, "") for k, v in fields.items() if "Signature" in k and "Date" not in k)
+    assert "STAND-IN" in PdfReader(io.BytesIO(g28.pdf)).pages[0].extract_text()
+    i131 = fill_case_forms(case)[0]
+    assert [v["value"] for v in i131.values if v["item"] == "G-28"] == ["/Y"]
+
+
+def test_g1650_stand_in_leaves_account_and_routing_numbers_blank():
+    case = load_case(SAMPLE)
+    case.filing.payment = "G-1650"
+    f = fill_companion_forms(case, case.beneficiaries[0])[0]
+    assert f.form_id == "G-1650" and not f.official
+    vals = {v["label"]: v["value"] for v in f.values}
+    assert vals["Authorized payment amount (dollars)"] == "630" and vals["Account holder: family name"] == "Reyes"
+    fields = PdfReader(io.BytesIO(f.pdf)).get_fields()
+    for k, v in fields.items():
+        if k.endswith(("RoutingNumber[0]", "AccountNumber[0]", "Signature[0]")):
+            assert v.get("/V") in (None, ""), k

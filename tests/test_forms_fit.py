@@ -79,3 +79,35 @@ def test_a_phone_too_long_for_its_box_continues_in_part_13_with_the_beginning_in
     assert box and "+50495550101".startswith(box) and len(box) <= 10
     moved = [o for o in f.overflow if (o["part"], o["item"]) == ("10", "2")]
     assert moved and moved[0]["where"].startswith("Part 13")
+
+
+def test_stand_in_check_marks_are_drawn_without_a_dingbats_font(tmp_path):
+    """Check marks are paths: poppler without a ZapfDingbats font used to show every stand-in box empty."""
+    import shutil
+    import subprocess
+
+    import pytest
+    from PIL import Image
+
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("poppler-utils (pdftoppm) not installed")
+    f = fill_case_forms(load_case(SAMPLE))[0]
+    assert not f.official
+    pdf = tmp_path / "i131.pdf"
+    pdf.write_bytes(f.pdf)
+    subprocess.run(["pdftoppm", "-r", "72", "-gray", "-f", "7", "-l", "7", "-png", str(pdf), str(tmp_path / "p")],
+                   check=True)
+    img = Image.open(next(tmp_path.glob("p*.png"))).convert("L")
+    rects = {}
+    doc = pikepdf.open(io.BytesIO(f.pdf))
+    for a in doc.pages[6].obj.Annots:
+        if str(a.get("/T", "")) in {"P4_Line1_YesNo[0]", "P4_Line1_YesNo[1]"}:
+            rects[str(a.T)] = [float(x) for x in a.Rect]
+
+    def ink(r):
+        x0, y0, x1, y1 = r
+        box = img.crop((int(x0) + 2, int(792 - y1) + 2, int(x1) - 2, int(792 - y0) - 2))
+        return sum(1 for p in box.getdata() if p < 128)
+
+    assert ink(rects["P4_Line1_YesNo[1]"]) > 5          # 'No' is checked and visible
+    assert ink(rects["P4_Line1_YesNo[0]"]) == 0          # 'Yes' stays empty

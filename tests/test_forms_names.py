@@ -123,3 +123,20 @@ def test_helpers_names_use_their_latin_spelling():
                               language="Russian")
     vals = {v["label"]: v["value"] for v in fill_case_forms(case)[0].values}
     assert vals["Interpreter's family name"] == "KIM"
+
+
+def test_other_unicode_forms_never_reach_a_form_as_question_marks():
+    from packetgen.forms.charset import latin_suggestion, showable
+
+    assert showable("Ana\u200dMaría") == ("AnaMaría", [])              # zero-width joiner: invisible, dropped
+    assert showable("Jose\u0301") == ("José", [])                      # decomposed: composed first
+    assert showable("ＡＮＡ")[1] and latin_suggestion("ＡＮＡ") == "ANA"   # fullwidth: refused, ASCII suggested
+    assert showable("n\u0308")[1]                                       # no precomposed letter: refused
+    data = _data()
+    data["beneficiaries"][0]["name"]["given"] = "ＪＯＲＧＥ"
+    data["supporters"][0]["will_provide"] = "A room 🏠 and meals"
+    case = Case.model_validate(data)
+    err = {f.where: f for f in run_checks(case, today=TODAY) if f.code == "form.script"}
+    assert "e.g. JORGE" in err["beneficiaries[0].latin_name"].fix
+    forms = fill_case_forms(case)
+    assert not [v for v in _all_text_values(forms) if "?" in v or "Ｊ" in v or "🏠" in v]

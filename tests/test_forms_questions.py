@@ -113,3 +113,23 @@ def test_specific_contributions_derived_from_will_provide_only():
     case.supporters[0].will_provide = None
     errors = [f for f in run_checks(case, today=TODAY) if f.code == "form.unanswered"]
     assert [f.where for f in errors] == ["supporters[0].specific_contributions"]
+
+
+def test_draft_build_leaves_the_unanswered_question_blank(tmp_path, sample_copy):
+    from pypdf import PdfReader
+
+    case_file = sample_copy("trial-witness")
+    data = json.loads(case_file.read_text(encoding="utf-8"))
+    del data["beneficiaries"][0]["in_removal_proceedings"]
+    case_file.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "packetgen", "build", "-q", str(case_file)], capture_output=True, text=True)
+    assert proc.returncode == 1 and not (case_file.parent / "out" / "packet.pdf").exists()
+    proc = subprocess.run([sys.executable, "-m", "packetgen", "build", "-q", "--draft", str(case_file)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    fields = PdfReader(case_file.parent / "out" / "packet.pdf").get_fields()
+    yes_no = {k: str(v.get("/V", "/Off")) for k, v in fields.items() if "P4_Line1_YesNo" in k}
+    assert len(yes_no) == 2 and set(yes_no.values()) <= {"/Off", "None"}
+    manifest = json.loads((case_file.parent / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert any(f["code"] == "form.unanswered" and f["where"] == "beneficiaries[0].in_removal_proceedings"
+               for f in manifest["findings"])

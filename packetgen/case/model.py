@@ -329,6 +329,12 @@ class Helper(_Model):
     language: Optional[ShortStr] = Field(None, description="Interpreters: the language interpreted.")
     bar_number: Optional[ShortStr] = Field(None, description="Attorneys: bar number.")
     g28: bool = Field(False, description="Attorneys: a Form G-28 is attached.")
+    licensing_authority: Optional[ShortStr] = Field(
+        None, description="Attorneys (G-28 Part 2 Item 1.b): the licensing authority, e.g. 'Supreme Court of Texas'.")
+    subject_to_restrictions: Optional[bool] = Field(
+        None, description="Attorneys (G-28 Part 2 Item 1.d): subject to any order suspending, enjoining, restraining, "
+                          "disbarring or otherwise restricting the practice of law. Required with g28, never assumed.")
+    fax: Optional[ShortStr] = None
 
     @property
     def form_name(self) -> Name:

@@ -83,6 +83,8 @@ def showable(text: str, encoding: str = "cp1252") -> tuple[str, list[str]]:
             continue
         elif ch in _TYPOGRAPHIC:
             out.append(_TYPOGRAPHIC[ch])
+        elif unicodedata.category(ch) == "Cf" and not encodable(ch, encoding):
+            continue            # invisible format characters (zero-width joiner, word joiner...) print as nothing
         elif encodable(ch, encoding):
             out.append(ch)
         else:

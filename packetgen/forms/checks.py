@@ -50,6 +50,15 @@ def check_forms(case, out: _Out) -> None:
                 f"set {path} in the case file; packetgen never answers a form question for you "
                 "(a --draft build leaves it blank)", path.split(" ")[0].rstrip(","))
     check_card_numbers(case, out)
+    if case.filing.payment == "G-1450":
+        payer = case.filing.payer
+        addr, path = ((payer.billing_address, "filing.payer.billing_address") if payer else
+                      (case.petitioner.mailing_address, "petitioner.mailing_address"))
+        if not addr.is_us:
+            out.add("warning", "payment.billing_address_not_us", "Forms and fees",
+                    f"the G-1450 billing address ({path}) is outside the United States; the form has room for a U.S. "
+                    "state and ZIP code only",
+                    "give the card's U.S. billing address in filing.payer, or complete the address by hand", path)
     for i, s in enumerate(case.supporters):
         if s.reads_english is False and case.interpreter is None:
             out.add("error", "form.interpreter_missing", "Forms and fees",

@@ -26,15 +26,16 @@ import tempfile
 from typing import Optional
 
 import pikepdf
-from pikepdf import Array, Dictionary, Name, String
+from pikepdf import Name, String
 from reportlab.lib.colors import Color
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 
 from packetgen.forms.fieldmap import FormDef, InventoryField
+from packetgen.forms.standin_acroform import _add_acroform
 from packetgen.resources import user_data_dir
 
-STANDIN_VERSION = 7
+STANDIN_VERSION = 8
 MARK = "STAND-IN \u2014 NOT FOR FILING \u2014 install the official form with 'packetgen forms add'"
 MARK_SHORT = "STAND-IN \u2014 NOT FOR FILING"
 
@@ -109,7 +110,7 @@ def _entry_order(fd: FormDef) -> dict[str, int]:
             names += [o.field] if o.field else [f.name for f in fd.group_members(o.group)]
         for n in names:
             order.setdefault(n, i)
-    for k, r in enumerate(fd.model.overflow.rows):
+    for k, r in enumerate((fd.model.overflow.rows if fd.model.overflow else [])):
         for j, n in enumerate((r.page_field, r.part_field, r.item_field, r.text_field)):
             order.setdefault(n, 9_000 + 4 * k + j)
     for s in fd.model.signatures:
@@ -482,119 +483,6 @@ def _layout(fd: FormDef) -> dict[int, tuple[list[_Placed], bool]]:
     return pages
 
 
-# --------------------------------------------------------------------------- the AcroForm
-
-def _font_dict(pdf: pikepdf.Pdf, fd: FormDef) -> pikepdf.Object:
-    """The form's text font as the official forms define it: non-embedded Courier New Bold, WinAnsi."""
-    desc = pdf.make_indirect(Dictionary(
-        Type=Name.FontDescriptor, FontName=Name("/" + fd.model.font), Flags=34, FontBBox=Array([-192, -710, 702, 1221]),
-        ItalicAngle=0, Ascent=1221, Descent=-710, CapHeight=592, XHeight=443, StemV=100, FontWeight=700,
-        FontFamily=String("Courier New")))
-    return pdf.make_indirect(Dictionary(
-        Type=Name.Font, Subtype=Name.TrueType, BaseFont=Name("/" + fd.model.font), Encoding=Name.WinAnsiEncoding,
-        FirstChar=32, LastChar=255, Widths=Array([600] * 224), FontDescriptor=desc))
-
-
-def _check_appearances(pdf: pikepdf.Pdf, zadb, on: str, rect) -> Dictionary:
-    w, h = rect[2] - rect[0], rect[3] - rect[1]
-    size = min(w, h) * 0.8
-    tx = (w - 0.846 * size * 0.9) / 2  # ZapfDingbats '4' (check mark) is 846/1000 wide
-    ty = (h - size * 0.7) / 2
-    res = Dictionary(Font=Dictionary(ZaDb=zadb))
-    on_stream = pdf.make_stream(f"q 0 g BT /ZaDb {size:.2f} Tf {tx:.2f} {ty:.2f} Td (4) Tj ET Q".encode(),
-                                Type=Name.XObject, Subtype=Name.Form, BBox=Array([0, 0, w, h]), Resources=res)
-    off_stream = pdf.make_stream(b"", Type=Name.XObject, Subtype=Name.Form, BBox=Array([0, 0, w, h]))
-    return Dictionary(N=Dictionary({on: on_stream, "/Off": off_stream}))
-
-
-def _ff(f: InventoryField) -> int:
-    from packetgen.forms.library import FF_BITS
-
-    bits = 0
-    for name in f.flags:
-        bits |= FF_BITS.get(name, 0)
-    if f.type == "combo":
-        bits |= FF_BITS["Combo"]
-    if f.signature:
-        bits |= FF_BITS["ReadOnly"]
-    return bits
-
-
-def _add_acroform(pdf: pikepdf.Pdf, fd: FormDef, layout: dict[int, tuple[list[_Placed], bool]]) -> None:
-    font = _font_dict(pdf, fd)
-    zadb = pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.ZapfDingbats))
-    helv = pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica,
-                                        Encoding=Name.WinAnsiEncoding))
-    fname = "/" + fd.model.font
-    nodes: dict[str, pikepdf.Object] = {}
-    roots = Array()
-
-    def node(path: str) -> pikepdf.Object:
-        if path in nodes:
-            return nodes[path]
-        parent_path, _, tail = path.rpartition(".")
-        d = pdf.make_indirect(Dictionary(T=String(tail), Kids=Array()))
-        if parent_path:
-            parent = node(parent_path)
-            d.Parent = parent
-            parent.Kids.append(d)
-        else:
-            roots.append(d)
-        nodes[path] = d
-        return d
-
-    for pno, (placed, _) in layout.items():
-        page = pdf.pages[pno - 1]
-        annots = Array()
-        for p in placed:
-            if p.heading or p.rect is None:
-                continue
-            f = p.f
-            parent_path, _, tail = f.name.rpartition(".")
-            rect = [round(v, 2) for v in p.rect]
-            w = Dictionary(Type=Name.Annot, Subtype=Name.Widget, Rect=Array(rect), P=page.obj, F=4,
-                           T=String(tail), TU=String(p.label), MK=Dictionary())
-            ff = _ff(f)
-            if f.type in {"text", "signature"}:
-                w.FT = Name.Tx
-                w.DA = String(f"{fname} {f.font_size or 10:g} Tf 0 g")
-                if f.maxlen:
-                    w.MaxLen = f.maxlen
-                if f.align:
-                    w.Q = f.align
-            elif f.type in {"combo", "list"}:
-                w.FT = Name.Ch
-                w.DA = String(f"{fname} {f.font_size or 10:g} Tf 0 g")
-                w.Opt = Array([String(o) for o in (f.options or [])])
-            elif f.type in {"checkbox", "radio"}:
-                w.FT = Name.Btn
-                w.DA = String("/ZaDb 8 Tf 0 g")
-                on = (f.on or ["/Y"])[0]
-                w.AP = _check_appearances(pdf, zadb, on, rect)
-                w.AS = Name.Off
-                w.V = Name.Off
-                w.MK = Dictionary(CA=String("4"))
-            else:
-                continue
-            if ff:
-                w.Ff = ff
-            if f.signature:
-                w.F = 4 | 64
-            w = pdf.make_indirect(w)
-            if parent_path:
-                par = node(parent_path)
-                w.Parent = par
-                par.Kids.append(w)
-            else:
-                roots.append(w)
-            annots.append(w)
-        if len(annots):
-            page.obj.Annots = annots
-    pdf.Root.AcroForm = pdf.make_indirect(Dictionary(
-        Fields=roots, DA=String("/Helv 0 Tf 0 g"),
-        DR=Dictionary(Font=Dictionary({fname: font, "/ZaDb": zadb, "/Helv": helv}))))
-
-
 def build_standin(fd: FormDef) -> bytes:
     """Generate the stand-in PDF for a field map (see the module docstring)."""
     layout = _layout(fd)
@@ -622,6 +510,3 @@ def build_standin(fd: FormDef) -> bytes:
 def is_standin(pdf: pikepdf.Pdf) -> bool:
     info = pdf.trailer.get("/Info")
     return bool(info is not None and "/PacketgenStandIn" in info)
-
-
-
