@@ -62,6 +62,7 @@ def check_letter(case, out: _Out, today: dt.date) -> None:
     _typed_ages(case, out, letter_date)
     _time_frame_tension(case, out, letter_date)
     check_assertions(case, out)
+    _argument(case, out, letter_date)
 
 
 def _letter_date(case, out: _Out, today: dt.date) -> None:
@@ -203,3 +204,56 @@ def eval_path(case, path: str):
     for part in path.split("."):
         obj = getattr(obj, part, None)
     return obj
+
+
+# --------------------------------------------------------------------------- the argument per beneficiary
+
+_LAW_ENFORCEMENT = re.compile(r"prosecut|attorney'?s office|law enforcement|police|\bFBI\b|\bHSI\b|investigat|"
+                              r"\bwitness|\btestif", re.I)
+
+
+def law_enforcement_witness(case) -> bool:
+    """A public-benefit request for someone assisting law enforcement (a witness, an informant)."""
+    req = case.request
+    if req.reason != "public_benefit":
+        return False
+    texts = [req.summary, req.narrative, req.public_benefit or ""]
+    texts += [f"{e.title} {e.shows or ''}" for e in case.evidence if e.category == "public_benefit"]
+    return any(_LAW_ENFORCEMENT.search(t or "") for t in texts)
+
+
+def _argument(case, out: _Out, letter_date: dt.date) -> None:
+    from packetgen.facts import rule
+
+    g = "Identity and discretion"
+    for i, b in enumerate(case.beneficiaries):
+        if age_on(b.date_of_birth, letter_date) < 18 and not b.other_parent_consent and not any(
+                e.category == "consent" and b.id in e.about for e in case.evidence):
+            out.add("warning", "letter.minor_consent", g,
+                    f"beneficiaries[{i}] ({b.name.given}) is a minor, and neither a consent of the other parent "
+                    f"(evidence category 'consent' about '{b.id}') nor beneficiaries[{i}].other_parent_consent "
+                    f"explains the other parent's position",
+                    "add the other parent's signed consent to the travel, or write in "
+                    f"beneficiaries[{i}].other_parent_consent why there is none (sole custody, deceased, "
+                    "travelling too)", f"beneficiaries[{i}].other_parent_consent")
+    if law_enforcement_witness(case):
+        out.add("warning", "letter.law_enforcement_channel", g,
+                "a significant-public-benefit request for a law-enforcement witness: parole that a law enforcement "
+                "agency itself requests goes through ICE's law-enforcement parole channel, not USCIS",
+                "confirm with the agency that it has not asked ICE to parole the witness (two requests confuse both), "
+                "and that it supports this request to USCIS in writing; the letter says why it goes to USCIS",
+                "request.reason")
+    table = rule("parole_fee.exception_elements")
+    cats = {e.category for e in case.evidence}
+    claims = [("request.parole_fee_exception", case.request.parole_fee_exception)]
+    claims += [(f"beneficiaries[{i}].parole_fee_exception", b.parole_fee_exception)
+               for i, b in enumerate(case.beneficiaries) if b.parole_fee_exception]
+    for where, fex in claims:
+        spec = table.get(fex.basis or "") if fex.claimed else None
+        for el in (spec or {}).get("elements", []):
+            if el.get("optional") or fex.elements.get(el["id"]) or cats.intersection(el["evidence"]):
+                continue
+            out.add("warning", "letter.fee_element_unsupported", g,
+                    f"{where}: element {el['label']} of {spec['cite']} ({el['text']}) has no evidence "
+                    f"(no exhibit of category {' or '.join(repr(c) for c in el['evidence'])})",
+                    f"add the evidence, or state the facts in {where}.elements.{el['id']}", where)

@@ -181,7 +181,7 @@ def _environment(search: list[Path]):
     env.tests["exhibit"] = _citer_call("has_exhibit")
     env.globals.update({name: _citer_call(name) for name in (
         "exhibit", "has_exhibit", "exhibits_for", "cite", "see", "cite_list", "see_list", "uncited", "mark_listed",
-        "not_listed")})
+        "not_listed", "exhibits_with")})
     env.filters.update(noun=lambda word, n, plural=None: noun(n, word, plural), possessive=possessive,
                        number_word=number_word)
     env.globals.update(and_list=_and_list, add_months=add_months, noun=noun, pronouns=pronouns)

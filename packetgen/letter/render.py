@@ -10,6 +10,7 @@ from pathlib import Path
 from packetgen.case.model import add_months
 from packetgen.errors import TemplateError
 from packetgen.facts import load_rules, rule
+from packetgen.letter.argument import build_arguments, fee_groups, refusals_214b
 from packetgen.letter.citations import ExhibitRef, LetterResult, _Citer, _CitationError, escape_markup
 from packetgen.letter.context import _context
 from packetgen.letter.environment import _CURRENT_CITER, _environment, _short, _template_location
@@ -64,6 +65,9 @@ def render_letter(case, exhibits: list[ExhibitRef], sections: list[dict], *, tem
     name = case.letter.template
     ctx = _context(case, exhibits, sections, today, for_beneficiary=for_beneficiary,
                    related_requests=related_requests)
+    ctx["arguments"] = build_arguments(case, citer, ctx["people"])
+    ctx["fee_groups"] = fee_groups(ctx["arguments"])
+    ctx["refusals_214b"] = refusals_214b(case)
     where = " or ".join(str(p) for p in search)
     token = _CURRENT_CITER.set(citer)
     try:
