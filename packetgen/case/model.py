@@ -316,6 +316,8 @@ class Helper(_Model):
     address: Optional[Address] = None
     language: Optional[ShortStr] = Field(None, description="Interpreters: the language interpreted.")
     bar_number: Optional[ShortStr] = Field(None, description="Attorneys: bar number.")
+    bar_state: Optional[ShortStr] = Field(None, description="Attorneys: the state whose bar admitted them, e.g. 'Texas' "
+                                          "(printed with the bar number in the letter's signature block).")
     g28: bool = Field(False, description="Attorneys: a Form G-28 is attached.")
 
 

@@ -190,7 +190,15 @@ def _build_story(blocks, ctx, exhibits: list[ExhibitRef], case, fonts: _FontRepo
                                        style.keepWithNext, alignment=style.alignment if align is None else align)
             story.append(para(body, style))
         elif tag == "li":
-            story.append(para(body, st["li"], bulletText=attrs.get("bullet", "•")))
+            style = st["li"]
+            try:
+                indent = max(8.0, min(float(attrs["indent"]), 120.0)) if "indent" in attrs else None
+            except ValueError:
+                indent = None
+            if indent is not None:
+                from reportlab.lib.styles import ParagraphStyle
+                style = ParagraphStyle("li-x", parent=style, leftIndent=indent)
+            story.append(para(body, style, bulletText=attrs.get("bullet", "•")))
         elif tag == "re":
             lines = [ln.strip() for ln in re.split(r"<br\s*/?>", body) if ln.strip()]
             cell = [para(ln, st["re"]) for ln in lines]
@@ -389,7 +397,7 @@ def _build_pdf(story, case, ctx, fonts: _FontReport) -> tuple[bytes, int]:
         if draft:
             canv.setFont(FONT_BOLD, 9)
             canv.setFillColor(colors.HexColor("#b00000"))
-            canv.drawRightString(LETTER[0] - MARGIN_X - 6, LETTER[1] - 28, "DRAFT: for attorney review, not for filing")
+            canv.drawRightString(LETTER[0] - MARGIN_X - 6, LETTER[1] - 28, "DRAFT \u2014 FOR ATTORNEY REVIEW")
         canv.restoreState()
 
     buf = io.BytesIO()
