@@ -63,6 +63,7 @@ def check_letter(case, out: _Out, today: dt.date) -> None:
     _time_frame_tension(case, out, letter_date)
     check_assertions(case, out)
     _argument(case, out, letter_date)
+    _scripts_shown(case, out)
 
 
 def _letter_date(case, out: _Out, today: dt.date) -> None:
@@ -257,3 +258,52 @@ def _argument(case, out: _Out, letter_date: dt.date) -> None:
                     f"{where}: element {el['label']} of {spec['cite']} ({el['text']}) has no evidence "
                     f"(no exhibit of category {' or '.join(repr(c) for c in el['evidence'])})",
                     f"add the evidence, or state the facts in {where}.elements.{el['id']}", where)
+
+
+# --------------------------------------------------------------------------- every script
+
+_WHO = re.compile(r"^(petitioner|beneficiaries\[(\d+)\]|supporters\[(\d+)\]|attorney|preparer|interpreter|"
+                  r"translators\[(\d+)\]|letter|evidence\[(\d+)\])")
+
+
+def _all_strings(value, path=""):
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            if k not in ("file", "more_files", "password", "$schema"):
+                yield from _all_strings(v, f"{path}.{k}" if path else k)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _all_strings(v, f"{path}[{i}]")
+
+
+def _scripts_shown(case, out: _Out) -> None:
+    """A character no bundled font has would print as nothing in the letter and on the forms' sheets: an error
+    naming the person, the field and the script."""
+    from packetgen.scripts import script_name, unshowable
+
+    data = case.model_dump(mode="json", by_alias=True, exclude_none=True)
+    for where, text in _all_strings(data):
+        if text.isascii():
+            continue
+        chars = unshowable(text)
+        if not chars:
+            continue
+        scripts = sorted({script_name(c) for c in chars})
+        m = _WHO.match(where)
+        who = {"petitioner": "the petitioner", "letter": "the letter", "attorney": "the attorney"}.get(
+            m.group(1) if m else "", "")
+        if m and m.group(2) is not None:
+            who = f"beneficiary {int(m.group(2)) + 1}"
+        elif m and m.group(3) is not None:
+            who = f"supporter {int(m.group(3)) + 1}"
+        elif m and m.group(5) is not None:
+            who = f"exhibit entry {int(m.group(5)) + 1}"
+        codes = ", ".join(f"U+{ord(c):04X}" for c in chars[:6])
+        out.add("error", "letter.script_unsupported", "Case file",
+                f"{where}{' (' + who + ')' if who else ''} has {' and '.join(scripts)} characters ({codes}) that no "
+                f"bundled font can show: they would print as nothing in the letter",
+                f"write {where} in a script packetgen shows (Latin, Greek, Cyrillic, Arabic, Hebrew, Chinese, Japanese, "
+                "Korean, Devanagari, Thai, Ethiopic) as on the passport's Latin line, or add a font for it "
+                "(packetgen/data/fonts/README.md)", where)

@@ -127,9 +127,10 @@ def render_letter(case, exhibits: list[ExhibitRef], sections: list[dict], *, tem
                         f"the letter cites the whole document instead; correct the page number")
     if fonts.missing:
         chars = " ".join(f"{c} (U+{ord(c):04X})" for c in list(fonts.missing)[:12])
-        warnings.append(f"the cover letter has characters no bundled font can show: {chars}; they print as empty "
-                        f"boxes: write the name in Latin letters too, or add a font")
+        warnings.append(f"the cover letter has characters no bundled font can show: {chars}; they print as nothing "
+                        f"(the check error letter.script_unsupported names the field): write them in a script "
+                        f"packetgen shows, or add a font")
     if fonts.unshaped:
-        warnings.append("Arabic text in the cover letter is shown with unjoined letters: install 'arabic-reshaper' "
-                        "(pip install arabic-reshaper) for joined letter forms")
+        warnings.append("Arabic, Devanagari or Thai text in the cover letter is shown unshaped: install "
+                        "'arabic-reshaper' and 'uharfbuzz' (pip install arabic-reshaper uharfbuzz)")
     return LetterResult(pdf=pdf, page_count=pages, cited=set(citer.cited), links=links, warnings=warnings)
