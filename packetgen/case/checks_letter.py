@@ -64,6 +64,7 @@ def check_letter(case, out: _Out, today: dt.date) -> None:
     check_assertions(case, out)
     _argument(case, out, letter_date)
     _scripts_shown(case, out)
+    _case_letter(case, out)
 
 
 def _letter_date(case, out: _Out, today: dt.date) -> None:
@@ -307,3 +308,40 @@ def _scripts_shown(case, out: _Out) -> None:
                 f"write {where} in a script packetgen shows (Latin, Greek, Cyrillic, Arabic, Hebrew, Chinese, Japanese, "
                 "Korean, Devanagari, Thai, Ethiopic) as on the passport's Latin line, or add a font for it "
                 "(packetgen/data/fonts/README.md)", where)
+
+
+# --------------------------------------------------------------------------- the case's own letter
+
+_CALL = re.compile(r"""\b(exhibit|has_exhibit)\(\s*(["'])([^"']*)\2(?:\s*,\s*(["'])([^"']*)\4)?""")
+
+
+def _case_letter(case, out: _Out) -> None:
+    """The case's own letter (made by 'packetgen letter init'): every citation names an exhibit of the case."""
+    if case.source is None:
+        return
+    path = case.base_dir / "letter" / case.letter.template
+    if not path.is_file():
+        return
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        out.add("error", "letter.case_letter_unreadable", "Case file", f"letter/{path.name} cannot be read ({exc})",
+                "save it as UTF-8 text, or delete it to use the built-in letter", f"letter/{path.name}")
+        return
+    by_id = {e.id: e for e in case.evidence}
+    # Jinja comments ({# ... #}, e.g. the file's own instructions) are not citations: blank them, keeping the lines.
+    text = re.sub(r"\{#.*?#\}", lambda m: "\n" * m.group(0).count("\n"), text, flags=re.S)
+    for lineno, line in enumerate(text.splitlines(), 1):
+        for m in _CALL.finditer(line):
+            eid, key = m.group(3), m.group(5)
+            where = f"letter/{path.name}, line {lineno}"
+            if eid not in by_id:
+                known = ", ".join(sorted(by_id)) or "(none)"
+                out.add("error", "letter.unknown_citation", "Case file",
+                        f"{where} cites exhibit '{eid}', which is not in the case file's evidence",
+                        f"cite one of the evidence ids ({known}), or add the document to the evidence list", where)
+            elif key and key not in (by_id[eid].pages or {}):
+                out.add("warning", "letter.unknown_passage", "Case file",
+                        f"{where} cites passage '{key}' of '{eid}', which evidence '{eid}' does not name in 'pages': "
+                        f"the whole document's pages are cited",
+                        f"add \"pages\": {{\"{key}\": N}} to that evidence entry, or drop the passage name", where)
