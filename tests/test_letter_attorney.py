@@ -67,3 +67,19 @@ def test_draft_marks_every_letter_page():
         assert "DRAFT \u2014 FOR ATTORNEY REVIEW" in (page.extract_text() or "")
     plain = PdfReader(io.BytesIO(_pdf(_case())))
     assert not any("DRAFT" in (p.extract_text() or "") for p in plain.pages)
+
+
+def test_a_letter_for_one_beneficiary_names_the_related_requests():
+    """For the per-beneficiary sets: render_letter(for_beneficiary=..., related_requests=[...])."""
+    case = _case()
+    related = ["the request for Mateo Andrés Reyes Castillo (patient)"]
+    pdf = render_letter(case, fake_refs(case), fake_sections(case), today=TODAY, for_beneficiary="ana",
+                        related_requests=related).pdf
+    text = flat(text_of(pdf))
+    re_block = text.split("Dear Officer")[0]
+    assert "Beneficiary: Ana Gabriela Castillo Mejía" in re_block and "Beneficiary 1" not in re_block
+    assert "Filed with: the request for Mateo Andrés Reyes Castillo (patient)" in re_block
+    assert "This request, for Ana Gabriela Castillo Mejía, is filed together with the request for Mateo" in text
+    # without the arguments, today's letter for everyone
+    default = flat(text_of(_pdf(case)))
+    assert "Beneficiary 1: Mateo" in default and "Filed with" not in default
