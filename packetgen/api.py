@@ -656,3 +656,15 @@ def _fileable(findings, forms) -> dict:
     from packetgen.packet.preflight import fileability
 
     return fileability(findings, [f.form_id for f in forms if not f.official]).as_json()
+def letter_init(case_path, *, forms_dir: Optional[Path] = None, templates_dir: Optional[Path] = None,
+                force: bool = False) -> Path:
+    """Write the case's own editable letter (letter/letter.j2 beside the case file); see docs/walkthrough.md."""
+    from packetgen.forms.fill import fill_case_forms
+    from packetgen.letter.source import write_letter_source
+    from packetgen.packet.plan import plan_packet
+
+    case = case_path if isinstance(case_path, Case) else load_case(case_path)
+    plan = plan_packet(case)
+    forms = fill_case_forms(case, forms_dir=forms_dir, flatten=False)
+    return write_letter_source(case, _exhibit_refs(plan), _form_sections(forms), today=build_date(case),
+                               templates_dir=templates_dir, force=force)

@@ -317,7 +317,7 @@ def test_verify_catches_a_bomb_put_into_a_built_packet(tmp_path, sample_copy):
     from packetgen.evidence.bounds import MAX_CONTENT_BYTES
     from packetgen.packet.verify import verify_packet
 
-    result = api.build(sample_copy("child-surgery"), outdir=tmp_path / "out")
+    result = api.build(sample_copy("trial-witness"), outdir=tmp_path / "out")
     v = verify_packet(result.outdir)
     assert v.ok, v.problems
     assert any("within the evidence bounds" in c for c in v.checked)

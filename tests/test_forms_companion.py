@@ -11,7 +11,12 @@ import sys
 import pytest
 from pypdf import PdfReader
 
-from packetgen.case.checks import run_checks
+from packetgen.api import check as _check
+
+
+def run_checks(case, *, today):
+    """The case's checks and the forms' (api.check), without fileability."""
+    return _check(case, today=today, fileability=False)[1]
 from packetgen.case.model import Case, load_case
 from packetgen.errors import CaseError
 from packetgen.forms.companion import companion_formdefs, fill_companion_forms

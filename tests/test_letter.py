@@ -121,10 +121,13 @@ def test_each_sample_letter_renders_with_its_citations(path):
 def test_first_pass_prints_placeholders_of_the_same_width(child):
     res = render_letter(child, fake_refs(child, paged=False), fake_sections(child, paged=False), today=TODAY)
     text = flat(text_of(res.pdf))
-    assert "Exhibit A, pp. 000–000" in text
-    assert "pp. 000–000" in text
+    assert "Exhibit A, pp. 00–00" in text
+    assert "pp. 00–00" in text
     res2 = render_letter(child, fake_refs(child), fake_sections(child), today=TODAY)
-    assert res2.page_count == res.page_count
+    # Citations name the document's own pages ("p. 49" for a one-page letter, "pp. 43–45"), so a placeholder
+    # cannot match every width: the page count may move by one at a page boundary, and the build renders again
+    # until it settles (api._render_and_assemble).
+    assert abs(res2.page_count - res.page_count) <= 1
 
 
 def test_single_page_exhibit_is_cited_as_p(child_letter):

@@ -62,6 +62,9 @@ def check_letter(case, out: _Out, today: dt.date) -> None:
     _typed_ages(case, out, letter_date)
     _time_frame_tension(case, out, letter_date)
     check_assertions(case, out)
+    _argument(case, out, letter_date)
+    _scripts_shown(case, out)
+    _case_letter(case, out)
 
 
 def _letter_date(case, out: _Out, today: dt.date) -> None:
@@ -203,3 +206,142 @@ def eval_path(case, path: str):
     for part in path.split("."):
         obj = getattr(obj, part, None)
     return obj
+
+
+# --------------------------------------------------------------------------- the argument per beneficiary
+
+_LAW_ENFORCEMENT = re.compile(r"prosecut|attorney'?s office|law enforcement|police|\bFBI\b|\bHSI\b|investigat|"
+                              r"\bwitness|\btestif", re.I)
+
+
+def law_enforcement_witness(case) -> bool:
+    """A public-benefit request for someone assisting law enforcement (a witness, an informant)."""
+    req = case.request
+    if req.reason != "public_benefit":
+        return False
+    texts = [req.summary, req.narrative, req.public_benefit or ""]
+    texts += [f"{e.title} {e.shows or ''}" for e in case.evidence if e.category == "public_benefit"]
+    return any(_LAW_ENFORCEMENT.search(t or "") for t in texts)
+
+
+def _argument(case, out: _Out, letter_date: dt.date) -> None:
+    from packetgen.facts import rule
+
+    g = "Identity and discretion"
+    for i, b in enumerate(case.beneficiaries):
+        if age_on(b.date_of_birth, letter_date) < 18 and not b.other_parent_consent and not any(
+                e.category == "consent" and b.id in e.about for e in case.evidence):
+            out.add("warning", "letter.minor_consent", g,
+                    f"beneficiaries[{i}] ({b.name.given}) is a minor, and neither a consent of the other parent "
+                    f"(evidence category 'consent' about '{b.id}') nor beneficiaries[{i}].other_parent_consent "
+                    f"explains the other parent's position",
+                    "add the other parent's signed consent to the travel, or write in "
+                    f"beneficiaries[{i}].other_parent_consent why there is none (sole custody, deceased, "
+                    "travelling too)", f"beneficiaries[{i}].other_parent_consent")
+    if law_enforcement_witness(case):
+        out.add("warning", "letter.law_enforcement_channel", g,
+                "a significant-public-benefit request for a law-enforcement witness: parole that a law enforcement "
+                "agency itself requests goes through ICE's law-enforcement parole channel, not USCIS",
+                "confirm with the agency that it has not asked ICE to parole the witness (two requests confuse both), "
+                "and that it supports this request to USCIS in writing; the letter says why it goes to USCIS",
+                "request.reason")
+    table = rule("parole_fee.exception_elements")
+    cats = {e.category for e in case.evidence}
+    claims = [("request.parole_fee_exception", case.request.parole_fee_exception)]
+    claims += [(f"beneficiaries[{i}].parole_fee_exception", b.parole_fee_exception)
+               for i, b in enumerate(case.beneficiaries) if b.parole_fee_exception]
+    for where, fex in claims:
+        spec = table.get(fex.basis or "") if fex.claimed else None
+        for el in (spec or {}).get("elements", []):
+            if el.get("optional") or fex.elements.get(el["id"]) or cats.intersection(el["evidence"]):
+                continue
+            out.add("warning", "letter.fee_element_unsupported", g,
+                    f"{where}: element {el['label']} of {spec['cite']} ({el['text']}) has no evidence "
+                    f"(no exhibit of category {' or '.join(repr(c) for c in el['evidence'])})",
+                    f"add the evidence, or state the facts in {where}.elements.{el['id']}", where)
+
+
+# --------------------------------------------------------------------------- every script
+
+_WHO = re.compile(r"^(petitioner|beneficiaries\[(\d+)\]|supporters\[(\d+)\]|attorney|preparer|interpreter|"
+                  r"translators\[(\d+)\]|letter|evidence\[(\d+)\])")
+
+
+def _all_strings(value, path=""):
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            if k not in ("file", "more_files", "password", "$schema"):
+                yield from _all_strings(v, f"{path}.{k}" if path else k)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _all_strings(v, f"{path}[{i}]")
+
+
+def _scripts_shown(case, out: _Out) -> None:
+    """A character no bundled font has would print as nothing in the letter and on the forms' sheets: an error
+    naming the person, the field and the script."""
+    from packetgen.scripts import script_name, unshowable
+
+    data = case.model_dump(mode="json", by_alias=True, exclude_none=True)
+    for where, text in _all_strings(data):
+        if text.isascii():
+            continue
+        chars = unshowable(text)
+        if not chars:
+            continue
+        scripts = sorted({script_name(c) for c in chars})
+        m = _WHO.match(where)
+        who = {"petitioner": "the petitioner", "letter": "the letter", "attorney": "the attorney"}.get(
+            m.group(1) if m else "", "")
+        if m and m.group(2) is not None:
+            who = f"beneficiary {int(m.group(2)) + 1}"
+        elif m and m.group(3) is not None:
+            who = f"supporter {int(m.group(3)) + 1}"
+        elif m and m.group(5) is not None:
+            who = f"exhibit entry {int(m.group(5)) + 1}"
+        codes = ", ".join(f"U+{ord(c):04X}" for c in chars[:6])
+        out.add("error", "letter.script_unsupported", "Case file",
+                f"{where}{' (' + who + ')' if who else ''} has {' and '.join(scripts)} characters ({codes}) that no "
+                f"bundled font can show: they would print as nothing in the letter",
+                f"write {where} in a script packetgen shows (Latin, Greek, Cyrillic, Arabic, Hebrew, Chinese, Japanese, "
+                "Korean, Devanagari, Thai, Ethiopic) as on the passport's Latin line, or add a font for it "
+                "(packetgen/data/fonts/README.md)", where)
+
+
+# --------------------------------------------------------------------------- the case's own letter
+
+_CALL = re.compile(r"""\b(exhibit|has_exhibit)\(\s*(["'])([^"']*)\2(?:\s*,\s*(["'])([^"']*)\4)?""")
+
+
+def _case_letter(case, out: _Out) -> None:
+    """The case's own letter (made by 'packetgen letter init'): every citation names an exhibit of the case."""
+    if case.source is None:
+        return
+    path = case.base_dir / "letter" / case.letter.template
+    if not path.is_file():
+        return
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        out.add("error", "letter.case_letter_unreadable", "Case file", f"letter/{path.name} cannot be read ({exc})",
+                "save it as UTF-8 text, or delete it to use the built-in letter", f"letter/{path.name}")
+        return
+    by_id = {e.id: e for e in case.evidence}
+    # Jinja comments ({# ... #}, e.g. the file's own instructions) are not citations: blank them, keeping the lines.
+    text = re.sub(r"\{#.*?#\}", lambda m: "\n" * m.group(0).count("\n"), text, flags=re.S)
+    for lineno, line in enumerate(text.splitlines(), 1):
+        for m in _CALL.finditer(line):
+            eid, key = m.group(3), m.group(5)
+            where = f"letter/{path.name}, line {lineno}"
+            if eid not in by_id:
+                known = ", ".join(sorted(by_id)) or "(none)"
+                out.add("error", "letter.unknown_citation", "Case file",
+                        f"{where} cites exhibit '{eid}', which is not in the case file's evidence",
+                        f"cite one of the evidence ids ({known}), or add the document to the evidence list", where)
+            elif key and key not in (by_id[eid].pages or {}):
+                out.add("warning", "letter.unknown_passage", "Case file",
+                        f"{where} cites passage '{key}' of '{eid}', which evidence '{eid}' does not name in 'pages': "
+                        f"the whole document's pages are cited",
+                        f"add \"pages\": {{\"{key}\": N}} to that evidence entry, or drop the passage name", where)

@@ -185,6 +185,17 @@ class Beneficiary(Person):
         None, description="I-131 Part 4 Items 3.b-3.c, when Item 3.a is Yes: date issued and disposition.")
     role: Optional[ShortStr] = Field(None, description="Role in the request, e.g. 'patient', 'accompanying parent', 'witness'.")
     accompanies: Optional[Slug] = Field(None, description="Id of the beneficiary this person accompanies (e.g. a parent of a minor patient).")
+    reason: Optional[Literal["medical", "family_emergency", "public_benefit", "other"]] = Field(
+        None, description="This beneficiary's own reason; default: request.reason.")
+    narrative: Optional[Str] = Field(None, description="This beneficiary's own need for parole (e.g. why a parent "
+                                     "must accompany the patient), for the letter.")
+    discretion: Optional["DiscretionFacts"] = Field(None, description="This beneficiary's own discretion facts; "
+                                                    "each empty field falls back to the case's discretion.")
+    parole_fee_exception: Optional["FeeException"] = Field(
+        None, description="This beneficiary's own parole-fee exception; default: request.parole_fee_exception.")
+    other_parent_consent: Optional[Str] = Field(
+        None, description="Minors: the other parent's consent to the travel, or why there is none (the letter says "
+        "it when no 'consent' evidence is about this beneficiary).")
 
 
 class Petitioner(Person):
@@ -291,8 +302,12 @@ class Expedite(_Model):
 class FeeException(_Model):
     claimed: bool = False
     basis: Optional[Literal["b1_medical_emergency", "b2_parent_of_minor_patient", "b3_organ_donor",
-                            "b4_family_member_death_imminent", "b5_family_funeral", "other"]] = None
+                            "b4_family_member_death_imminent", "b5_family_funeral", "other",
+                            "law_enforcement"]] = None
     explanation: Optional[Str] = None
+    elements: dict[Slug, Str] = Field(
+        default_factory=dict, description="The facts for each element of the exception, by element id (see "
+        "docs/letter.md: a, b, b_i, b_ii, c), argued one by one in the letter.")
 
 
 class Request(_Model):
@@ -318,6 +333,16 @@ class Discretion(_Model):
     no_threat: Optional[Str] = Field(None, description="Why the beneficiary poses no threat to the U.S.")
 
 
+class DiscretionFacts(_Model):
+    """One beneficiary's own discretion facts; each empty field falls back to the case's ``discretion``."""
+    criminal_history: Optional[Str] = None
+    immigration_history: Optional[Str] = None
+    payment_plan: Optional[Str] = None
+    departure_plan: Optional[Str] = None
+    character: Optional[Str] = None
+    no_threat: Optional[Str] = None
+
+
 class Helper(_Model):
     name: Name
     latin_name: Optional[Name] = Field(None, description="The name in Latin letters, when 'name' is in another script.")
@@ -328,6 +353,8 @@ class Helper(_Model):
     address: Optional[Address] = None
     language: Optional[ShortStr] = Field(None, description="Interpreters: the language interpreted.")
     bar_number: Optional[ShortStr] = Field(None, description="Attorneys: bar number.")
+    bar_state: Optional[ShortStr] = Field(None, description="Attorneys: the state whose bar admitted them, e.g. 'Texas' "
+                                          "(printed with the bar number in the letter's signature block).")
     g28: bool = Field(False, description="Attorneys: a Form G-28 is attached.")
     licensing_authority: Optional[ShortStr] = Field(
         None, description="Attorneys (G-28 Part 2 Item 1.b): the licensing authority, e.g. 'Supreme Court of Texas'.")

@@ -282,7 +282,7 @@ def _register_optional_commands() -> None:
     """Commands that live in their own modules (each imports only click at module level)."""
     import importlib
 
-    for modname in ("init", "preview", "rules"):
+    for modname in ("init", "preview", "rules", "letter"):
         try:
             mod = importlib.import_module(f"{__package__}.{modname}")
         except ModuleNotFoundError as exc:

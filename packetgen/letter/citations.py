@@ -33,7 +33,7 @@ class LetterResult:
 
 def _pages(first: Optional[int], last: Optional[int]) -> str:
     if first is None:
-        return "pp. 000–000"
+        return "pp. 00–00"
     if last is None or last == first:
         return f"p. {first}"
     return f"pp. {first}–{last}"
@@ -128,6 +128,26 @@ class _Citer:
             out = [e for e in out if e.supporter == supporter or (e.supporter is None and supporter in e.about)]
         if about is not None:
             out = [e for e in out if about in e.about]
+        return out
+
+    def exhibits_with(self, key=None, words=()) -> list:
+        """Exhibits that name the passage ``key`` in their ``pages``, or whose title or 'shows' mentions one of
+        ``words`` (e.g. the ties to home: "employ", "ticket", "leave"), in exhibit order.  A supporter's documents
+        and documents about no beneficiary only count when they name the passage."""
+        import re
+
+        pat = re.compile("|".join(re.escape(w) for w in words), re.I) if words else None
+        ben = {b.id for b in self.case.beneficiaries}
+        out = []
+        for i in self.order:
+            e = self.by_id.get(i)
+            if e is None:
+                continue
+            if not (key and key in (getattr(e, "pages", None) or {})) and (e.supporter or not ben & set(e.about)):
+                continue
+            if (key and key in (getattr(e, "pages", None) or {})) or \
+                    (pat and pat.search(f"{e.title} {e.shows or ''}")):
+                out.append(e)
         return out
 
     def mark_listed(self, evidence_id) -> str:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 
+from packetgen.case.checks_letter import law_enforcement_witness
 from packetgen.case.model import add_months
 from packetgen.facts import rule
 from packetgen.letter.citations import ExhibitRef, _page_range, _pages
@@ -74,6 +76,7 @@ def _context(case, exhibits: list[ExhibitRef], sections: list[dict], today: dt.d
         "letter_date": letter_date, "today": today,
         "attorney_voice": attorney_voice,
         "people": [_person_view(b, letter_date) for b in case.beneficiaries],
+        "law_enforcement_witness": law_enforcement_witness(case),
         "pet_p": pronouns(pet.sex),
         "for_beneficiary": for_beneficiary, "related_requests": list(related_requests or []),
         "signer": signer, "signer_title": case.letter.signer_title, "petitioner_voice": petitioner_voice,
@@ -123,3 +126,4 @@ def _person_view(b, day: dt.date) -> dict:
     age = age_on(b.date_of_birth, day)
     return {"b": b, "id": b.id, "age": age, "minor": age < 18, "p": pronouns(b.sex),
             "short": f"{b.name.given} {b.name.family}", "given": b.name.given}
+

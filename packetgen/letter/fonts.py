@@ -4,12 +4,10 @@ font that has its glyphs (Arabic shaped, right to left).  Policy: docs/letter.md
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
 from typing import Optional
 
-from packetgen.errors import InternalError
-from packetgen.resources import data_dir
+from packetgen import scripts as _scripts
 
 FONT_BODY = "PG-Serif"
 FONT_BOLD = "PG-Serif-Bold"
@@ -19,93 +17,25 @@ FONT_ARABIC = "PG-Arabic"
 FONT_ARABIC_BOLD = "PG-Arabic-Bold"
 FONT_CJK = "PG-CJK"
 
-_FONT_FILES = {
-    FONT_BODY: "NotoSerif-Regular.ttf",
-    FONT_BOLD: "NotoSerif-Bold.ttf",
-    FONT_ITALIC: "NotoSerif-Italic.ttf",
-    FONT_BOLD_ITALIC: "NotoSerif-BoldItalic.ttf",
-    FONT_ARABIC: "NotoSansArabic-Regular.ttf",
-    FONT_ARABIC_BOLD: "NotoSansArabic-Bold.ttf",
-    FONT_CJK: "NotoSansSC-Regular.ttf",
-}
-# Families, each registered as a whole (its bold/italic mapping needs every face): name -> (regular, bold,
-# italic, bold italic).  Only "latin" is registered up front; the others when text needs them.
-_FAMILIES = {
-    "latin": (FONT_BODY, FONT_BOLD, FONT_ITALIC, FONT_BOLD_ITALIC),
-    "arabic": (FONT_ARABIC, FONT_ARABIC_BOLD, FONT_ARABIC, FONT_ARABIC_BOLD),
-    "cjk": (FONT_CJK, FONT_CJK, FONT_CJK, FONT_CJK),
-}
-_CMAPS: dict[str, set[int]] = {}
-_LOADED: set[str] = set()       # families registered with reportlab
-_FONT_LOCK = threading.Lock()
-
-
-def _register_family(family: str) -> None:
-    """Register one bundled family with reportlab (once per process)."""
-    if family in _LOADED:
-        return
-    with _FONT_LOCK:
-        if family in _LOADED:
-            return
-        from reportlab.lib.fonts import addMapping
-        from reportlab.pdfbase import pdfmetrics
-        from reportlab.pdfbase.ttfonts import TTFont
-
-        folder = data_dir() / "fonts"
-        faces = _FAMILIES[family]
-        for name in dict.fromkeys(faces):
-            path = folder / _FONT_FILES[name]
-            try:
-                font = TTFont(name, str(path))
-            except Exception as exc:  # missing or damaged bundled file
-                raise InternalError(f"bundled font {path} cannot be loaded ({exc})",
-                                    fix="reinstall packetgen; the fonts ship in packetgen/data/fonts")
-            pdfmetrics.registerFont(font)
-            _CMAPS[name] = set(font.face.charToGlyph.keys())
-        base, bold, italic, bold_italic = faces
-        addMapping(base, 0, 0, base)
-        addMapping(base, 1, 0, bold)
-        addMapping(base, 0, 1, italic)
-        addMapping(base, 1, 1, bold_italic)
-        _LOADED.add(family)
-
-
-def _cmap(family: str) -> set[int]:
-    """The code points a family's regular face has (registering the family first)."""
-    _register_family(family)
-    return _CMAPS[_FAMILIES[family][0]]
+_LOADED = _scripts._LOADED       # families registered with reportlab (shared with packetgen.scripts)
+_register_family = _scripts.register_family
+_cmap = _scripts.cmap
 
 
 def register_fonts(*scripts: str) -> None:
     """Register the bundled OFL fonts with reportlab (each family once per process).
 
-    Families: PG-Serif (Noto Serif: Latin, Greek, Cyrillic, with bold/italic) always;
-    PG-Arabic (Noto Sans Arabic) and PG-CJK (Noto Sans SC: Chinese and Japanese kana) only when
-    named here (``register_fonts("arabic", "cjk")``, or ``"all"``) or when :func:`font_markup` meets
-    text that needs them.  Nothing else has to register them: the choice of font for each character
-    is the same as when every family was registered up front (the CJK and Arabic character maps are
-    consulted, and so loaded, for any character the body font lacks), so text never prints as empty
-    boxes and output does not depend on what the process rendered before.
-
-    Why lazily: parsing all seven faces took 0.17 s CPU unprofiled (0.10 s of it the 9.8 MB Noto Sans
-    SC) and 0.49-0.68 s under pyinstrument/cProfile, for letters that are almost always Latin only.
-    The four Noto Serif faces take 0.05 s together.
+    The Latin family (Noto Serif: Latin, Greek, Cyrillic) always; the others (Arabic, Hebrew, Devanagari, Thai,
+    Ethiopic, Korean, Chinese/Japanese; see :data:`packetgen.scripts.FAMILIES`) only when named here
+    (``register_fonts("arabic", "cjk")``, or ``"all"``) or when :func:`font_markup` meets text that needs them.
+    The choice of font for each character does not depend on what the process rendered before, so output is
+    the same whatever was loaded first.  Lazily because parsing every face costs about 0.2 s (0.1 s of it the
+    9.8 MB Noto Sans SC) for letters that are almost always Latin only.
     """
     _register_family("latin")
     for s in scripts:
-        for family in (_FAMILIES if s == "all" else (s,)):
+        for family in (_scripts.FAMILIES if s == "all" else (s,)):
             _register_family(family)
-
-
-def _is_arabic(cp: int) -> bool:
-    return (0x0600 <= cp <= 0x06FF or 0x0750 <= cp <= 0x077F or 0x08A0 <= cp <= 0x08FF
-            or 0xFB50 <= cp <= 0xFDFF or 0xFE70 <= cp <= 0xFEFF)
-
-
-def _is_cjk(cp: int) -> bool:
-    return (0x2E80 <= cp <= 0x2FDF or 0x3000 <= cp <= 0x30FF or 0x31F0 <= cp <= 0x31FF
-            or 0x3400 <= cp <= 0x4DBF or 0x4E00 <= cp <= 0x9FFF or 0xF900 <= cp <= 0xFAFF
-            or 0xFF00 <= cp <= 0xFFEF or 0x20000 <= cp <= 0x3FFFF)
 
 
 def _shape_arabic(run: str) -> tuple[str, bool]:
@@ -140,18 +70,74 @@ class _FontReport:
     def __init__(self):
         self.missing: dict[str, None] = {}
         self.unshaped = False
+        self.shaped = False         # the text has a script that needs HarfBuzz shaping (Devanagari, Thai)
         self.used: set[str] = set()
 
 
-def _script_runs(text: str, report: _FontReport) -> list[tuple[str, str]]:
-    """Split text into ``(kind, text)`` runs, kind "body", "arabic" or "cjk", registering the fonts they need.
+def _shape_rtl(run: str, family: str) -> tuple[str, bool]:
+    """Visual order for a right-to-left run: Arabic gets its contextual forms first; Hebrew needs none."""
+    if family == "arabic":
+        return _shape_arabic(run)
+    clusters: list[str] = []
+    for ch in run:
+        if clusters and unicodedata.combining(ch):
+            clusters[-1] += ch
+        else:
+            clusters.append(ch)
+    return "".join(reversed(clusters)).replace(" ", "\u00a0"), True
 
-    Arabic runs come shaped and in visual order; spaces after an Arabic run are a body run of their own.
-    Entities (``&amp;``) count as body text.  Pure-ASCII text is one body run with no font work at all.
+
+_HB: dict = {}
+
+
+def _shape_ltr(run: str, family: str) -> tuple[str, bool]:
+    """Shape a Devanagari or Thai run with HarfBuzz (conjuncts, reordered vowel signs, mark forms).
+
+    Each output glyph is written as the character that maps to it in the font, or, for a glyph no character maps
+    to (a conjunct), as a private-use code point U+F0000 + glyph id added to the font's map: deterministic, so the
+    output does not depend on what the process rendered before.  Mark offsets are not applied (the marks' own
+    outlines sit over their base).  Without uharfbuzz the run is returned unshaped.
+    """
+    try:
+        import uharfbuzz as hb
+    except ImportError:  # pragma: no cover - depends on the environment
+        return run, False
+    from reportlab.pdfbase import pdfmetrics
+
+    fam = _scripts.FAMILIES[family]
+    font = pdfmetrics.getFont(fam.faces[0])
+    face = font.face
+    hb_font = _HB.get(family)
+    if hb_font is None:
+        hb_font = _HB[family] = hb.Font(hb.Face(hb.Blob(face._ttf_data)))
+    upem = hb_font.face.upem
+    buf = hb.Buffer()
+    buf.add_str(run)
+    buf.guess_segment_properties()
+    hb.shape(hb_font, buf, {"kern": True, "liga": True})
+    out = []
+    for info, pos in zip(buf.glyph_infos, buf.glyph_positions):
+        gid = info.codepoint
+        chars = face.glyphToChar.get(gid)
+        if chars:
+            cp = min(chars)
+        else:
+            cp = 0xF0000 + gid
+            face.charToGlyph[cp] = gid
+            face.glyphToChar.setdefault(gid, []).append(cp)
+            face.charWidths[cp] = round(pos.x_advance * 1000 / upem)
+        out.append(chr(cp))
+    return "".join(out), True
+
+
+def _script_runs(text: str, report: _FontReport) -> list[tuple[str, str]]:
+    """Split text into ``(family, text)`` runs ("body" for Latin), registering the fonts they need.
+
+    Right-to-left runs (Arabic, Hebrew) come in visual order; spaces after such a run are a body run of their
+    own.  Entities (``&amp;``) count as body text.  Pure-ASCII text is one body run with no font work at all.
     """
     if text.isascii():
         return [("body", text)] if text else []
-    body = _cmap("latin")
     out: list[tuple[str, str]] = []
     run_kind: Optional[str] = None
     run: list[str] = []
@@ -160,47 +146,45 @@ def _script_runs(text: str, report: _FontReport) -> list[tuple[str, str]]:
         nonlocal run, run_kind
         if run:
             s = "".join(run)
-            if run_kind == "arabic":
+            fam = _scripts.FAMILIES.get(run_kind) if run_kind != "body" else None
+            if fam is not None and fam.rtl:
                 trail = len(s) - len(s.rstrip(" "))
-                core = s.rstrip(" ")
-                visual, ok = _shape_arabic(core)
+                visual, ok = _shape_rtl(s.rstrip(" "), run_kind)
                 if not ok:
                     report.unshaped = True
-                _register_family("arabic")
-                out.append(("arabic", visual))
+                out.append((run_kind, visual))
                 if trail:
                     out.append(("body", " " * trail))
-                report.used.add(FONT_ARABIC)
-            elif run_kind == "cjk":
-                _register_family("cjk")
-                out.append(("cjk", s))
-                report.used.add(FONT_CJK)
+            elif fam is not None and fam.shaped:
+                _register_family(run_kind)
+                shaped, ok = _shape_ltr(s, run_kind)
+                if not ok:
+                    report.unshaped = True
+                out.append((run_kind, shaped))
             else:
-                out.append(("body", s))
+                out.append((run_kind, s))
+            if fam is not None:
+                _register_family(run_kind)
+                report.used.add(fam.faces[0])
+                if fam.shaped:
+                    report.shaped = True
         run, run_kind = [], None
 
     for tok in _TOKEN_RE.findall(text):
         if len(tok) > 1 or tok.isascii():       # entities and ASCII: the body font
             kind = "body"
+        elif run_kind not in (None, "body") and unicodedata.combining(tok) and ord(tok) in _cmap(run_kind):
+            kind = run_kind                       # a mark stays with its base letter
         else:
-            cp = ord(tok)
-            if _is_arabic(cp) or (run_kind == "arabic" and unicodedata.combining(tok)):
-                kind = "arabic"
-            elif _is_cjk(cp) and cp not in body:
-                kind = "cjk"
-            elif cp in body:
+            fam = _scripts.family_for(tok)
+            if fam is None:
+                report.missing[tok] = None
                 kind = "body"
-            elif cp in _cmap("cjk"):            # a rare character: only now load the other fonts
-                kind = "cjk"
-            elif cp in _cmap("arabic"):
-                kind = "arabic"
             else:
-                kind = "body"
-                report.missing[tok] = None
-            if kind == "cjk" and cp not in _cmap("cjk"):
-                report.missing[tok] = None
-        if tok == " " and run_kind == "arabic":
-            run.append(tok)                       # spaces between Arabic words stay in the run
+                kind = "body" if fam == "latin" else fam
+        rtl_run = run_kind not in (None, "body") and _scripts.FAMILIES[run_kind].rtl
+        if tok == " " and rtl_run:
+            run.append(tok)                       # spaces between right-to-left words stay in the run
             continue
         if kind != run_kind:
             flush()
@@ -210,7 +194,7 @@ def _script_runs(text: str, report: _FontReport) -> list[tuple[str, str]]:
     return out
 
 
-_RUN_FONT = {"arabic": FONT_ARABIC, "cjk": FONT_CJK}
+_RUN_FONT = {name: fam.faces[0] for name, fam in _scripts.FAMILIES.items()}
 
 
 def _font_text(text: str, report: _FontReport) -> str:
@@ -227,8 +211,8 @@ def text_runs(text: str, *, bold: bool = False) -> list[tuple[str, str]]:
     The same font choice as the letter's paragraphs (:func:`font_markup`): Noto Serif, with Arabic (shaped,
     visual order) and CJK runs in their own fonts.  Registers only the families the text needs.
     """
-    fonts = {"body": FONT_BOLD if bold else FONT_BODY, "arabic": FONT_ARABIC_BOLD if bold else FONT_ARABIC,
-             "cjk": FONT_CJK}
+    fonts = {name: fam.faces[1 if bold else 0] for name, fam in _scripts.FAMILIES.items()}
+    fonts["body"] = FONT_BOLD if bold else FONT_BODY
     register_fonts()
     out: list[tuple[str, str]] = []
     for kind, s in _script_runs(text, _FontReport()):

@@ -190,7 +190,15 @@ def _build_story(blocks, ctx, exhibits: list[ExhibitRef], case, fonts: _FontRepo
                                        style.keepWithNext, alignment=style.alignment if align is None else align)
             story.append(para(body, style))
         elif tag == "li":
-            story.append(para(body, st["li"], bulletText=attrs.get("bullet", "•")))
+            style = st["li"]
+            try:
+                indent = max(8.0, min(float(attrs["indent"]), 120.0)) if "indent" in attrs else None
+            except ValueError:
+                indent = None
+            if indent is not None:
+                from reportlab.lib.styles import ParagraphStyle
+                style = ParagraphStyle("li-x", parent=style, leftIndent=indent)
+            story.append(para(body, style, bulletText=attrs.get("bullet", "•")))
         elif tag == "re":
             lines = [ln.strip() for ln in re.split(r"<br\s*/?>", body) if ln.strip()]
             cell = [para(ln, st["re"]) for ln in lines]
@@ -270,6 +278,24 @@ def pdfmetrics_width(text: str, font: str, size: float) -> float:
     return stringWidth(text, font, size)
 
 
+_SHOWS_CHUNK = 450    # characters of "shows" per index row (about 16 lines of the column: well under a page)
+
+
+def _chunks(text: str, size: int) -> list[str]:
+    """Text cut into pieces of at most ``size`` characters, at sentence or word ends where possible."""
+    text = text.strip()
+    out = []
+    while len(text) > size:
+        cut = max(text.rfind(". ", 0, size), text.rfind("; ", 0, size))
+        if cut < size // 2:
+            cut = text.rfind(" ", 0, size)
+        cut = cut + 1 if cut > 0 else size
+        out.append(text[:cut].strip())
+        text = text[cut:].strip()
+    out.append(text)
+    return out
+
+
 def _index_table(exhibits: list[ExhibitRef], case, para, st, width, links_sink, table_cls):
     from reportlab.lib import colors
     from reportlab.platypus import TableStyle
@@ -278,7 +304,12 @@ def _index_table(exhibits: list[ExhibitRef], case, para, st, width, links_sink, 
     header = [para("Exhibit", st["head"]), para("Document", st["head"]), para("What it shows", st["head"]),
               para("Pages", st["head"])]
     rows = [header]
-    for x in exhibits:
+    style = [("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#3d3d3d")), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+             ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+             ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5)]
+    line = colors.HexColor("#9a9a9a")
+    shades = [colors.white, colors.HexColor("#f2f2f2")]
+    for n, x in enumerate(exhibits):
         first = para(escape_markup(x.letter), st["cellc"])
         first.evidence_id = x.evidence_id
         first.links_sink = links_sink
@@ -286,20 +317,23 @@ def _index_table(exhibits: list[ExhibitRef], case, para, st, width, links_sink, 
         if x.translation_pages or x.evidence_id in has_translation:
             tp = x.translation_pages or (None, None)
             pages += f"<br/><font size=\"7.5\">transl. {_page_range(tp[0], tp[1])}</font>"
+        # A long "shows" text continues in rows of its own, so that no row is taller than a page.
+        chunks = _chunks(x.shows or "", _SHOWS_CHUNK)
+        top = len(rows)
         rows.append([first, para(escape_markup(x.title), st["cellb"]),
-                     para(escape_markup(x.shows or ""), st["cell"]), para(pages, st["cell"])])
+                     para(escape_markup(chunks[0]), st["cell"]), para(pages, st["cell"])])
+        for more in chunks[1:]:
+            rows.append(["", "", para(escape_markup(more), st["cell"]), ""])
+        last = len(rows) - 1
+        style.append(("BACKGROUND", (0, top), (-1, last), shades[n % 2]))
+        style.append(("LINEBELOW", (0, last), (-1, last), 0.4, line))
+        if last > top:
+            style.append(("BOTTOMPADDING", (0, top), (-1, last - 1), 0))
+            style.append(("TOPPADDING", (0, top + 1), (-1, last), 0))
     col = [0.62 * 72, 2.45 * 72, 0, 0.95 * 72]
     col[2] = width - sum(col)
     t = table_cls(rows, colWidths=col, repeatRows=1)
-    grey = colors.HexColor("#3d3d3d")
-    t.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (-1, 0), grey),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.4, colors.HexColor("#9a9a9a")),
-        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f2f2f2")]),
-        ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-        ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
-    ]))
+    t.setStyle(TableStyle(style))
     return t
 
 
@@ -389,7 +423,7 @@ def _build_pdf(story, case, ctx, fonts: _FontReport) -> tuple[bytes, int]:
         if draft:
             canv.setFont(FONT_BOLD, 9)
             canv.setFillColor(colors.HexColor("#b00000"))
-            canv.drawRightString(LETTER[0] - MARGIN_X - 6, LETTER[1] - 28, "DRAFT: for attorney review, not for filing")
+            canv.drawRightString(LETTER[0] - MARGIN_X - 6, LETTER[1] - 28, "DRAFT \u2014 FOR ATTORNEY REVIEW")
         canv.restoreState()
 
     buf = io.BytesIO()

@@ -10,7 +10,9 @@ from pathlib import Path
 from packetgen.case.model import add_months
 from packetgen.errors import TemplateError
 from packetgen.facts import load_rules, rule
+from packetgen.letter.argument import build_arguments, fee_groups, refusals_214b
 from packetgen.letter.citations import ExhibitRef, LetterResult, _Citer, _CitationError, escape_markup
+from packetgen.letter.source_mode import _SourceCiter, live_context
 from packetgen.letter.context import _context
 from packetgen.letter.environment import _CURRENT_CITER, _environment, _short, _template_location
 from packetgen.letter.fonts import (FONT_BODY, FONT_BOLD, FONT_BOLD_ITALIC, FONT_ITALIC, _FontReport, _LOADED,
@@ -46,6 +48,49 @@ def render_letter(case, exhibits: list[ExhibitRef], sections: list[dict], *, tem
     the first compile), second pass 0.137 s -> 0.062 s (Jinja 0.13 s -> 0.003 s; layout 0.06 s).
     Output is byte-identical to before, for Latin, Cyrillic, CJK and Arabic letters alike.
     """
+    markup, ctx, citer, name = _markup(case, exhibits, sections, templates_dir=templates_dir, today=today,
+                                       for_beneficiary=for_beneficiary, related_requests=related_requests)
+    fonts = _FontReport()
+    links: list = []
+    blocks = _parse_blocks(markup)
+    story = _build_story(blocks, ctx, exhibits, case, fonts, links, name)
+    pdf, pages = _build_pdf(story, case, ctx, fonts)
+
+    warnings: list[str] = []
+    known_ids = {e.id for e in case.evidence}
+    for x in exhibits:
+        if x.evidence_id not in known_ids:
+            warnings.append(f"exhibit {x.letter} ('{x.evidence_id}') is not in the case file's evidence list")
+        elif x.evidence_id not in citer.cited:
+            warnings.append(f"Exhibit {x.letter} ('{x.evidence_id}': {x.title}) is never cited in the cover letter; "
+                            f"cite it with {{{{ exhibit(\"{x.evidence_id}\") }}}} or remove it from the case file")
+    for (eid, key), own in citer.bad_keys.items():
+        i = next(i for i, e in enumerate(case.evidence) if e.id == eid)
+        warnings.append(f"evidence[{i}].pages.{key} points past the end of '{eid}', which has {own} page(s): "
+                        f"the letter cites the whole document instead; correct the page number")
+    if fonts.missing:
+        chars = " ".join(f"{c} (U+{ord(c):04X})" for c in list(fonts.missing)[:12])
+        warnings.append(f"the cover letter has characters no bundled font can show: {chars}; they print as nothing "
+                        f"(the check error letter.script_unsupported names the field): write them in a script "
+                        f"packetgen shows, or add a font")
+    if fonts.unshaped:
+        warnings.append("Arabic, Devanagari or Thai text in the cover letter is shown unshaped: install "
+                        "'arabic-reshaper' and 'uharfbuzz' (pip install arabic-reshaper uharfbuzz)")
+    return LetterResult(pdf=pdf, page_count=pages, cited=set(citer.cited), links=links, warnings=warnings)
+
+
+def case_letter_dir(case) -> Path | None:
+    """The case's own letter folder (``letter/`` beside the case file), where 'packetgen letter init' writes."""
+    return case.base_dir / "letter" if case.source is not None else None
+
+
+def _markup(case, exhibits, sections, *, templates_dir, today, for_beneficiary=None, related_requests=None,
+            source: bool = False):
+    """Render the letter template to block markup: (markup, context, citer, template name).
+
+    ``source``: render the editable per-case letter source instead (case sentences in place, citations and page
+    numbers as live calls); see :mod:`packetgen.letter.source`.
+    """
     from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
     from jinja2.exceptions import SecurityError, TemplateError as JinjaTemplateError
 
@@ -61,11 +106,19 @@ def render_letter(case, exhibits: list[ExhibitRef], sections: list[dict], *, tem
         search.append(td.resolve())
     search.append(builtin_templates_dir().resolve())
 
-    citer = _Citer(case, exhibits)
-    env = _environment(search)
+    own = case_letter_dir(case)
     name = case.letter.template
+    if not source and own is not None and (own / name).is_file():
+        search.insert(0, own.resolve())      # the case's own letter, made by 'packetgen letter init'
+    citer = (_SourceCiter if source else _Citer)(case, exhibits)
+    env = _environment(search, source=source)
     ctx = _context(case, exhibits, sections, today, for_beneficiary=for_beneficiary,
                    related_requests=related_requests)
+    if source:
+        live_context(ctx)
+    ctx["arguments"] = build_arguments(case, citer, ctx["people"])
+    ctx["fee_groups"] = fee_groups(ctx["arguments"])
+    ctx["refusals_214b"] = refusals_214b(case)
     where = " or ".join(str(p) for p in search)
     token = _CURRENT_CITER.set(citer)
     try:
@@ -104,30 +157,4 @@ def render_letter(case, exhibits: list[ExhibitRef], sections: list[dict], *, tem
                             f"{type(exc).__name__}: {exc}", fix="correct the expression at that line")
     finally:
         _CURRENT_CITER.reset(token)
-
-    fonts = _FontReport()
-    links: list = []
-    blocks = _parse_blocks(markup)
-    story = _build_story(blocks, ctx, exhibits, case, fonts, links, name)
-    pdf, pages = _build_pdf(story, case, ctx, fonts)
-
-    warnings: list[str] = []
-    known_ids = {e.id for e in case.evidence}
-    for x in exhibits:
-        if x.evidence_id not in known_ids:
-            warnings.append(f"exhibit {x.letter} ('{x.evidence_id}') is not in the case file's evidence list")
-        elif x.evidence_id not in citer.cited:
-            warnings.append(f"Exhibit {x.letter} ('{x.evidence_id}': {x.title}) is never cited in the cover letter; "
-                            f"cite it with {{{{ exhibit(\"{x.evidence_id}\") }}}} or remove it from the case file")
-    for (eid, key), own in citer.bad_keys.items():
-        i = next(i for i, e in enumerate(case.evidence) if e.id == eid)
-        warnings.append(f"evidence[{i}].pages.{key} points past the end of '{eid}', which has {own} page(s): "
-                        f"the letter cites the whole document instead; correct the page number")
-    if fonts.missing:
-        chars = " ".join(f"{c} (U+{ord(c):04X})" for c in list(fonts.missing)[:12])
-        warnings.append(f"the cover letter has characters no bundled font can show: {chars}; they print as empty "
-                        f"boxes: write the name in Latin letters too, or add a font")
-    if fonts.unshaped:
-        warnings.append("Arabic text in the cover letter is shown with unjoined letters: install 'arabic-reshaper' "
-                        "(pip install arabic-reshaper) for joined letter forms")
-    return LetterResult(pdf=pdf, page_count=pages, cited=set(citer.cited), links=links, warnings=warnings)
+    return markup, ctx, citer, name
