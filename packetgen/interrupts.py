@@ -8,10 +8,12 @@ signal that arrives then is acted on right after, so a set is never half-visible
 
 from __future__ import annotations
 
+import _thread   # built in: no import cost (threading costs start-up time and may be mid-import)
 import contextlib
 import os
 import signal
 import sys
+import time
 
 SIGNALS = tuple(getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n))
 
@@ -50,11 +52,29 @@ def _handler(signum, frame):
     if os.getpid() != _owner_pid:
         # A forked worker: the parent reports and cleans up; die quietly instead of printing a traceback.
         os._exit(128 + signum)
+    if _importing(frame):
+        # Raising inside an import can leave a C extension half-initialised (nanobind aborts the process):
+        # ask again in 20 ms, when the import is done.
+        _thread.start_new_thread(_resend, (os.getpid(), signum))
+        return
     received.append(signum)
     if _depth:
         _pending.append(signum)
         return
     raise Interrupted(signum)
+
+
+def _resend(pid: int, signum: int) -> None:
+    time.sleep(0.02)
+    os.kill(pid, signum)
+
+
+def _importing(frame) -> bool:
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
 
 
 def check() -> None:

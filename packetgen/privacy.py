@@ -16,7 +16,8 @@ from typing import Callable, Optional
 _GENERIC = [
     (re.compile(r"(?<![\w-])A-?\d{8,9}(?!\w)"), "[A-Number]"),
     (re.compile(r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])"), "[SSN]"),
-    (re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[e-mail]"),
+    # (addresses at the documentation domains example.org/.com/.net are examples in fixes, not people)
+    (re.compile(r"(?<![\w.+-])[\w.+-]+@(?!example\.(?:org|com|net)\b)[\w-]+(?:\.[\w-]+)+"), "[e-mail]"),
 ]
 # What is printed as written: a token with a slash and a letter (a path, not a date), or a file name.
 _PATHLIKE = re.compile(r"\S*[A-Za-z_~]\S*/\S*|\S*/\S*[A-Za-z_~]\S*"

@@ -84,6 +84,10 @@ def _build_one(case: str, kwargs: dict, verbose: int = 0) -> CaseOutcome:
             first += f" ({exc.details[0]}" + (f"; +{len(exc.details) - 1} more" if len(exc.details) > 1 else "") + ")"
         first = cleaner(case, verbose)(first)      # printed in the progress lines and the summary
         return CaseOutcome(case, False, seconds=time.perf_counter() - t0, message=first, exit_code=exc.exit_code)
+    except interrupts.Interrupted as exc:
+        # This case's temporaries are removed by now. Leave at once: the parent stops the batch, and a
+        # worker that went back to the queue could wait for ever on a lock a killed sibling held.
+        os._exit(exc.exit_code)
     except Exception as exc:  # a bug in one case must not stop the others
         interrupts.check()    # unless the "bug" is a stop that a library turned into another exception
         return CaseOutcome(case, False, seconds=time.perf_counter() - t0,
@@ -135,12 +139,18 @@ def run_batch(cases: list[Path], *, outdir: Optional[Path], jobs: int, quiet: bo
 
 def _stop_workers(pool, signum: int) -> None:
     """Pass the signal on to the workers (each removes its temporaries) and drop the queued cases."""
-    for p in list(getattr(pool, "_processes", {}).values()):   # no public API for the worker processes
+    procs = list((getattr(pool, "_processes", None) or {}).values())   # no public API for the worker processes
+    for p in procs:
         try:
             os.kill(p.pid, signum)
         except OSError:
             pass
-    pool.shutdown(wait=True, cancel_futures=True)
+    deadline = time.monotonic() + 30          # each worker removes its temporaries, then exits
+    for p in procs:
+        p.join(max(0.0, deadline - time.monotonic()))
+        if p.is_alive():
+            p.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def summary_table(outcomes: list[CaseOutcome], total_seconds: float) -> str:

@@ -104,7 +104,8 @@ def _progress(enabled: bool):
 @click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False),
               help="A firm's template folder; its templates override the built-in ones.")
 @click.option("--draft", is_flag=True, help="Build even if the pre-flight check finds errors (not for filing).")
-@click.option("--force", is_flag=True, help="Replace an existing packet.pdf even if packetgen cannot prove it wrote it.")
+@click.option("--force", is_flag=True, help="Replace existing outputs packetgen cannot prove it wrote, or those of "
+              "another case file (never a pipe, device or link: those are always refused).")
 @click.option("--flatten", is_flag=True, help="Flatten the forms: no live form fields in the packet.")
 @click.option("--combined", is_flag=True,
               help="One PDF for all beneficiaries instead of one stand-alone set each (for review; USCIS receipts "
