@@ -247,8 +247,13 @@ def normalize(path: Path, *, password: str | None = None, display_name: str | No
     """
     path = Path(path)
     name = display_name or path.name
-    data, (kind, fmt, offset) = _read_bytes(path, name)
-    sha256 = hashlib.sha256(data).hexdigest()
+    from packetgen.evidence import office  # Word/OpenDocument files become a PDF first (evidence/office.py)
+    converted = office.convert(path, name) if office.is_office_file(path) else None
+    if converted:
+        data, (kind, fmt, offset) = converted.pdf, ("pdf", "PDF", 0)
+    else:
+        data, (kind, fmt, offset) = _read_bytes(path, name)
+    sha256 = converted.source_sha256 if converted else hashlib.sha256(data).hexdigest()
     warnings: list[str] = []
     try:
         if kind == "pdf":
