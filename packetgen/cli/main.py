@@ -12,14 +12,10 @@ from pathlib import Path
 
 import click
 
+from packetgen.cli.flags import _Ctx, _ctx, common_flags  # noqa: F401  (_ctx is used by cli/preview.py)
 from packetgen.errors import EXIT_CODES, PacketgenError
 
 EXIT_HELP = "\b\nExit codes:\n" + "\n".join(f"  {k:>3}  {v}" for k, v in EXIT_CODES.items())
-
-
-class _Ctx:
-    debug = False
-    verbose = 0
 
 
 def _err(msg: str) -> None:
@@ -28,7 +24,7 @@ def _err(msg: str) -> None:
 
 def _run(fn, *args, **kwargs):
     """Run an API call, turning every failure into a message and a documented exit code."""
-    ctx = click.get_current_context().find_object(_Ctx) or _Ctx()
+    ctx = _ctx()
     try:
         return fn(*args, **kwargs)
     except PacketgenError as exc:
@@ -54,16 +50,20 @@ def _run(fn, *args, **kwargs):
 
 
 @click.group(epilog=EXIT_HELP, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(package_name="packetgen")
+@click.version_option(None, "-V", "--version", package_name="packetgen", prog_name="packetgen")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks (for bug reports).")
-@click.option("-v", "--verbose", count=True, help="More detail in progress output (may include file names).")
+@common_flags
 @click.pass_context
-def cli(ctx, debug, verbose):
+def cli(ctx, debug):
     """Assemble humanitarian-parole filing packets (Form I-131 Part 1 Item 7, Form I-134,
-    cover letter and indexed evidence) from one case file."""
+    cover letter and indexed evidence) from one case file.
+
+    Every command takes a case file or its folder (default: ./case.json). -v and -q work before or after
+    the command; NO_COLOR=1 turns colour off. Shell completion: packetgen completion --help."""
     obj = ctx.ensure_object(_Ctx)
     obj.debug = debug
-    obj.verbose = verbose
+    if os.environ.get("NO_COLOR"):          # https://no-color.org: click.echo then strips every style
+        ctx.color = False
 
 
 def _progress(enabled: bool):
@@ -82,7 +82,7 @@ def _progress(enabled: bool):
 
 
 @cli.command()
-@click.argument("cases", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("cases", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--outdir", type=click.Path(path_type=Path),
               help="Output folder (default: 'out' beside the case file). With several cases: a subfolder per case.")
 @click.option("--forms-dir", type=click.Path(path_type=Path), envvar="PACKETGEN_FORMS_DIR",
@@ -94,11 +94,15 @@ def _progress(enabled: bool):
 @click.option("--flatten", is_flag=True, help="Flatten the forms: no live form fields in the packet.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Build several cases in parallel processes.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress output.")
-def build(cases, outdir, forms_dir, templates_dir, draft, force, flatten, jobs, quiet):
-    """Build the submission packet for CASE (case.json or .yaml).
+@common_flags
+def build(cases, outdir, forms_dir, templates_dir, draft, force, flatten, jobs):
+    """Build the submission packet for CASE (case.json or .yaml, or its folder; default ./case.json).
 
     Writes packet.pdf, manifest.json and filing-instructions.pdf (not part of the submission)."""
+    from packetgen.cli.paths import case_file
+
+    quiet = _ctx().quiet
+    cases = [case_file(c) for c in cases] or [case_file(None)]
     if len(cases) > 1:
         from packetgen.cli.batch import run_batch
 
@@ -118,15 +122,16 @@ def build(cases, outdir, forms_dir, templates_dir, draft, force, flatten, jobs, 
 
 
 def _print_build(result, draft: bool) -> None:
-    from packetgen.case.checks import format_findings
+    from packetgen.cli.report import format_report, use_colour
     from packetgen.privacy import redactor_for
 
-    ctx = click.get_current_context().find_object(_Ctx) or _Ctx()
+    ctx = _ctx()
     # Default verbosity: no personal data in what is printed (see packetgen/privacy.py).
     clean = (lambda s: s) if ctx.verbose else redactor_for(result.case)
     warn = [f for f in result.findings if f.severity != "info"]
     if warn:
-        click.echo(clean(format_findings(warn)), err=True)
+        colour = use_colour(sys.stderr) and click.get_current_context().color is not False
+        click.echo(clean(format_report(warn, colour=colour)), err=True)
     for w in result.warnings:
         click.echo(click.style("warning: ", fg="yellow") + clean(w), err=True)
     if result.warnings and not ctx.verbose:
@@ -146,32 +151,49 @@ def _print_build(result, draft: bool) -> None:
 
 
 @cli.command()
-@click.argument("case", type=click.Path(path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable findings.")
-def check(case, as_json):
-    """Pre-flight check of CASE: errors (which stop a build) and warnings, each with its fix."""
-    from packetgen import api
-    from packetgen.case.checks import findings_json, format_findings
+@click.argument("case", required=False, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable findings (all of them, unformatted).")
+@click.option("--errors-only", is_flag=True, help="Show only the errors (the findings that stop a build).")
+@common_flags
+def check(case, as_json, errors_only):
+    """Pre-flight check of CASE (a case file or its folder; default ./case.json): errors (which stop a
+    build), warnings and notes, each with its fix. Notes are summarized in one line unless -v.
 
-    _, findings = _run(api.check, case)
+    Lines are wrapped to the terminal ($COLUMNS, default 80); colour on a terminal unless NO_COLOR is set."""
+    from packetgen import api
+    from packetgen.case.checks import findings_json
+    from packetgen.cli.paths import case_file
+
+    case_obj, findings = _run(api.check, case_file(case))
     if as_json:
         import json
 
         click.echo(json.dumps(findings_json(findings), indent=2, ensure_ascii=False))
+    elif not findings:
+        click.echo("No problems found.")
     else:
-        click.echo(format_findings(findings) if findings else "No problems found.")
+        from packetgen.cli.report import format_report, use_colour
+
+        ctx = click.get_current_context()
+        colour = use_colour() and ctx.color is not False
+        data = case_obj.model_dump(mode="json", by_alias=True) if hasattr(case_obj, "model_dump") else None
+        click.echo(format_report(findings, colour=colour, verbose=_ctx().verbose, errors_only=errors_only,
+                                 data=data))
     sys.exit(1 if any(f.severity == "error" for f in findings) else 0)
 
 
 @cli.command()
-@click.argument("target", type=click.Path(path_type=Path))
+@click.argument("target", required=False, type=click.Path(path_type=Path))
+@common_flags
 def verify(target):
     """Re-read a built packet with a second PDF library and check it against its manifest.
 
-    TARGET is the output folder (or its packet.pdf). Exit 0 when everything matches, 9 when not."""
+    TARGET is the output folder or its packet.pdf, or a case file or its folder (then its 'out' folder is
+    checked); default: the current folder. Exit 0 when everything matches, 9 when not."""
+    from packetgen.cli.paths import packet_target
     from packetgen.packet.verify import verify_packet
 
-    v = _run(verify_packet, target)
+    v = _run(verify_packet, packet_target(target))
     for line in v.checked:
         click.echo(click.style("  ok  ", fg="green") + line)
     for line in v.problems:
@@ -244,7 +266,7 @@ def _register_optional_commands() -> None:
     """Commands that live in their own modules (each imports only click at module level)."""
     import importlib
 
-    for modname in ("init", "preview"):
+    for modname in ("init", "preview", "completion"):
         try:
             mod = importlib.import_module(f"{__package__}.{modname}")
         except ModuleNotFoundError as exc:
