@@ -24,10 +24,17 @@ class EvidenceSlot:
     about: list[str] = field(default_factory=list)
     supporter: Optional[str] = None
     optional_extras: list[str] = field(default_factory=list)
+    abroad: bool = False                 # issued abroad: may need an English translation
+    language: Optional[str] = None       # ISO 639 code when not English
+    translation: Optional[dict] = None   # the case file's "translation" entry
 
     def entry(self) -> dict:
         e = {"id": self.id, "file": self.file, "title": self.title, "shows": self.shows,
              "category": self.category}
+        if self.language:
+            e["language"] = self.language
+        if self.translation:
+            e["translation"] = self.translation
         if self.about:
             e["about"] = self.about
         if self.supporter:
@@ -82,7 +89,8 @@ def expected_evidence(a: Answers, ids: "_Ids") -> list[EvidenceSlot]:
              "It must state: the diagnosis, the prognosis, why the treatment cannot be had at home or in a "
              "neighbouring country, how urgent it is, and how long treatment will take.",
              "Not in English? Add the English translation (see the case file's 'translation' field)."],
-            about=patients, optional_extras=["Medical records, imaging, lab results (add them as more_files)."]))
+            about=patients, optional_extras=["Medical records, imaging, lab results (add them as more_files)."],
+            abroad=True))
         slots.append(_slot(
             "us_provider_letter", "acceptance-letter.pdf", "Acceptance letter of the U.S. hospital or doctor",
             "A U.S. provider has accepted the patient, with the treatment plan and its length.", "us_provider",
@@ -95,24 +103,16 @@ def expected_evidence(a: Answers, ids: "_Ids") -> list[EvidenceSlot]:
             ["The U.S. provider's itemized cost estimate (doctors, hospital, follow-up care).",
              "Any charity-care approval, insurance commitment or deposit receipt."], about=patients))
     elif reason == "family_emergency":
-        slots.append(_slot(
-            "emergency_evidence", "emergency.pdf", "Evidence of the family emergency",
-            "The emergency and why it cannot wait (e.g. a doctor's letter about the dying relative, a death certificate).",
-            "other",
-            ["A document proving the emergency: a U.S. doctor's letter about the relative's condition and "
-             "prognosis, or a death certificate and funeral notice, with dates."]))
-        slots.append(_slot(
-            "relationship", "relationship.pdf", "Proof of the family relationship",
-            "How the beneficiary is related to the family member in the U.S.", "relationship",
-            ["Birth or marriage certificates showing the relationship (both sides if annotated).",
-             "Not in English? Add the English translation."], about=list(ids.beneficiaries)))
+        slots += _family_emergency_slots(a, ids)
     elif reason == "public_benefit":
+        agency = a.agency or "the U.S. agency, court or organization"
         slots.append(_slot(
-            "public_benefit_letter", "public-benefit.pdf", "Letter describing the significant public benefit",
-            "The public benefit of the beneficiary's presence (e.g. a prosecutor's or agency's letter).",
+            "public_benefit_letter", "public-benefit.pdf",
+            f"Letter of {a.agency}" if a.agency else "Letter describing the significant public benefit",
+            f"The public benefit of the beneficiary's presence, as {agency} explains it.",
             "public_benefit",
-            ["A letter from the U.S. agency, court or organization explaining why the beneficiary's presence "
-             "is a significant public benefit, with dates."]))
+            [f"A letter from {agency} explaining why the beneficiary's presence is a significant public benefit, "
+             "with the dates the beneficiary is needed (e.g. the trial or hearing dates)."]))
     else:
         slots.append(_slot(
             "reason_evidence", "reason.pdf", "Evidence of the urgent humanitarian reason",
@@ -130,7 +130,7 @@ def expected_evidence(a: Answers, ids: "_Ids") -> list[EvidenceSlot]:
                 "consent",
                 ["A signed, dated letter of consent from both parents, or from the parent who does not travel, "
                  "with a copy of that parent's ID.",
-                 "Not in English? Add the English translation."], about=minors))
+                 "Not in English? Add the English translation."], about=minors, abroad=True))
     accompanying = [(b, bid) for b, bid in zip(a.beneficiaries, ids.beneficiaries) if b.accompanies is not None]
     if accompanying and reason != "family_emergency":
         about = sorted({ids.beneficiaries[b.accompanies] for b, _ in accompanying} | {bid for _, bid in accompanying},
@@ -140,7 +140,8 @@ def expected_evidence(a: Answers, ids: "_Ids") -> list[EvidenceSlot]:
             "Why the accompanying person must travel with the patient (e.g. the patient's birth certificate).",
             "relationship",
             ["The patient's birth certificate naming the accompanying parent, or another proof of the relationship.",
-             "Not in English? Add the English translation and set 'language' in case.json."], about=about))
+             "Not in English? Add the English translation and set 'language' in case.json."], about=about,
+            abroad=True))
     for i, v in enumerate(a.visa):
         slots.append(_slot(
             f"visa_refusal{'' if i == 0 else i + 1}", "refusal.pdf",
@@ -172,7 +173,50 @@ def expected_evidence(a: Answers, ids: "_Ids") -> list[EvidenceSlot]:
             ["Recent bank statements (opening date, deposits over the past year, current balance).",
              "Proof of other assets, if any (deeds with valuation, securities)."],
             about=[sid], supporter=sid))
+    if a.language and a.language != "en":
+        tid = slug(a.translator, set()) if a.translator else None
+        for sl in slots:
+            if sl.abroad:
+                sl.language = a.language
+                sl.translation = {"file": f"{sl.folder}/translation.pdf", **({"translator": tid} if tid else {})}
+                sl.what_to_put = sl.what_to_put + [
+                    "Its English translation as translation.pdf in this folder"
+                    + (f" (by {a.translator}; packetgen adds the translator's certificate)." if tid else ".")]
     return slots
+
+
+def _family_emergency_slots(a: Answers, ids: "_Ids") -> list[EvidenceSlot]:
+    """The relative's medical letter is medical evidence (category us_provider): the letter cites it for the
+    prognosis and the urgency; a funeral needs the death certificate and the funeral notice."""
+    r = a.relative
+    who = r.name if r else "the relative in the U.S."
+    where = f" at {r.hospital}" if r and r.hospital else ""
+    about = ["petitioner"] if r and r.is_petitioner else []
+    out = []
+    if a.emergency == "funeral":
+        out.append(_slot(
+            "death_certificate", "death-certificate.pdf", f"Death certificate and funeral notice of {who}",
+            f"The death of {who} and the date and place of the funeral.", "other",
+            [f"The death certificate of {who} (or the doctor's or funeral home's statement of death).",
+             "The funeral home's notice or letter with the date and place of the funeral."], about=about))
+    else:
+        condition = f" ({r.condition})" if r and r.condition else ""
+        out.append(_slot(
+            "relative_medical_letter", "doctor-letter.pdf", f"Letter of the doctor of {who}",
+            f"The diagnosis{condition}, the prognosis and the time left for {who}{where}, and why the family "
+            "must come now.", "us_provider",
+            [f"A signed letter on letterhead from the doctor, hospital or hospice treating {who}{where}, dated "
+             "within the last 30 days.",
+             "It must state: the diagnosis, the prognosis (how much time is left, if the doctor can say), "
+             "and that a visit by the family is urgent."], about=about,
+            optional_extras=["Hospital or hospice admission records (add them as more_files)."]))
+    rel = f" ({r.relationship} of {a.beneficiaries[0].given})" if r and r.relationship and a.beneficiaries else ""
+    out.append(_slot(
+        "relationship", "relationship.pdf", "Proof of the family relationship",
+        f"How each beneficiary is related to {who}{rel}.", "relationship",
+        ["Birth or marriage certificates showing the relationship (both sides if annotated)."],
+        about=list(ids.beneficiaries), abroad=True))
+    return out
 
 
 

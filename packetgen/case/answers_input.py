@@ -6,6 +6,7 @@ says what to type instead.  Only the standard library is imported here (``packet
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
@@ -67,6 +68,42 @@ _STATE_BY_NAME = {v.lower(): k for k, v in US_STATES.items()}
 
 US = "United States"
 
+# Traditional (pre-ZIP) state abbreviations people still type: "Ill." is IL.
+_TRADITIONAL_STATES = {
+    "ala": "AL", "ariz": "AZ", "ark": "AR", "cal": "CA", "calif": "CA", "colo": "CO", "conn": "CT", "del": "DE",
+    "fla": "FL", "ill": "IL", "ind": "IN", "kan": "KS", "kans": "KS", "mass": "MA", "mich": "MI", "minn": "MN",
+    "miss": "MS", "mont": "MT", "neb": "NE", "nebr": "NE", "nev": "NV", "okla": "OK", "ore": "OR", "oreg": "OR",
+    "penn": "PA", "penna": "PA", "tenn": "TN", "tex": "TX", "wash": "WA", "wis": "WI", "wisc": "WI", "wyo": "WY",
+    "wva": "WV", "w va": "WV", "n mex": "NM", "n dak": "ND", "s dak": "SD", "washington dc": "DC", "wash dc": "DC",
+}
+
+# Fee-exception bases of 8 U.S.C. 1804(b) the case model knows (reference/domain.md, parole fee).
+FEE_BASES = {
+    "b1_medical_emergency": "medical emergency: treatment not available at home, or life-threatening with no "
+                            "time for a visa",
+    "b2_parent_of_minor_patient": "parent or legal guardian of a minor patient with such an emergency",
+    "b3_organ_donor": "organ or tissue donor, with insufficient time",
+    "b4_family_member_death_imminent": "a close family member in the U.S. whose death is imminent",
+    "b5_family_funeral": "the funeral of a close family member",
+    "other": "another exception (explain it)",
+}
+
+EMERGENCY_KINDS = {
+    "dying": "a close relative in the U.S. is seriously ill or dying",
+    "funeral": "the funeral of a close relative in the U.S.",
+    "other": "another family emergency (e.g. a child left alone)",
+}
+
+# ISO 639 codes for the languages evidence most often comes in (the case file stores the code).
+LANGUAGES = {
+    "es": "Spanish", "pt": "Portuguese", "fr": "French", "ht": "Haitian Creole", "ar": "Arabic", "ru": "Russian",
+    "uk": "Ukrainian", "zh": "Chinese", "vi": "Vietnamese", "fa": "Persian", "prs": "Dari", "ps": "Pashto",
+    "ti": "Tigrinya", "am": "Amharic", "so": "Somali", "tr": "Turkish", "hi": "Hindi", "ur": "Urdu",
+    "bn": "Bengali", "tl": "Tagalog", "ko": "Korean", "ja": "Japanese", "de": "German", "it": "Italian",
+    "pl": "Polish", "ro": "Romanian", "ne": "Nepali", "my": "Burmese", "sw": "Swahili", "quc": "K'iche'",
+    "mam": "Mam", "en": "English",
+}
+
 
 # --------------------------------------------------------------------------- answer validation
 # Each function takes what was typed and returns the clean value or raises ValueError with a
@@ -80,16 +117,48 @@ def today() -> dt.date:
     return dt.date.today()
 
 
+class AmbiguousDate(ValueError):
+    """A date typed with slashes: ``choices`` holds the dates it can mean (U.S. order first)."""
+
+    def __init__(self, message: str, choices: list[dt.date]):
+        super().__init__(message)
+        self.choices = choices
+
+
+def long_date(d: dt.date) -> str:
+    return f"{d.strftime('%B')} {d.day}, {d.year}"
+
+
+def _slash_date(s: str, what: str) -> Optional[AmbiguousDate]:
+    m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", s)
+    if not m:
+        return None
+    a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    options = []
+    for month, day, order in ((a, b, "month first, U.S. order"), (b, a, "day first")):
+        with contextlib.suppress(ValueError):
+            d = dt.date(y, month, day)
+            if d not in [o for o, _ in options]:
+                options.append((d, order))
+    if not options:
+        return None
+    if len(options) == 1:
+        d, order = options[0]
+        return AmbiguousDate(f"{s} can only be {d.isoformat()} ({long_date(d)}, {order}); "
+                             f"type the {what} as YYYY-MM-DD: {d.isoformat()}", [d])
+    return AmbiguousDate(f"{s} can be read two ways: " + " or ".join(
+        f"{d.isoformat()} ({long_date(d)}, {order})" for d, order in options)
+        + f"; type the {what} you mean as YYYY-MM-DD", [d for d, _ in options])
+
+
 def parse_date(text: str, *, earliest: Optional[dt.date] = None, latest: Optional[dt.date] = None,
                what: str = "date") -> dt.date:
     s = str(text).strip()
     if not re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", s):
-        hint = ""
-        m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", s)
-        if m and int(m.group(1)) <= 12:
-            hint = (f" ({m.group(1)}/{m.group(2)}/{m.group(3)} in U.S. order is "
-                    f"{m.group(3)}-{int(m.group(1)):02d}-{int(m.group(2)):02d})")
-        raise ValueError(f"type the {what} as YYYY-MM-DD, e.g. 2019-07-02{hint}")
+        ambiguous = _slash_date(s, what)
+        if ambiguous:
+            raise ambiguous
+        raise ValueError(f"type the {what} as YYYY-MM-DD, e.g. 2019-07-02")
     try:
         d = dt.date.fromisoformat("-".join(p.zfill(2) for p in s.split("-")))
     except ValueError:
@@ -129,13 +198,58 @@ def filing_date(text: str) -> dt.date:
 
 
 def state_code(text: str) -> str:
+    """A two-letter state code from a code, a name or a traditional abbreviation ("Ill." -> IL)."""
+    import difflib
+
     s = str(text).strip()
-    code = s.upper().replace(".", "")
+    code = s.upper().replace(".", "").replace(" ", "")
     if code in US_STATES:
         return code
     if s.lower() in _STATE_BY_NAME:
         return _STATE_BY_NAME[s.lower()]
+    plain = " ".join(s.lower().replace(".", " ").split())
+    if plain in _TRADITIONAL_STATES:
+        return _TRADITIONAL_STATES[plain]
+    near = difflib.get_close_matches(plain, list(_STATE_BY_NAME) + list(_TRADITIONAL_STATES), n=1, cutoff=0.7)
+    if near:
+        c = _STATE_BY_NAME.get(near[0]) or _TRADITIONAL_STATES[near[0]]
+        raise ValueError(f"'{s}' is not a U.S. state; did you mean {c} ({US_STATES[c]})? Type {c}")
     raise ValueError(f"'{s}' is not a U.S. state code; type two letters such as TX, CA or NY")
+
+
+def language_code(text: str) -> str:
+    """An ISO 639 code from a code or an English language name ("Spanish" -> es)."""
+    s = " ".join(str(text).split()).lower()
+    if s in LANGUAGES:
+        return s
+    by_name = {v.lower(): k for k, v in LANGUAGES.items()}
+    by_name.update({"espanol": "es", "español": "es", "castellano": "es", "creole": "ht", "farsi": "fa",
+                    "mandarin": "zh", "cantonese": "zh", "filipino": "tl", "portugues": "pt", "português": "pt"})
+    if s in by_name:
+        return by_name[s]
+    if re.fullmatch(r"[a-z]{2,3}", s):
+        return s
+    raise ValueError(f"'{text}' is not a language packetgen knows; type its ISO 639 code (es, pt, fr, ht...) "
+                     "or its English name (Spanish)")
+
+
+def visa_posts(country_name: str) -> Optional[dict]:
+    """The U.S. posts handling visas for a country (packetgen/data/visa_posts.json), or None if not listed.
+
+    The dict has ``country``, ``default`` ("City, Country" to notify) and, where it matters, ``note``.
+    """
+    import json as _json
+
+    from packetgen.resources import data_dir
+
+    doc = _json.loads((data_dir() / "visa_posts.json").read_text(encoding="utf-8"))
+    want = str(country_name or "").strip().lower()
+    for name, e in doc["posts"].items():
+        if want == name.lower() or want in (a.lower() for a in e.get("aliases", [])):
+            default = e.get("apply_at") or (f"{e['visa_posts'][0]}, {name}" if e.get("visa_posts") else None)
+            return {"country": name, "default": default, "posts": e.get("visa_posts", []), "note": e.get("note"),
+                    "as_of": doc["as_of"]}
+    return None
 
 
 def zip_code(text: str) -> str:
@@ -290,6 +404,16 @@ class VisaAnswers:
 
 
 @dataclass
+class RelativeAnswers:
+    """Family emergency: the relative in the U.S. the beneficiaries come to see."""
+    name: str
+    relationship: Optional[str] = None   # to the (first) beneficiary: "mother", "son"
+    condition: Optional[str] = None      # diagnosis, or "died on ..."
+    hospital: Optional[str] = None       # hospital, hospice or funeral home, with the city
+    is_petitioner: bool = False
+
+
+@dataclass
 class Answers:
     reason: str
     beneficiaries: list[BeneficiaryAnswers]
@@ -312,6 +436,12 @@ class Answers:
     case_name: Optional[str] = None
     preparer: Optional[str] = None                  # "Given Family" of the paralegal preparing the forms
     organization: Optional[str] = None
+    emergency: Optional[str] = None                 # family emergency: an EMERGENCY_KINDS key
+    relative: Optional[RelativeAnswers] = None      # family emergency: the relative in the U.S.
+    agency: Optional[str] = None                    # public benefit: the agency, court or body asking
+    fee_basis: Optional[str] = None                 # a FEE_BASES key; None: decide from the reason
+    language: Optional[str] = None                  # ISO 639 code of documents issued abroad, if not English
+    translator: Optional[str] = None                # who translates them (name)
 
 
 # --------------------------------------------------------------------------- expected evidence

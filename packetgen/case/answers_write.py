@@ -15,8 +15,26 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from packetgen.case.answers_evidence import EvidenceSlot, _ids, expected_evidence
-from packetgen.case.answers_input import (CASE_NAME, EVIDENCE_DIR, README_NAME, SCHEMA_NAME, STATUSES, TODO, US,
-                                          _README_MARK, AddressAnswers, Answers, PersonAnswers, person_name)
+from packetgen.case.answers_input import (CASE_NAME, EVIDENCE_DIR, LANGUAGES, README_NAME, SCHEMA_NAME, STATUSES,
+                                          TODO, US, _README_MARK, AddressAnswers, Answers, PersonAnswers, person_name,
+                                          slug)
+
+STAY_TODO = {
+    "medical": "why this length of stay (e.g. the treatment plan and recovery)",
+    "family_emergency": "why this length of stay (e.g. the time the doctor expects, the funeral and the "
+                        "family's affairs afterwards)",
+    "public_benefit": "why this length of stay (e.g. the trial or hearing dates and preparation)",
+    "other": "why this length of stay (the dates of the events that make the trip necessary)",
+}
+
+
+def fitting_fee_basis(a: Answers) -> str:
+    """The 8 U.S.C. 1804(b) basis that fits the answers ("other" when none obviously does)."""
+    if a.reason == "medical":
+        return "b1_medical_emergency"    # the patient's basis; an accompanying parent's is b2, explained in the text
+    if a.reason == "family_emergency":
+        return "b5_family_funeral" if a.emergency == "funeral" else "b4_family_member_death_imminent"
+    return "other"
 
 
 def _todo(what: str) -> str:
@@ -138,10 +156,9 @@ def case_data(a: Answers) -> tuple[dict, list[EvidenceSlot]]:
     summary = a.summary or _todo("one or two sentences: who needs to come, why, and how urgently")
     medical = a.reason == "medical"
     fee = {"claimed": False}
-    if a.fee_exception if a.fee_exception is not None else medical:
-        fee = {"claimed": True,
-               "basis": "b1_medical_emergency" if medical else ("b4_family_member_death_imminent"
-                                                                 if a.reason == "family_emergency" else "other"),
+    basis = a.fee_basis or fitting_fee_basis(a)
+    if a.fee_exception if a.fee_exception is not None else (a.fee_basis is not None or basis != "other"):
+        fee = {"claimed": True, "basis": basis,
                "explanation": _todo("why the 8 U.S.C. 1804(b) parole-fee exception applies, citing the exhibits")}
     res_country = patient.address.country or patient.country_of_citizenship
     visa_attempts = []
@@ -153,7 +170,7 @@ def case_data(a: Answers) -> tuple[dict, list[EvidenceSlot]]:
         "summary": summary,
         "narrative": _todo("why parole is needed and how urgent it is, in a few paragraphs (for the cover letter)"),
         "stay": {"months": a.stay_months,
-                 "justification": _todo("why this length of stay (e.g. the treatment plan and recovery)")},
+                 "justification": _todo(STAY_TODO.get(a.reason, STAY_TODO["other"]))},
         "intended_arrival": a.intended_arrival.isoformat(),
         "consulate": {"city": a.consulate_city or _todo("city of the U.S. embassy or consulate"),
                       "country": a.consulate_country or res_country or _todo("country")},
@@ -167,10 +184,16 @@ def case_data(a: Answers) -> tuple[dict, list[EvidenceSlot]]:
         request["stay"]["treatment_months"] = a.treatment_months
     if medical:
         request["urgency"] = _todo("why it cannot wait: dates of surgery or treatment, what happens if delayed")
+    elif a.reason == "family_emergency" and a.emergency == "funeral":
+        request["urgency"] = _todo("why it cannot wait: the date of the funeral and when the family must travel")
+    elif a.reason == "family_emergency":
+        who = a.relative.name if a.relative else "the relative"
+        request["urgency"] = _todo(f"why it cannot wait: what the doctor says about the time {who} has left")
     elif a.reason != "public_benefit":
         request["urgency"] = _todo("why it cannot wait: the dates that matter and what happens if parole comes late")
     if a.reason == "public_benefit":
-        request["public_benefit"] = _todo("the significant public benefit of the beneficiary's presence")
+        by = f", as {a.agency} explains it" if a.agency else ""
+        request["public_benefit"] = _todo(f"the significant public benefit of the beneficiary's presence{by}")
 
     crim = ("No beneficiary has ever been arrested, charged or convicted of any offence anywhere."
             if a.criminal_history_none else
@@ -178,7 +201,8 @@ def case_data(a: Answers) -> tuple[dict, list[EvidenceSlot]]:
     discretion = {
         "criminal_history": crim,
         "immigration_history": _todo("prior U.S. visas, travel and any violations of each beneficiary, or 'None'"),
-        "payment_plan": _todo("how treatment, the stay and the return travel are paid for"),
+        "payment_plan": _todo("how treatment, the stay and the return travel are paid for" if medical else
+                              "how the travel, the stay and the return are paid for"),
         "departure_plan": _todo("why each beneficiary will go home when parole ends (job, family, home)"),
         "no_threat": _todo("why the beneficiaries pose no threat to the security of the United States"),
     }
@@ -200,6 +224,9 @@ def case_data(a: Answers) -> tuple[dict, list[EvidenceSlot]]:
         if a.organization:
             prep["organization"] = a.organization
         data["preparer"] = prep
+    if a.translator and a.language and a.language != "en":
+        data["translators"] = [{"id": slug(a.translator, set()), "name": a.translator,
+                                "languages": [LANGUAGES.get(a.language, a.language)]}]
     data["evidence"] = [s.entry() for s in slots]
     for att in visa_attempts:
         att["evidence"] = [e for e in att["evidence"] if any(s.id == e for s in slots)]

@@ -29,8 +29,32 @@ class _Checked(click.ParamType):
 
         try:
             return getattr(case_answers, self.fn)(value)
+        except case_answers.AmbiguousDate as exc:
+            if param is not None:           # an option: no one to ask
+                self.fail(str(exc), param, ctx)
+            return self._which_date(exc, param, ctx)
         except ValueError as exc:
             self.fail(str(exc), param, ctx)
+
+    def _which_date(self, exc, param, ctx):
+        """A date typed with slashes at a prompt: ask which reading was meant, then check it as usual."""
+        from packetgen.case import answers as case_answers
+
+        choices = exc.choices
+        if len(choices) == 1:
+            d = choices[0]
+            click.echo(f"    {exc.args[0].split(';')[0]}.")
+            if not click.confirm(f"    Did you mean {case_answers.long_date(d)} ({d.isoformat()})?", default=True):
+                self.fail("type the date as YYYY-MM-DD", param, ctx)
+        else:
+            click.echo("    Which date did you mean?")
+            for i, d in enumerate(choices, 1):
+                click.echo(f"      {i}  {case_answers.long_date(d)} ({d.isoformat()})")
+            d = choices[click.prompt("    Number", type=click.IntRange(1, len(choices))) - 1]
+        try:
+            return getattr(case_answers, self.fn)(d.isoformat())
+        except ValueError as again:
+            self.fail(str(again), param, ctx)
 
 
 class _Optional(click.ParamType):
@@ -92,6 +116,7 @@ MONTHS = _Checked("months", "months")
 MONEY = _Checked("money", "amount")
 NAME = _Checked("person_name", "name")
 TEXT = _Checked("text_line", "text")
+LANGUAGE = _Checked("language_code", "language")
 VISA_DATE = _Checked("visa_date", "date")
 
 
@@ -123,7 +148,13 @@ class _Session:
                                  type=ptype, default="" if default is None else default,
                                  show_default=default is not None, show_choices=False)
             return value if value not in ("", None) else None
-        return click.prompt(f"  {text}", type=ptype or TEXT, default=default)
+        if default is not None:
+            return click.prompt(f"  {text}", type=ptype or TEXT, default=default)
+        while True:                         # a required answer: say so when Enter is pressed on an empty line
+            value = click.prompt(f"  {text}", type=_Optional(ptype or TEXT), default="", show_default=False)
+            if value not in ("", None):
+                return value
+            click.echo("    An answer is needed here (Ctrl-C stops without writing anything).")
 
     def menu(self, text: str, table: str, *, given=None, default=None, flag: str | None = None):
         if given is not None or self.no_input:
@@ -145,7 +176,15 @@ class _Session:
             if default is None and flag:
                 self.missing.append(flag)
             return default
-        return click.confirm(f"  {text}", default=default)
+        if default is not None:
+            return click.confirm(f"  {text}", default=default)
+        while True:                         # no default on purpose (a sworn answer): y or n must be typed
+            value = click.prompt(f"  {text} [y/n]", default="", show_default=False).strip().lower()
+            if value in {"y", "yes"}:
+                return True
+            if value in {"n", "no"}:
+                return False
+            click.echo("    Please type y or n: this answer is sworn on the form, so packetgen does not choose it.")
 
 
 def _nth(values, i):
@@ -263,11 +302,26 @@ def _person(s: _Session, who: str, *, name=None, dob=None, us: bool, country=Non
 @click.option("--case-name", type=TEXT, help="Short name printed on every page (default: from the family name).")
 @click.option("--preparer", type=TEXT, metavar="NAME", help="The paralegal preparing the forms (I-131 Part 12).")
 @click.option("--organization", type=TEXT, metavar="TEXT", help="The preparer's organization.")
+@click.option("--emergency", type=_Menu("EMERGENCY_KINDS"), help="Family emergency: what kind.")
+@click.option("--relative", type=TEXT, metavar="NAME", help="Family emergency: the relative in the U.S.")
+@click.option("--relative-relationship", type=TEXT, metavar="TEXT",
+              help="Family emergency: the relative is the (first) beneficiary's ... (e.g. mother).")
+@click.option("--relative-condition", type=TEXT, metavar="TEXT", help="Family emergency: diagnosis or condition.")
+@click.option("--relative-hospital", type=TEXT, metavar="TEXT",
+              help="Family emergency: hospital, hospice or funeral home, with the city.")
+@click.option("--agency", type=TEXT, metavar="TEXT", help="Public benefit: the U.S. agency or court that asks.")
+@click.option("--language", type=LANGUAGE, metavar="LANG",
+              help="Language of the documents issued abroad, if not English (e.g. es or Spanish).")
+@click.option("--translator", type=TEXT, metavar="NAME", help="Who translates those documents into English.")
+@click.option("--fee-basis", type=_Menu("FEE_BASES"), help="Basis of the parole-fee exception (8 U.S.C. 1804(b)).")
+@click.option("--no-fee-exception", is_flag=True, help="Do not claim a parole-fee exception.")
 def command(folder, no_input, force, reason, summary, arrival, stay_months, treatment_months, expedite,
             ben_names, ben_dobs, ben_countries, ben_sexes, ben_cities, ben_relationships, ben_roles, ben_passports,
             no_prior_docs, self_petition, pet_name, pet_dob, pet_status, pet_birth, pet_phone, pet_email, pet_street, pet_unit,
             pet_city, pet_state, pet_zip, sup_names, sup_dobs, sup_statuses, incomes, employers, no_other_sponsorships, consulate,
-            visa_refused, no_crim, payment, mailing_date, case_name, preparer, organization):
+            visa_refused, no_crim, payment, mailing_date, case_name, preparer, organization, emergency, relative,
+            relative_relationship, relative_condition, relative_hospital, agency, language, translator, fee_basis,
+            no_fee_exception):
     """Start a new case in FOLDER (default: here): answer questions, get a case.json and evidence folders.
 
     \b
@@ -316,6 +370,9 @@ def _collect(s: _Session, folder: Path, o: dict):
     reason = s.menu("Why is parole needed?", "REASONS", given=o["reason"], flag="--reason",
                     default=None if s.no_input else "medical")
     medical = reason == "medical"
+    emergency = None
+    if reason == "family_emergency":
+        emergency = s.menu("What is the emergency?", "EMERGENCY_KINDS", given=o["emergency"], default="dying")
 
     # 2. Beneficiaries
     s.section("2. Who needs to come (the beneficiaries)", "One Form I-131 is filed for each person.")
@@ -393,6 +450,9 @@ def _collect(s: _Session, folder: Path, o: dict):
     for b, rel in zip(bens, o["ben_relationships"]):
         b.relationship = rel
 
+    relative, agency = _reason_details(s, o, reason, emergency, bens, petitioner)
+    language, translator = _languages(s, o, bens)
+
     # 4. Supporters
     s.section("4. Financial support (Form I-134)",
               "Each supporter signs one Form I-134 for each person they support.")
@@ -465,15 +525,9 @@ def _collect(s: _Session, folder: Path, o: dict):
         s.ask("Length of treatment the doctors state, in months", MONTHS, optional=True)
         if medical and not s.no_input else None)
     expedite = s.confirm("Ask USCIS to expedite (decide quickly)?", given=o["expedite"],
-                         default=medical if not s.no_input else False)
-    cons_city = cons_country = None
-    if o["consulate"]:
-        cons_city, _, cons_country = (x.strip() for x in o["consulate"].partition(","))
-    elif not s.no_input and bens:
-        home = bens[0].address.country or bens[0].country_of_citizenship
-        cons_country = s.ask("Country of the U.S. embassy or consulate to notify", COUNTRY, default=home)
-        cons_city = s.ask("City of that U.S. embassy or consulate",
-                          default=bens[0].address.city if bens[0].address.city and cons_country == home else None)
+                         default=(medical or reason == "family_emergency") if not s.no_input else False)
+    fee_claim, fee_basis = _fee_exception(s, o, reason, emergency, bens)
+    cons_city, cons_country = _consulate(s, o, bens)
     visas = []
     for v in o["visa_refused"]:
         d, _, place = v.partition(":")
@@ -509,7 +563,108 @@ def _collect(s: _Session, folder: Path, o: dict):
         petitioner_status=pet_status, supporters=sups, summary=summary, intended_arrival=arrival,
         stay_months=stay, treatment_months=treatment, consulate_city=cons_city, consulate_country=cons_country,
         visa=visas, expedite=bool(expedite), criminal_history_none=(no_crim is False), payment=payment or "G-1450",
-        filing_date=o["mailing_date"], case_name=case_name, preparer=preparer, organization=organization)
+        filing_date=o["mailing_date"], case_name=case_name, preparer=preparer, organization=organization,
+        emergency=emergency, relative=relative, agency=agency, fee_exception=fee_claim, fee_basis=fee_basis,
+        language=language, translator=translator)
+
+
+def _reason_details(s: _Session, o: dict, reason: str, emergency, bens, petitioner):
+    """Family emergency: the relative in the U.S.; public benefit: who asks for the beneficiary."""
+    from packetgen.case import answers as case_answers
+
+    relative = agency = None
+    first = bens[0].given if bens else "the beneficiary"
+    if reason == "family_emergency":
+        s.section("The family member in the U.S.", "The letter and the evidence are about this person.")
+        name = s.ask("Name of the relative in the U.S.", given=o["relative"], optional=s.no_input)
+        if name:
+            is_pet = bool(petitioner) and not s.no_input and s.confirm(
+                f"Is {name} the petitioner ({petitioner.given})?", default=False)
+            rel = s.ask(f"{name} is {first}'s ... (e.g. mother, son)", given=o["relative_relationship"],
+                        optional=True) if (o["relative_relationship"] or not s.no_input) else None
+            if emergency == "funeral":
+                cond = s.ask(f"Date and cause of {name}'s death", given=o["relative_condition"], optional=True)                     if (o["relative_condition"] or not s.no_input) else None
+                place = s.ask("Funeral home, and the city and state of the funeral", given=o["relative_hospital"],
+                              optional=True) if (o["relative_hospital"] or not s.no_input) else None
+            else:
+                cond = s.ask(f"{name}'s condition or diagnosis (e.g. terminal pancreatic cancer)",
+                             given=o["relative_condition"], optional=True)                     if (o["relative_condition"] or not s.no_input) else None
+                place = s.ask(f"Hospital, hospice or home care treating {name}, with the city",
+                              given=o["relative_hospital"], optional=True)                     if (o["relative_hospital"] or not s.no_input) else None
+            relative = case_answers.RelativeAnswers(name=name, relationship=rel, condition=cond, hospital=place,
+                                                    is_petitioner=is_pet)
+    elif reason == "public_benefit":
+        agency = s.ask(f"Which U.S. agency, court or organization asks for {first} to come (e.g. U.S. Attorney's "
+                       "Office, Southern District of Texas)?", given=o["agency"], optional=True)             if (o["agency"] or not s.no_input) else None
+    return relative, agency
+
+
+def _languages(s: _Session, o: dict, bens):
+    """Documents issued abroad in another language need an English translation and a translator."""
+    if o["language"] or o["translator"] or s.no_input:
+        return o["language"], o["translator"]
+    home = bens[0].country_of_citizenship if bens else "abroad"
+    language = s.ask(f"Language of the documents issued in {home}, if not English (e.g. Spanish)", LANGUAGE,
+                     optional=True)
+    if not language or language == "en":
+        return None, None
+    translator = s.ask("Who will translate them into English (translator's name)?", optional=True)
+    return language, translator
+
+
+def _fee_exception(s: _Session, o: dict, reason: str, emergency, bens):
+    """Offer the 8 U.S.C. 1804(b) basis that fits the case; the user decides whether to claim it."""
+    from packetgen.case import answers as case_answers
+
+    if o["no_fee_exception"]:
+        return False, None
+    if o["fee_basis"]:
+        return True, o["fee_basis"]
+    fits = {"medical": "b1_medical_emergency",
+            "family_emergency": "b5_family_funeral" if emergency == "funeral" else
+            ("b4_family_member_death_imminent" if emergency in (None, "dying") else None)}.get(reason)
+    if s.no_input:
+        return None, None                  # decided from the reason when the case file is made
+    if fits:
+        desc = case_answers.FEE_BASES[fits]
+        claim = s.confirm(f"Claim the exception to the parole fee for {desc} "
+                          f"(8 U.S.C. 1804(b)({fits[1]}))?", default=True)
+        if claim and fits == "b1_medical_emergency" and len(bens) > 1:
+            click.echo("    (an accompanying parent of a minor patient relies on 1804(b)(2); say so in the "
+                       "explanation in case.json)")
+        return claim, fits if claim else None
+    if s.confirm("Claim an exception to the parole fee (8 U.S.C. 1804(b))? Most public-benefit and other "
+                 "cases have none", default=False):
+        return True, s.menu("Which exception?", "FEE_BASES", default="other")
+    return False, None
+
+
+def _consulate(s: _Session, o: dict, bens):
+    """The U.S. post to notify: from packetgen/data/visa_posts.json (the embassy, not the home town)."""
+    from packetgen.case import answers as case_answers
+
+    if o["consulate"]:
+        city, _, country = (x.strip() for x in o["consulate"].partition(","))
+        return city, country or None
+    if not bens:
+        return None, None
+    home = bens[0].address.country or bens[0].country_of_citizenship
+    posts = case_answers.visa_posts(home)
+    default = posts["default"] if posts else None
+    if s.no_input:
+        return tuple(x.strip() for x in default.split(",", 1)) if default else (None, None)
+    if posts:
+        listed = ", ".join(posts["posts"]) or "none"
+        click.echo(f"  U.S. posts handling visas for {posts['country']}: {listed} "
+                   f"(packetgen's list of {posts['as_of']}; check the embassy's site).")
+        if posts.get("note"):
+            click.echo(f"  Note: {posts['note']}")
+    else:
+        click.echo(f"  {home} is not in packetgen's list of U.S. visa posts; type the city of the U.S. embassy "
+                   "that serves it (see usembassy.gov).")
+    answer = s.ask("U.S. embassy or consulate to notify (City, Country)", default=default)
+    city, _, country = (x.strip() for x in answer.partition(","))
+    return city, country or (home if not posts else posts["country"])
 
 
 def _report(r) -> None:
