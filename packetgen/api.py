@@ -140,6 +140,11 @@ def build(case_path, *, outdir: Optional[Path] = None, forms_dir: Optional[Path]
 
     # Normalized photos from worker processes live in tmpdir until the packet is saved (0700, then removed).
     with tempfile.TemporaryDirectory(prefix="packetgen-") as tmpdir:
+        if draft:   # evidence not yet received: a "DOCUMENT TO COME" page stands in (packet/tocome.py)
+            from packetgen.packet.tocome import with_placeholders
+
+            case, to_come = with_placeholders(case, Path(tmpdir))
+            plan = plan_packet(case) if to_come else plan
         forms: list = []
         first_pass: list = []
 
@@ -410,10 +415,13 @@ def _render_and_assemble(case: Case, plan, exhibits: list[_Exhibit], forms, firs
 
 def _manifest(case: Case, plan, exhibits, forms, page_map, warnings, findings, packet_sha, packet_size, date, *,
               draft, flatten):
-    rel = lambda p: os.path.relpath(p, case.base_dir)  # noqa: E731
+    from packetgen.packet.tocome import expected_path
+
+    rel = lambda p: expected_path(p) or os.path.relpath(p, case.base_dir)  # noqa: E731
     ex = []
     for x, xp in zip(exhibits, page_map.exhibits):
-        files = [{"path": rel(d.source), "sha256": d.sha256, "kind": d.kind, "pages": [s.first, s.last]}
+        files = [{"path": rel(d.source), "sha256": d.sha256, "kind": d.kind, "pages": [s.first, s.last],
+                  **({"to_come": True} if expected_path(d.source) else {})}
                  for d, (_, s) in zip(x.docs, xp.files)]
         entry = {"letter": x.letter, "evidence_id": x.evidence.id, "title": x.evidence.title,
                  "pages": [xp.span.first, xp.span.last], "separator_page": xp.separator,
