@@ -119,6 +119,23 @@ def build(cases, outdir, forms_dir, templates_dir, draft, force, flatten, jobs):
         if say:
             say.finish()
     _print_build(result, draft)
+    _mark_stale_preview(result)
+
+
+def _mark_stale_preview(result) -> None:
+    """A preview of an earlier build beside the new packet gets an OUT OF DATE banner (review/stale.py)."""
+    import json
+
+    from packetgen.review.stale import mark_if_stale
+
+    try:
+        sha = json.loads(result.manifest.read_text(encoding="utf-8"))["output"]["sha256"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    folder = mark_if_stale(result.packet, sha)
+    if folder is not None:
+        click.echo(f"preview:      {folder} shows the previous build (marked OUT OF DATE); "
+                   "run 'packetgen preview' again", err=True)
 
 
 def _print_build(result, draft: bool) -> None:

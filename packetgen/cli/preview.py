@@ -52,6 +52,7 @@ def command(target, outdir, forms_dir, draft, dpi):
     bar = {}
 
     def on_page(done: int, total: int) -> None:
+        """``done`` pages of ``total`` are rendered (the count, not a step: pages come in chunks)."""
         if quiet:
             return
         if "bar" not in bar:
@@ -60,7 +61,9 @@ def command(target, outdir, forms_dir, draft, dpi):
             bar["bar"] = click.progressbar(length=total, label="rendering pages", file=sys.stderr,
                                            show_pos=True, width=30)
             bar["bar"].__enter__()
-        bar["bar"].update(1)
+        b = bar["bar"]
+        if done > b.pos:
+            b.update(done - b.pos)
 
     try:
         result = _run(pv.preview, target, outdir=outdir, forms_dir=forms_dir, draft=draft, build_progress=say,
@@ -68,6 +71,8 @@ def command(target, outdir, forms_dir, draft, dpi):
     finally:
         if "bar" in bar:
             bar["bar"].__exit__(None, None, None)
+            if sys.stderr.isatty():             # the finished bar is not left on screen
+                click.echo("\r\033[A\033[K", nl=False, err=True)
         elif say:
             say.finish()
 

@@ -72,6 +72,7 @@ details > table { border:0; border-top:1px solid var(--line); border-radius:0; }
 .grid figcaption { font-size:12px; color:var(--muted); display:flex; justify-content:space-between; margin-top:2px; }
 .grid figcaption b { color:var(--c); }
 .sheet img { max-width:100%; border:1px solid var(--line); }
+.instructions { max-width:100%; border:1px solid var(--line); background:#fff; }
 .overflow { background:#fffaeb; }
 .value { white-space:pre-wrap; word-break:break-word; }
 tr.todo td { background:#fee4e2; }
@@ -101,6 +102,19 @@ def _e(v) -> str:
 
 def _pages_text(a: int, b: int) -> str:
     return f"p. {a}" if a == b else f"pp. {a}–{b}"
+
+
+def _question_and_answer(v: dict) -> tuple[str, str]:
+    """A form row as a person reads it: a ticked box answers its question ("...proceedings?: No" -> "No")."""
+    label = str(v.get("label") or v.get("field") or "")
+    value, kind = v.get("value"), v.get("kind")
+    if kind in ("checkbox", "radio"):
+        ticked = value not in (None, False, "", "/Off", "Off")
+        head, sep, tail = label.rpartition(": ")
+        if sep and tail:
+            return head, (tail if ticked else f"not {tail}")
+        return label, ("Yes (box ticked)" if ticked else "No (box left empty)")
+    return label, _value_text(value, kind)
 
 
 def _value_text(v, kind: Optional[str] = None) -> str:
@@ -305,16 +319,39 @@ def _html_fields(forms: list[dict], pages: list[RenderedPage]) -> list[str]:
             row_class = ' class="todo"' if str(v.get("value") or "").startswith(TODO_MARK) else ""
             h.append(f"<tr{row_class}><td class='num'>{_e(v.get('part'))}</td>"
                      f"<td class='num'>{_e(v.get('item'))}</td>"
-                     f"<td>{_e(v.get('label') or v.get('field'))}</td>"
-                     f"<td class='value'><b>{_e(_value_text(v.get('value'), v.get('kind')))}</b></td>"
+                     f"<td>{_e(_question_and_answer(v)[0])}</td>"
+                     f"<td class='value'><b>{_e(_question_and_answer(v)[1])}</b></td>"
                      f"<td class='num small'>{page_txt}</td></tr>")
         h.append("</tbody></table></details>")
     h.append("</section>")
     return h
 
 
+STALE_SLOT = "<!--packetgen:stale-->"
+
+
+def stale_banner(when: str) -> str:
+    """Inserted by a rebuild into an existing preview (review/stale.py)."""
+    return (f'{STALE_SLOT}<div class="banner standin">OUT OF DATE: packet.pdf was rebuilt on {_e(when)}; this preview '
+            "still shows the previous build. Run <code>packetgen preview</code> again.</div>")
+
+
+def _html_instructions(instructions: list[str], pdf_link: Optional[str]) -> list[str]:
+    if not instructions:
+        return []
+    h = ['<section id="instructions"><h2>Filing instructions</h2>',
+         '<p class="muted">Not part of the submission: who signs where, the fee, printing and mailing'
+         + (f' (<a href="{_e(pdf_link)}">filing-instructions.pdf</a>)' if pdf_link else "") + ".</p>"]
+    for i, src in enumerate(instructions, 1):
+        h.append(f'<p><a href="{src}"><img class="instructions" src="{src}" alt="filing instructions, page {i}" '
+                 'loading="lazy"></a></p>')
+    h.append("</section>")
+    return h
+
+
 def review_html(*, manifest: dict, sections: list[Section], pages: list[RenderedPage], sheets: list[str],
-                findings: list[dict], packet: Path, title: str, made: str) -> str:
+                findings: list[dict], packet: Path, title: str, made: str, instructions: list[str] = (),
+                instructions_pdf: Optional[str] = None) -> str:
     """The review page: findings, contents with thumbnails, form values, every page, the contact sheets."""
     secs = manifest.get("sections") or {}
     forms = [f for f in secs.get("forms") or [] if isinstance(f, dict)]
@@ -339,7 +376,8 @@ def review_html(*, manifest: dict, sections: list[Section], pages: list[Rendered
              "do not email or upload it.</div></header>")
     h.append('<nav><a href="#findings">Findings</a><a href="#contents">Exhibit index</a>'
              '<a href="#fields">Form fields</a><a href="#pages">All pages</a>'
-             '<a href="#sheet">Contact sheet</a></nav><main>')
+             '<a href="#sheet">Contact sheet</a>'
+             + ('<a href="#instructions">Filing instructions</a>' if instructions else "") + f"</nav><main>{STALE_SLOT}")
     if manifest.get("draft"):
         h.append('<div class="banner draft">DRAFT build (--draft): check errors were not enforced. Not for filing.</div>')
     if standins:
@@ -359,6 +397,13 @@ def review_html(*, manifest: dict, sections: list[Section], pages: list[Rendered
         h.append('<div class="banner standin">UNFINISHED: placeholder text starting "TODO:" (written by '
                  f"<code>packetgen init</code>) is still in the packet: {' and '.join(where)}. Replace every TODO "
                  "in case.json and build again.</div>")
+    to_come = [x for x in secs.get("exhibits") or [] if isinstance(x, dict)
+               and any(isinstance(f, dict) and f.get("to_come") for f in x.get("files") or [])]
+    if to_come:
+        h.append(f'<div class="banner standin">DOCUMENTS TO COME: {len(to_come)} exhibit'
+                 f'{"s" if len(to_come) != 1 else ""} ('
+                 + ", ".join(_e(x.get("letter", "?")) for x in to_come)
+                 + ') hold a "DOCUMENT TO COME" page instead of the document. Not for filing.</div>')
     if not manifest.get("sections"):
         h.append('<div class="banner draft">No manifest.json beside the packet: sections, findings and form values '
                  "are unknown. Build with <code>packetgen build</code> to get them.</div>")
@@ -396,6 +441,7 @@ def review_html(*, manifest: dict, sections: list[Section], pages: list[Rendered
     for s in sheets:
         h.append(f'<p><a href="{s}"><img src="{s}" alt="contact sheet" loading="lazy"></a></p>')
     h.append("</section>")
+    h += _html_instructions(list(instructions), instructions_pdf)
     h.append(f'<p class="muted small">Made by <code>packetgen preview</code> from {_e(packet)}. Page images in '
              f"<code>pages/</code> ({PAGE_DPI} dpi); click any page to page through the packet.</p></main></body></html>")
     return "\n".join(h)

@@ -31,7 +31,7 @@ from typing import Optional
 from packetgen.review.common import *  # noqa: F401,F403  (constants, sections, file writing)
 from packetgen.review.common import _open_private, _save_png, _staging, _write_text  # noqa: F401
 from packetgen.review.html import page_viewer_html, review_html  # noqa: F401
-from packetgen.review.render import RenderedPage, contact_sheets, render_pages  # noqa: F401
+from packetgen.review.render import RenderedPage, contact_sheets, render_document, render_pages  # noqa: F401
 
 
 # --------------------------------------------------------------------------- finding the packet
@@ -128,6 +128,22 @@ class PreviewResult:
     build_result: object = None
 
 
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _relative(target: Path, outdir: Path) -> str:
+    import os
+
+    return Path(os.path.relpath(Path(target).resolve(), Path(outdir).resolve())).as_posix()
+
+
 def default_outdir(packet: Path) -> Path:
     return packet.parent / PREVIEW_DIR
 
@@ -144,8 +160,13 @@ def preview(target, *, outdir: Optional[Path] = None, forms_dir: Optional[Path] 
     outdir = Path(outdir) if outdir else default_outdir(tgt.packet)
     title = (manifest.get("case") or {}).get("case_name") or tgt.packet.stem
     made = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    from packetgen.review import stale
+
     with _staging(outdir) as tmp:
         pages = render_pages(tgt.packet, tmp, dpi=dpi, progress=page_progress)
+        stale.record(tmp, tgt.packet, (manifest.get("output") or {}).get("sha256") or _sha256(tgt.packet))
+        instructions_pdf = tgt.packet.parent / "filing-instructions.pdf"
+        instructions = render_document(instructions_pdf, tmp, "instructions") if instructions_pdf.is_file() else []
         sections = sections_from_manifest(manifest, len(pages))
         subtitle = f"{tgt.packet.name} · {len(pages)} pages"
         if manifest.get("date"):
@@ -158,7 +179,9 @@ def preview(target, *, outdir: Optional[Path] = None, forms_dir: Optional[Path] 
             _write_text(tmp / "pages" / f"{p.stem}.html", page_viewer_html(pages, p, owner[p.number], title))
         _write_text(tmp / "index.html", review_html(manifest=manifest, sections=sections, pages=pages,
                                                      sheets=sheets, findings=findings, packet=tgt.packet,
-                                                     title=title, made=made))
+                                                     title=title, made=made, instructions=instructions,
+                                                     instructions_pdf=_relative(instructions_pdf, outdir)
+                                                     if instructions else None))
     return PreviewResult(outdir=outdir, index=outdir / "index.html", packet=tgt.packet, pages=len(pages),
                          page_images=[outdir / p.png for p in pages], contact_sheets=[outdir / s for s in sheets],
                          sections=sections, findings=findings,

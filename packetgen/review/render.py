@@ -79,6 +79,27 @@ def _render_range(packet: str, outdir: str, first: int, last: int, dpi: int, thu
     return out
 
 
+def render_document(pdf_path: Path, outdir: Path, subdir: str, *, dpi: int = 80) -> list[str]:
+    """Each page of a small PDF (the filing instructions) as ``subdir/page-N.png``; [] if it cannot be read."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(str(pdf_path))
+    except (pdfium.PdfiumError, OSError):
+        return []
+    out = []
+    try:
+        (Path(outdir) / subdir).mkdir(mode=0o700, exist_ok=True)
+        for i in range(min(len(pdf), 12)):
+            im = pdf[i].render(scale=dpi / 72).to_pil().convert("RGB")
+            name = f"{subdir}/page-{i + 1}.png"
+            _save_png(im, Path(outdir) / name)
+            out.append(name)
+    finally:
+        pdf.close()
+    return out
+
+
 def _workers(n_pages: int) -> int:
     import sys
 
