@@ -678,11 +678,17 @@ def _report(r) -> None:
         click.echo(f"  [ ] {x.file:<{width}}  {x.title}")
     if r.todos:
         click.echo()
+        import json
+
+        from packetgen.case.diagnose import friendly_path
+
+        data = json.loads(r.case_file.read_text(encoding="utf-8"))
         click.secho(f"Still to write in case.json ({len(r.todos)} places marked TODO):", bold=True)
         for path, what in r.todos:
-            click.echo(f"  {path}: {what}")
+            click.echo(f"  {friendly_path(path, data)}: {what}")
     click.echo()
     click.secho("Next:", bold=True)
     click.echo(f"  1. put each document in its folder, write the TODO texts in {r.case_file.name}")
-    click.echo(f"  2. packetgen check {r.case_file}      (lists what is still missing, with fixes)")
-    click.echo(f"  3. packetgen build {r.case_file}      then: packetgen preview {r.case_file}")
+    folder = r.case_file.parent
+    click.echo(f"  2. packetgen check {folder}      (lists what is still missing, with fixes)")
+    click.echo(f"  3. packetgen build {folder}      then: packetgen preview {folder}")
