@@ -118,11 +118,13 @@ def build(case_path, *, outdir: Optional[Path] = None, forms_dir: Optional[Path]
     _, findings = check(case)
     errors = [f for f in findings if f.severity == "error"]
     if errors and not draft:
-        raise ChecksFailed(
+        stop = ChecksFailed(
             f"{case.source or 'case'}: the pre-flight check found {len(errors)} error"
             f"{'s' if len(errors) != 1 else ''}; the packet was not built",
             details=[f"{f.message} (fix: {f.fix})" for f in errors],
             fix="correct them, or build a draft anyway with --draft (not for filing)")
+        stop.findings, stop.case = errors, case      # the CLI prints them as 'packetgen check' does
+        raise stop
 
     outdir = Path(outdir) if outdir else case.base_dir / "out"
     prepare_outdir(outdir)

@@ -115,3 +115,11 @@ def test_version_and_completion():
         r = run("completion", shell)
         assert r.exit_code == 0 and "_PACKETGEN_COMPLETE" in r.output and needle in r.output, shell
     assert run("completion", "powershell").exit_code == 2
+
+
+def test_a_build_stopped_by_the_check_lists_errors_like_check(fresh):
+    r = run("build", "-q", str(fresh), env={"COLUMNS": "70"})
+    assert r.exit_code == 1
+    assert "the packet was not built" in r.output and "Errors (" in r.output and "--draft" in r.output
+    assert "[0]" not in r.output and "beneficiary #1 (" in r.output
+    assert all(len(line) <= 70 or " " not in line.strip() for line in r.output.splitlines()[1:])

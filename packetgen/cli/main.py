@@ -22,6 +22,23 @@ def _err(msg: str) -> None:
     click.echo(msg, err=True)
 
 
+def _render_error(exc: PacketgenError) -> str:
+    """A build stopped by the check lists its errors the way 'packetgen check' does (cli/report.py)."""
+    findings, case = getattr(exc, "findings", None), getattr(exc, "case", None)
+    if not findings:
+        return exc.render()
+    import textwrap
+
+    from packetgen.cli.report import format_report, terminal_width, use_colour
+
+    colour = use_colour(sys.stderr) and click.get_current_context().color is not False
+    data = case.model_dump(mode="json", by_alias=True) if hasattr(case, "model_dump") else None
+    fix = textwrap.fill(f"fix: {exc.fix}", width=terminal_width(), initial_indent="  ", subsequent_indent="       ",
+                        break_long_words=False, break_on_hyphens=False) if exc.fix else ""
+    return "\n".join([exc.message, "", format_report(findings, colour=colour, data=data, totals=False), "",
+                      fix]).rstrip()
+
+
 def _run(fn, *args, **kwargs):
     """Run an API call, turning every failure into a message and a documented exit code."""
     ctx = _ctx()
@@ -32,7 +49,7 @@ def _run(fn, *args, **kwargs):
             import traceback
 
             traceback.print_exc()
-        _err(click.style("error: ", fg="red", bold=True) + exc.render())
+        _err(click.style("error: ", fg="red", bold=True) + _render_error(exc))
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         _err("interrupted; nothing was written")

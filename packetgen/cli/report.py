@@ -63,8 +63,9 @@ def path_renamer(data) -> Callable[[str], str]:
 
 
 def format_report(findings, *, width: Optional[int] = None, colour: bool = False, verbose: int = 0,
-                  errors_only: bool = False, data=None) -> str:
-    """The check report as text lines ready to print (see the module docstring)."""
+                  errors_only: bool = False, data=None, totals: bool = True) -> str:
+    """The check report as text lines ready to print (see the module docstring); ``totals=False`` leaves out
+    the closing summary (a stopped build prints its own)."""
     from packetgen.case.checks import GROUPS, SEVERITIES
 
     width = width or terminal_width()
@@ -123,6 +124,8 @@ def format_report(findings, *, width: Optional[int] = None, colour: bool = False
                     lines += wrap(f"fix, for each of these {len(same)} (the first shown): {rename(same[0].fix)}"
                                   f"  [{code}]", " " * 11, " " * 16)
     lines.append("")
+    if not totals:
+        return "\n".join(lines).strip("\n")
     if counts["info"] and not verbose and not errors_only:
         lines += wrap(f"{_plural(counts['info'], 'note')} (reminders: who signs where, what to pay, what to "
                       "enclose); add -v to read them.", "", "")
