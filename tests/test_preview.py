@@ -267,7 +267,7 @@ def test_review_page_instructions_answers_and_stale_banner(sample_copy):
     """Filing instructions on the review page, ticked boxes read as answers, and a rebuild marks the preview
     OUT OF DATE (issue 17 §7)."""
     case = sample_copy("child-surgery")
-    r = CliRunner().invoke(cli, ["preview", str(case)])
+    r = CliRunner().invoke(cli, ["preview", "--dpi", "50", str(case)])
     assert r.exit_code == 0, r.output
     out = case.parent / "out"
     index = out / "preview" / "index.html"
@@ -292,8 +292,8 @@ def test_review_page_instructions_answers_and_stale_banner(sample_copy):
     assert r.exit_code == 0 and "OUT OF DATE" in r.output
     html = index.read_text(encoding="utf-8")
     assert html.count("OUT OF DATE") == 1 and "Run <code>packetgen preview</code> again" in html
-    r = CliRunner().invoke(cli, ["preview", str(out)])
-    assert "OUT OF DATE" not in index.read_text(encoding="utf-8")
+    r = CliRunner().invoke(cli, ["preview", "--dpi", "50", str(out)])
+    assert r.exit_code == 0 and "OUT OF DATE" not in index.read_text(encoding="utf-8")
 
 
 def test_page_progress_counts_pages_and_reaches_the_total(tmp_path):
