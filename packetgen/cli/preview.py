@@ -27,7 +27,7 @@ from packetgen.cli.flags import common_flags
               help="Resolution of the single-page images.")
 @common_flags
 def command(target, outdir, forms_dir, draft, dpi):
-    """Render TARGET's pages and write an HTML review page (opens in any browser, works offline).
+    """Render TARGET's pages and write an HTML review page; its path is printed: open it in a browser (offline).
 
     \b
     TARGET is a built packet: its folder, packet.pdf or manifest.json; or a
