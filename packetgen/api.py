@@ -168,11 +168,13 @@ def build(case_path, *, outdir: Optional[Path] = None, forms_dir: Optional[Path]
     # says why it is NOT FOR FILING (docs/errors.md, "Fileability"). Every other error stops it.
     errors = [f for f in findings if f.severity == "error" and f.code not in AUTO_DRAFT_CODES]
     if errors and not draft:
-        raise ChecksFailed(
+        stop = ChecksFailed(
             f"{case.source or 'case'}: the pre-flight check found {len(errors)} error"
             f"{'s' if len(errors) != 1 else ''}; the packet was not built",
             details=[f"{f.message} (fix: {f.fix})" for f in errors],
             fix="correct them, or build a draft anyway with --draft (not for filing)")
+        stop.findings, stop.case = errors, case      # the CLI prints them as 'packetgen check' does
+        raise stop
 
     outdir = Path(outdir) if outdir else case.base_dir / "out"
     warnings: list[str] = prepare_outdir(outdir)
@@ -190,6 +192,13 @@ def build(case_path, *, outdir: Optional[Path] = None, forms_dir: Optional[Path]
     # Normalized photos from worker processes live in tmpdir until the packet is saved (0700, then removed).
     clean_stale_tempdirs()   # left by builds that were killed (marked folders of dead processes only)
     with build_tempdir() as tmpdir:
+        if draft:   # evidence not yet received: a "DOCUMENT TO COME" page stands in (packet/tocome.py)
+            from packetgen.packet.tocome import with_placeholders
+
+            case, to_come = with_placeholders(case, Path(tmpdir))
+            if to_come:
+                plan = plan_packet(case)
+                sets = plan_sets(case, plan, combined=combined)
         forms: list = []
         first_pass: list = []
 
@@ -596,13 +605,16 @@ def _render_and_assemble(case: Case, st, exhibits: list[_Exhibit], forms, first_
 
 def _manifest(case: Case, written, warnings, findings, date, *, draft, flatten, keep_links=False):
     """manifest.json: what was built, set by set, with every page range, file hash and filled value."""
-    rel = lambda p: os.path.relpath(p, case.base_dir)  # noqa: E731
+    from packetgen.packet.tocome import expected_path
+
+    rel = lambda p: expected_path(p) or os.path.relpath(p, case.base_dir)  # noqa: E731
     sets = []
     for b, sha, size in written:
         page_map = b.page_map
         ex = []
         for x, xp in zip(b.exhibits, page_map.exhibits):
-            files = [{"path": rel(d.source), "sha256": d.sha256, "kind": d.kind, "pages": [s.first, s.last]}
+            files = [{"path": rel(d.source), "sha256": d.sha256, "kind": d.kind, "pages": [s.first, s.last],
+                      **({"to_come": True} if expected_path(d.source) else {})}
                      for d, (_, s) in zip(x.docs, xp.files)]
             entry = {"letter": x.letter, "evidence_id": x.evidence.id, "title": x.evidence.title,
                      "pages": [xp.span.first, xp.span.last], "separator_page": xp.separator,

@@ -283,7 +283,7 @@ def test_cli_three_mistakes(tmp_path, sample_copy):
     assert proc.returncode == 3
     err = proc.stderr
     assert "3 problems" in err and str(case) in err
-    assert "beneficiaries[0].date_of_birth" in err
+    assert "beneficiary #1 ('mateo').date_of_birth" in err
     assert "petitioner.mailing_address.state" in err
     assert "request.intended_arrival" in err
     assert "Traceback" not in err

@@ -38,9 +38,9 @@ def test_three_mistakes_three_messages(tmp_path):
     assert err.exit_code == 3
     assert "3 problems" in err.message and "case.json" in err.message
     joined = "\n".join(err.details)
-    assert "beneficiaries[0].date_of_birth: expected a date as YYYY-MM-DD" in joined
+    assert "beneficiary #1 ('mateo').date_of_birth: expected a date as YYYY-MM-DD" in joined
     assert "request.summary: required" in joined
-    assert "petitioner.emial: unknown field" in joined
+    assert 'petitioner.emial: unknown field: did you mean "email"?' in joined
 
 
 def test_cross_references_reported_with_field_errors(tmp_path):
@@ -50,8 +50,8 @@ def test_cross_references_reported_with_field_errors(tmp_path):
     with pytest.raises(CaseError) as ei:
         load_case(_broken(tmp_path, mutate))
     joined = "\n".join(ei.value.details)
-    assert "beneficiaries[0].date_of_birth" in joined
-    assert "supporters[0].supports[1]: no beneficiary with id 'nobody'" in joined
+    assert "beneficiary #1 ('mateo').date_of_birth" in joined
+    assert "supporter #1 ('lucia').supports #2: no beneficiary with id 'nobody'" in joined
     assert "2 problems" in ei.value.message
 
 
@@ -62,8 +62,8 @@ def test_cross_references_are_checked(tmp_path):
     with pytest.raises(CaseError) as ei:
         load_case(_broken(tmp_path, mutate))
     joined = "\n".join(ei.value.details)
-    assert "supporters[0].supports[1]: no beneficiary with id 'nobody'" in joined
-    assert "evidence[1].id: duplicate id" in joined
+    assert "supporter #1 ('lucia').supports #2: no beneficiary with id 'nobody'" in joined
+    assert "evidence #2 ('petitioner_statement').id: duplicate id" in joined
 
 
 @pytest.mark.parametrize("text,needle", [

@@ -50,9 +50,10 @@ def test_a_sworn_answer_removed_is_refused_by_check(tmp_path, key, path):
     del node[key[-1]]
     case_file = tmp_path / "case.json"
     case_file.write_text(json.dumps(data), encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "packetgen", "check", str(case_file)], capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-m", "packetgen", "check", "--json", str(case_file)],
+                          capture_output=True, text=True)
     assert proc.returncode == 1, proc.stdout
-    assert "form.unanswered" in proc.stdout and path in proc.stdout
+    assert any(f["code"] == "form.unanswered" and f["where"] == path for f in json.loads(proc.stdout))
     assert "Traceback" not in proc.stderr
 
 

@@ -115,7 +115,7 @@ def test_no_input_lists_every_missing_option(tmp_path):
 
 
 @pytest.mark.parametrize("args,needle", [
-    (["--state", "Texsa"], "not a U.S. state code"),
+    (["--state", "Texsa"], "did you mean TX (Texas)"),
     (["--arrival", "2020-01-01"], "on or after"),
     (["--beneficiary-dob", "07/02/2019"], "YYYY-MM-DD"),
     (["--zip", "7700"], "ZIP code"),
@@ -157,7 +157,7 @@ INTERACTIVE = [
     "1",                                   # reason: medical
     "1",                                   # one beneficiary
     "Mateo", "Reyes Castillo", "",         # names
-    "07/02/2019", "2019-07-02",            # a US-style date is refused with a hint, then accepted
+    "07/02/2019", "1",                     # a slashed date: which reading? 1 = July 2, 2019
     "m", "Honduras", "", "", "Tegucigalpa", "", "", "",   # sex, citizenship, birth, residence, city, street, phone, email
     "",                                    # role [patient]
     "",                                    # no passport
@@ -167,6 +167,7 @@ INTERACTIVE = [
     "4410 Fannin Street", "", "Houston", "Texsa", "texas", "77004", "", "",
     "2",                                   # status: lawful permanent resident (by number)
     "nephew",
+    "",                                    # documents in English (no translation)
     "",                                    # Lucía signs the I-134 [Y]
     "$92,400", "",                         # income, employer
     "0",                                   # no other supporters
@@ -175,7 +176,8 @@ INTERACTIVE = [
     "Mateo needs heart surgery that is not available in Honduras.",
     "2027-01-25", "", "",                  # arrival, stay [6], treatment
     "",                                    # expedite [Y for medical]
-    "", "Tegucigalpa",                     # consulate country [Honduras], city
+    "",                                    # claim the parole-fee exception (b)(1) [Y]
+    "",                                    # consulate [Tegucigalpa, Honduras] from the visa-post list
     "n",                                   # no visa application
     "n",                                   # no arrests
     "2",                                   # payment: G-1650
@@ -187,8 +189,9 @@ def test_interactive_init(tmp_path):
     folder = tmp_path / "inter"
     r = _init(folder, input="\n".join(INTERACTIVE) + "\n")
     assert r.exit_code == 0, r.output
-    assert "2019-07-02" in r.output and "in U.S. order is 2019-07-02" in r.output
-    assert "not a U.S. state code" in r.output
+    assert "Which date did you mean?" in r.output and "July 2, 2019 (2019-07-02)" in r.output
+    assert "February 7, 2019 (2019-02-07)" in r.output
+    assert "did you mean TX (Texas)" in r.output
     case = load_case(folder / "case.json")
     b = case.beneficiaries[0]
     assert (b.name.given, b.name.family, str(b.date_of_birth), b.sex) == ("Mateo", "Reyes Castillo", "2019-07-02", "M")

@@ -113,7 +113,7 @@ def test_preview_of_a_packet_folder(tmp_path):
         assert f">{letter}</span>" in html                               # every exhibit letter, in its chip
     assert "Document B of Lucía" in html
     assert "Reyes Castillo" in html and "Their family name" in html      # form values with part and item
-    assert "☑ checked" in html
+    assert "Application type</td><td class='value'><b>Yes (box ticked)</b>" in html
     assert "Part 13 row 3" in html                                       # overflow
     assert "renew the passport" in html and "Dates" in html              # findings grouped, with fixes
     assert "NOT FOR FILING" in html                                      # stand-in form
@@ -266,3 +266,44 @@ def test_first_hour_init_build_preview(tmp_path):
     html = index.read_text(encoding="utf-8")
     assert "UNFINISHED" in html                       # the letter still carries init's TODO texts
     assert "UNFINISHED" in r.output
+
+
+def test_review_page_instructions_answers_and_stale_banner(sample_copy):
+    """Filing instructions on the review page, ticked boxes read as answers, and a rebuild marks the preview
+    OUT OF DATE (issue 17 §7)."""
+    case = sample_copy("dying-parent")          # one beneficiary: one set, its review page at the top
+    r = CliRunner().invoke(cli, ["preview", "--dpi", "50", str(case)])
+    assert r.exit_code == 0, r.output
+    out = case.parent / "out"
+    index = out / "preview" / "index.html"
+    html = index.read_text(encoding="utf-8")
+    assert 'id="instructions"' in html and 'href="../filing-instructions.pdf"' in html
+    shots = list((out / "preview" / "instructions").glob("page-*.png"))
+    assert shots and all(_mode(p) == 0o600 for p in shots)
+    assert "☑ checked" not in html and "proceedings?" in html
+    row = re.search(r"proceedings\?</td><td class='value'><b>([^<]*)</b>", html)
+    assert row and row.group(1) in {"No", "Yes"}
+    record = json.loads((out / "preview" / "preview.json").read_text(encoding="utf-8"))
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert record["packet_sha256"] == manifest["sets"][0]["output"]["sha256"]
+    assert "OUT OF DATE" not in html
+
+    r = CliRunner().invoke(cli, ["build", str(case)])                 # same inputs: same packet, still current
+    assert r.exit_code == 0 and "OUT OF DATE" not in index.read_text(encoding="utf-8")
+    data = json.loads(case.read_text(encoding="utf-8"))
+    data["case_name"] = data["case_name"] + " (revised)"
+    case.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    r = CliRunner().invoke(cli, ["build", str(case)])
+    assert r.exit_code == 0 and "OUT OF DATE" in r.output
+    html = index.read_text(encoding="utf-8")
+    assert html.count("OUT OF DATE") == 1 and "Run <code>packetgen preview</code> again" in html
+    r = CliRunner().invoke(cli, ["preview", "--dpi", "50", str(out)])
+    assert r.exit_code == 0 and "OUT OF DATE" not in index.read_text(encoding="utf-8")
+
+
+def test_page_progress_counts_pages_and_reaches_the_total(tmp_path):
+    folder, n = make_packet(tmp_path / "out", exhibits=10, pages_each=6, letter=4, form_pages=6)
+    seen = []
+    preview(folder, page_progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (n, n) and all(t == n for _, t in seen)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)

@@ -617,10 +617,14 @@ def read_case_data(path: Path) -> dict:
         except CaseError:
             raise
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
-            raise CaseError(f"{path}{where}: not valid YAML ({getattr(exc, 'problem', exc)})",
-                            fix="fix the syntax at that line")
+            from packetgen.case.diagnose import excerpt, yaml_problem
+
+            p = yaml_problem(text, exc)
+            if p is None:
+                raise CaseError(f"{path}: not valid YAML ({getattr(exc, 'problem', None) or exc})",
+                                fix="check the indentation and the quotes")
+            raise CaseError("\n".join([f"{path}:{p.line}:{p.col}: not valid YAML: {p.cause}",
+                                       *excerpt(text, p.line, p.col)]), fix=p.fix)
         except RecursionError:
             raise CaseError(f"{path}: nested too deeply", fix="a case file is a few levels deep; check the structure")
     else:
@@ -629,8 +633,11 @@ def read_case_data(path: Path) -> dict:
         except CaseError as exc:
             raise CaseError(f"{path}: {exc.message}", fix=exc.fix)
         except json.JSONDecodeError as exc:
-            raise CaseError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg})",
-                            fix="fix the syntax at that line (a missing comma or quote is the usual cause)")
+            from packetgen.case.diagnose import excerpt, json_problem
+
+            p = json_problem(text, exc.msg, exc.pos)
+            raise CaseError("\n".join([f"{path}:{p.line}:{p.col}: not valid JSON: {p.cause}",
+                                       *excerpt(text, p.line, p.col)]), fix=p.fix)
         except RecursionError:
             raise CaseError(f"{path}: nested too deeply", fix="a case file is a few levels deep; check the structure")
     if not isinstance(data, dict):
@@ -663,12 +670,19 @@ def validation_problems(exc) -> list[tuple[str, str]]:
                     where, _, what = line[1:].partition(": ")
                     problems.append((where, what))
             continue
+        from packetgen.case.diagnose import field_names_at, plain_message, suggest
+
         if typ == "missing":
             msg = "required, but missing"
         elif typ == "extra_forbidden":
-            msg = "unknown field (check the spelling; 'packetgen schema' lists the fields)"
-        elif typ in {"date_from_datetime_parsing", "date_parsing", "date_type", "date_from_datetime_inexact"}:
-            msg = "expected a date as YYYY-MM-DD"
+            near = suggest(loc[-1], field_names_at(Case, loc)) if loc else None
+            allowed = field_names_at(Case, loc) if loc else []
+            msg = (f"unknown field: did you mean \"{near}\"?" if near else
+                   "unknown field (check the spelling; the fields here are "
+                   + ", ".join(f'"{f}"' for f in allowed) + ")" if 0 < len(allowed) <= 12 else
+                   "unknown field (check the spelling; docs/case-file.md lists the fields)")
+        elif plain_message(err, Case):
+            msg = plain_message(err, Case)
         elif typ == "literal_error":
             msg = "expected " + msg.removeprefix("Input should be ")
         elif typ == "string_pattern_mismatch":
@@ -740,6 +754,8 @@ def load_case(path: str | Path) -> Case:
     """Load and validate a case file; raise :class:`CaseError` listing every problem."""
     from pydantic import ValidationError
 
+    from packetgen.case.diagnose import friendly_path
+
     path = Path(path)
     data = read_case_data(path)
     try:
@@ -750,8 +766,9 @@ def load_case(path: str | Path) -> Case:
         problems += [p for p in _raw_cross_references(data) if p[0] not in seen]
         raise CaseError(
             f"{path}: {len(problems)} problem{'s' if len(problems) != 1 else ''} in the case file",
-            fix="correct each field named above ('packetgen schema' describes every field)",
-            details=[f"{where}: {what}" for where, what in problems])
+            fix="correct each field named above (positions count from 1: evidence #3 is the third); "
+                "docs/case-file.md describes every field with an example",
+            details=[f"{friendly_path(where, data)}: {what}" for where, what in problems])
     except RecursionError:
         raise CaseError(f"{path}: nested too deeply", fix="check the structure against 'packetgen schema'")
     case._source = path.resolve()

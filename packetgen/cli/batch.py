@@ -129,6 +129,7 @@ def run_batch(cases: list[Path], *, outdir: Optional[Path], jobs: int, quiet: bo
     order = {str(c): i for i, c in enumerate(cases)}
     outcomes.sort(key=lambda o: order[o.case])
     click.echo(summary_table(outcomes, time.perf_counter() - t0))
+    _mark_stale_previews(outcomes, echo)
     failed = [o for o in outcomes if not o.ok]
     if failed:
         raise BatchFailed(f"{len(failed)} of {n} cases failed; the other {n - len(failed)} were built",
@@ -151,6 +152,25 @@ def _stop_workers(pool, signum: int) -> None:
         if p.is_alive():
             p.kill()
     pool.shutdown(wait=False, cancel_futures=True)
+def _mark_stale_previews(outcomes: list[CaseOutcome], echo) -> None:
+    """A preview beside a rebuilt packet that changed gets the OUT OF DATE banner (review/stale.py)."""
+    import json
+
+    from packetgen.review.stale import mark_if_stale, packet_hash
+
+    for o in outcomes:
+        if not (o.ok and o.packet):
+            continue
+        packet = Path(o.packet)
+        try:
+            sha = packet_hash(json.loads((packet.parent / "manifest.json").read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            continue
+        if sha is None:
+            continue
+        folder = mark_if_stale(packet, sha)
+        if folder is not None:
+            echo(f"  preview {folder} shows the previous build (marked OUT OF DATE)")
 
 
 def summary_table(outcomes: list[CaseOutcome], total_seconds: float) -> str:

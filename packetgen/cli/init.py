@@ -11,194 +11,8 @@ from pathlib import Path
 
 import click
 
-
-class _Checked(click.ParamType):
-    """A value checked by a function of packetgen.case.answers (the same check for prompts and options)."""
-
-    def __init__(self, fn: str, name: str, optional: bool = False):
-        self.fn = fn
-        self.name = name
-        self.optional = optional
-
-    def convert(self, value, param, ctx):
-        if not isinstance(value, str):
-            return value
-        if self.optional and not value.strip():
-            return None
-        from packetgen.case import answers as case_answers
-
-        try:
-            return getattr(case_answers, self.fn)(value)
-        except ValueError as exc:
-            self.fail(str(exc), param, ctx)
-
-
-class _Optional(click.ParamType):
-    """Any type, where an empty answer means 'not given'."""
-
-    def __init__(self, inner):
-        self.inner = inner
-        self.name = getattr(inner, "name", "text")
-
-    def convert(self, value, param, ctx):
-        if isinstance(value, str) and not value.strip():
-            return None
-        return self.inner.convert(value, param, ctx)
-
-
-class _Menu(click.ParamType):
-    """One of a few choices, by name or by its number in the menu shown."""
-
-    name = "choice"
-
-    def __init__(self, table: str, optional: bool = False):
-        self.table = table
-        self.optional = optional
-
-    def choices(self) -> dict:
-        from packetgen.case import answers as case_answers
-
-        return getattr(case_answers, self.table)
-
-    def get_metavar(self, param, ctx=None):
-        return "[" + "|".join(self.choices()) + "]"
-
-    def convert(self, value, param, ctx):
-        if not isinstance(value, str):
-            return value
-        s = value.strip()
-        if self.optional and not s:
-            return None
-        keys = list(self.choices())
-        if s.isdigit() and 1 <= int(s) <= len(keys):
-            return keys[int(s) - 1]
-        norm = s.lower().replace("-", "_").replace(" ", "_")
-        for k in keys:
-            if k.lower().replace("-", "_") == norm:
-                return k
-        self.fail(f"'{s}' is not one of the choices; type a number from 1 to {len(keys)} or one of: "
-                  + ", ".join(keys), param, ctx)
-
-
-DOB = _Checked("birth_date", "date")
-ARRIVAL = _Checked("arrival_date", "date")
-EXPIRY = _Checked("expiry_date", "date")
-FILING = _Checked("filing_date", "date")
-STATE = _Checked("state_code", "state")
-ZIP = _Checked("zip_code", "zip")
-EMAIL = _Checked("email", "email")
-COUNTRY = _Checked("country", "country")
-MONTHS = _Checked("months", "months")
-MONEY = _Checked("money", "amount")
-NAME = _Checked("person_name", "name")
-TEXT = _Checked("text_line", "text")
-VISA_DATE = _Checked("visa_date", "date")
-
-
-class _Session:
-    """Asks a question unless its option was given; with --no-input, records what is missing."""
-
-    def __init__(self, no_input: bool):
-        self.no_input = no_input
-        self.missing: list[str] = []
-
-    def section(self, title: str, note: str = "") -> None:
-        if not self.no_input:
-            click.echo()
-            click.secho(title, bold=True)
-            if note:
-                click.echo(click.style(f"  {note}", dim=True))
-
-    def ask(self, text: str, ptype=None, *, given=None, default=None, optional: bool = False,
-            flag: str | None = None):
-        if given is not None:
-            return given
-        if self.no_input:
-            if default is None and not optional and flag:
-                self.missing.append(flag)
-            return default
-        if optional:
-            ptype = _Optional(ptype or TEXT)
-            value = click.prompt(f"  {text} (optional, Enter to skip)" if default is None else f"  {text}",
-                                 type=ptype, default="" if default is None else default,
-                                 show_default=default is not None, show_choices=False)
-            return value if value not in ("", None) else None
-        return click.prompt(f"  {text}", type=ptype or TEXT, default=default)
-
-    def menu(self, text: str, table: str, *, given=None, default=None, flag: str | None = None):
-        if given is not None or self.no_input:
-            return self.ask(text, given=given, default=default, flag=flag)
-        from packetgen.case import answers as case_answers
-
-        choices = getattr(case_answers, table)
-        click.echo(f"  {text}")
-        width = max(len(k) for k in choices)
-        num = len(str(len(choices)))
-        for i, (k, desc) in enumerate(choices.items(), 1):
-            click.echo(f"    {i:>{num}}  {k:<{width}}  {click.style(desc, dim=True)}")
-        return click.prompt("  Choice (number or name)", type=_Menu(table), default=default)
-
-    def confirm(self, text: str, *, given=None, default=None, flag: str | None = None):
-        if given is not None:
-            return given
-        if self.no_input:
-            if default is None and flag:
-                self.missing.append(flag)
-            return default
-        return click.confirm(f"  {text}", default=default)
-
-
-def _nth(values, i):
-    return values[i] if values and i < len(values) else None
-
-
-def _person(s: _Session, who: str, *, name=None, dob=None, us: bool, country=None, sex=None,
-            city=None, street=None, unit=None, state=None, zip_=None, phone=None, email=None,
-            country_of_birth=None, flag_prefix: str, ask_contact: bool = True):
-    from packetgen.case import answers as case_answers
-
-    if name is None:
-        if s.no_input:
-            s.missing.append(f"--{flag_prefix}")
-            given, middle, family = "TODO", None, "TODO"
-        else:
-            given = s.ask(f"{who}: given (first) name(s)")
-            family = s.ask(f"{who}: family (last) name, as in the passport")
-            middle = s.ask(f"{who}: middle name", optional=True)
-    else:
-        given, middle, family = name
-    dob = s.ask(f"{given}'s date of birth (YYYY-MM-DD)", DOB, given=dob, flag=f"--{flag_prefix}-dob")
-    sex = s.ask(f"{given}'s sex (F or M)", click.Choice(["F", "M", "f", "m"], case_sensitive=False),
-                given=sex, optional=True) if not s.no_input or sex else None
-    if sex:
-        sex = sex.upper()
-    if us:
-        citizenship = s.ask(f"{given}'s country of citizenship", COUNTRY, given=country, default=case_answers.US)
-        birth = s.ask(f"{given}'s country of birth", COUNTRY, given=country_of_birth, default=citizenship)
-        street = s.ask(f"{given}'s street address in the U.S. (number and street)", given=street,
-                       optional=s.no_input)
-        unit = s.ask("Apartment, suite or floor (e.g. Apt 12B)", given=unit, optional=True) \
-            if not s.no_input else unit
-        city = s.ask("City", given=city, optional=s.no_input)
-        state = s.ask("State (two letters, e.g. TX)", STATE, given=state, optional=s.no_input)
-        zip_ = s.ask("ZIP code", ZIP, given=zip_, optional=s.no_input)
-        address = case_answers.AddressAnswers(street=street, unit=unit, city=city, state=state, zip_code=zip_,
-                                          country=case_answers.US)
-    else:
-        citizenship = s.ask(f"{given}'s country of citizenship", COUNTRY, given=country,
-                            flag=f"--{flag_prefix}-country")
-        birth = s.ask(f"{given}'s country of birth", COUNTRY, given=country_of_birth, default=citizenship)
-        res_country = s.ask(f"Country where {given} lives now", COUNTRY, default=citizenship)
-        city = s.ask(f"City where {given} lives", given=city, optional=s.no_input)
-        street = s.ask(f"{given}'s street address there", given=street, optional=True) \
-            if not s.no_input else street
-        address = case_answers.AddressAnswers(street=street, city=city, country=res_country)
-    if ask_contact:
-        phone = s.ask(f"{given}'s daytime phone", given=phone, optional=True) if not s.no_input else phone
-        email = s.ask(f"{given}'s email", EMAIL, given=email, optional=True) if not s.no_input else email
-    return dict(given=given, middle=middle, family=family, date_of_birth=dob, sex=sex,
-                country_of_birth=birth, country_of_citizenship=citizenship, phone=phone, email=email,
-                address=address)
+from packetgen.cli.init_prompts import (ARRIVAL, COUNTRY, DOB, EMAIL, EXPIRY, FILING, LANGUAGE, MONEY, MONTHS,
+                                       NAME, STATE, TEXT, VISA_DATE, ZIP, _Menu, _nth, _person, _Session)
 
 
 @click.command("init", context_settings={"max_content_width": 100})
@@ -263,11 +77,26 @@ def _person(s: _Session, who: str, *, name=None, dob=None, us: bool, country=Non
 @click.option("--case-name", type=TEXT, help="Short name printed on every page (default: from the family name).")
 @click.option("--preparer", type=TEXT, metavar="NAME", help="The paralegal preparing the forms (I-131 Part 12).")
 @click.option("--organization", type=TEXT, metavar="TEXT", help="The preparer's organization.")
+@click.option("--emergency", type=_Menu("EMERGENCY_KINDS"), help="Family emergency: what kind.")
+@click.option("--relative", type=TEXT, metavar="NAME", help="Family emergency: the relative in the U.S.")
+@click.option("--relative-relationship", type=TEXT, metavar="TEXT",
+              help="Family emergency: the relative is the (first) beneficiary's ... (e.g. mother).")
+@click.option("--relative-condition", type=TEXT, metavar="TEXT", help="Family emergency: diagnosis or condition.")
+@click.option("--relative-hospital", type=TEXT, metavar="TEXT",
+              help="Family emergency: hospital, hospice or funeral home, with the city.")
+@click.option("--agency", type=TEXT, metavar="TEXT", help="Public benefit: the U.S. agency or court that asks.")
+@click.option("--language", type=LANGUAGE, metavar="LANG",
+              help="Language of the documents issued abroad, if not English (e.g. es or Spanish).")
+@click.option("--translator", type=TEXT, metavar="NAME", help="Who translates those documents into English.")
+@click.option("--fee-basis", type=_Menu("FEE_BASES"), help="Basis of the parole-fee exception (8 U.S.C. 1804(b)).")
+@click.option("--no-fee-exception", is_flag=True, help="Do not claim a parole-fee exception.")
 def command(folder, no_input, force, reason, summary, arrival, stay_months, treatment_months, expedite,
             ben_names, ben_dobs, ben_countries, ben_sexes, ben_cities, ben_relationships, ben_roles, ben_passports,
             no_prior_docs, self_petition, pet_name, pet_dob, pet_status, pet_birth, pet_phone, pet_email, pet_street, pet_unit,
             pet_city, pet_state, pet_zip, sup_names, sup_dobs, sup_statuses, incomes, employers, no_other_sponsorships, consulate,
-            visa_refused, no_crim, payment, mailing_date, case_name, preparer, organization):
+            visa_refused, no_crim, payment, mailing_date, case_name, preparer, organization, emergency, relative,
+            relative_relationship, relative_condition, relative_hospital, agency, language, translator, fee_basis,
+            no_fee_exception):
     """Start a new case in FOLDER (default: here): answer questions, get a case.json and evidence folders.
 
     \b
@@ -316,6 +145,9 @@ def _collect(s: _Session, folder: Path, o: dict):
     reason = s.menu("Why is parole needed?", "REASONS", given=o["reason"], flag="--reason",
                     default=None if s.no_input else "medical")
     medical = reason == "medical"
+    emergency = None
+    if reason == "family_emergency":
+        emergency = s.menu("What is the emergency?", "EMERGENCY_KINDS", given=o["emergency"], default="dying")
 
     # 2. Beneficiaries
     s.section("2. Who needs to come (the beneficiaries)", "One Form I-131 is filed for each person.")
@@ -393,6 +225,9 @@ def _collect(s: _Session, folder: Path, o: dict):
     for b, rel in zip(bens, o["ben_relationships"]):
         b.relationship = rel
 
+    relative, agency = _reason_details(s, o, reason, emergency, bens, petitioner)
+    language, translator = _languages(s, o, bens)
+
     # 4. Supporters
     s.section("4. Financial support (Form I-134)",
               "Each supporter signs one Form I-134 for each person they support.")
@@ -465,15 +300,9 @@ def _collect(s: _Session, folder: Path, o: dict):
         s.ask("Length of treatment the doctors state, in months", MONTHS, optional=True)
         if medical and not s.no_input else None)
     expedite = s.confirm("Ask USCIS to expedite (decide quickly)?", given=o["expedite"],
-                         default=medical if not s.no_input else False)
-    cons_city = cons_country = None
-    if o["consulate"]:
-        cons_city, _, cons_country = (x.strip() for x in o["consulate"].partition(","))
-    elif not s.no_input and bens:
-        home = bens[0].address.country or bens[0].country_of_citizenship
-        cons_country = s.ask("Country of the U.S. embassy or consulate to notify", COUNTRY, default=home)
-        cons_city = s.ask("City of that U.S. embassy or consulate",
-                          default=bens[0].address.city if bens[0].address.city and cons_country == home else None)
+                         default=(medical or reason == "family_emergency") if not s.no_input else False)
+    fee_claim, fee_basis = _fee_exception(s, o, reason, emergency, bens)
+    cons_city, cons_country = _consulate(s, o, bens)
     visas = []
     for v in o["visa_refused"]:
         d, _, place = v.partition(":")
@@ -509,7 +338,108 @@ def _collect(s: _Session, folder: Path, o: dict):
         petitioner_status=pet_status, supporters=sups, summary=summary, intended_arrival=arrival,
         stay_months=stay, treatment_months=treatment, consulate_city=cons_city, consulate_country=cons_country,
         visa=visas, expedite=bool(expedite), criminal_history_none=(no_crim is False), payment=payment or "G-1450",
-        filing_date=o["mailing_date"], case_name=case_name, preparer=preparer, organization=organization)
+        filing_date=o["mailing_date"], case_name=case_name, preparer=preparer, organization=organization,
+        emergency=emergency, relative=relative, agency=agency, fee_exception=fee_claim, fee_basis=fee_basis,
+        language=language, translator=translator)
+
+
+def _reason_details(s: _Session, o: dict, reason: str, emergency, bens, petitioner):
+    """Family emergency: the relative in the U.S.; public benefit: who asks for the beneficiary."""
+    from packetgen.case import answers as case_answers
+
+    relative = agency = None
+    first = bens[0].given if bens else "the beneficiary"
+    if reason == "family_emergency":
+        s.section("The family member in the U.S.", "The letter and the evidence are about this person.")
+        name = s.ask("Name of the relative in the U.S.", given=o["relative"], optional=s.no_input)
+        if name:
+            is_pet = bool(petitioner) and not s.no_input and s.confirm(
+                f"Is {name} the petitioner ({petitioner.given})?", default=False)
+            rel = s.ask(f"{name} is {first}'s ... (e.g. mother, son)", given=o["relative_relationship"],
+                        optional=True) if (o["relative_relationship"] or not s.no_input) else None
+            if emergency == "funeral":
+                cond = s.ask(f"Date and cause of {name}'s death", given=o["relative_condition"], optional=True)                     if (o["relative_condition"] or not s.no_input) else None
+                place = s.ask("Funeral home, and the city and state of the funeral", given=o["relative_hospital"],
+                              optional=True) if (o["relative_hospital"] or not s.no_input) else None
+            else:
+                cond = s.ask(f"{name}'s condition or diagnosis (e.g. terminal pancreatic cancer)",
+                             given=o["relative_condition"], optional=True)                     if (o["relative_condition"] or not s.no_input) else None
+                place = s.ask(f"Hospital, hospice or home care treating {name}, with the city",
+                              given=o["relative_hospital"], optional=True)                     if (o["relative_hospital"] or not s.no_input) else None
+            relative = case_answers.RelativeAnswers(name=name, relationship=rel, condition=cond, hospital=place,
+                                                    is_petitioner=is_pet)
+    elif reason == "public_benefit":
+        agency = s.ask(f"Which U.S. agency, court or organization asks for {first} to come (e.g. U.S. Attorney's "
+                       "Office, Southern District of Texas)?", given=o["agency"], optional=True)             if (o["agency"] or not s.no_input) else None
+    return relative, agency
+
+
+def _languages(s: _Session, o: dict, bens):
+    """Documents issued abroad in another language need an English translation and a translator."""
+    if o["language"] or o["translator"] or s.no_input:
+        return o["language"], o["translator"]
+    home = bens[0].country_of_citizenship if bens else "abroad"
+    language = s.ask(f"Language of the documents issued in {home}, if not English (e.g. Spanish)", LANGUAGE,
+                     optional=True)
+    if not language or language == "en":
+        return None, None
+    translator = s.ask("Who will translate them into English (translator's name)?", optional=True)
+    return language, translator
+
+
+def _fee_exception(s: _Session, o: dict, reason: str, emergency, bens):
+    """Offer the 8 U.S.C. 1804(b) basis that fits the case; the user decides whether to claim it."""
+    from packetgen.case import answers as case_answers
+
+    if o["no_fee_exception"]:
+        return False, None
+    if o["fee_basis"]:
+        return True, o["fee_basis"]
+    fits = {"medical": "b1_medical_emergency",
+            "family_emergency": "b5_family_funeral" if emergency == "funeral" else
+            ("b4_family_member_death_imminent" if emergency in (None, "dying") else None)}.get(reason)
+    if s.no_input:
+        return None, None                  # decided from the reason when the case file is made
+    if fits:
+        desc = case_answers.FEE_BASES[fits]
+        claim = s.confirm(f"Claim the exception to the parole fee for {desc} "
+                          f"(8 U.S.C. 1804(b)({fits[1]}))?", default=True)
+        if claim and fits == "b1_medical_emergency" and len(bens) > 1:
+            click.echo("    (an accompanying parent of a minor patient relies on 1804(b)(2); say so in the "
+                       "explanation in case.json)")
+        return claim, fits if claim else None
+    if s.confirm("Claim an exception to the parole fee (8 U.S.C. 1804(b))? Most public-benefit and other "
+                 "cases have none", default=False):
+        return True, s.menu("Which exception?", "FEE_BASES", default="other")
+    return False, None
+
+
+def _consulate(s: _Session, o: dict, bens):
+    """The U.S. post to notify: from packetgen/data/visa_posts.json (the embassy, not the home town)."""
+    from packetgen.case import answers as case_answers
+
+    if o["consulate"]:
+        city, _, country = (x.strip() for x in o["consulate"].partition(","))
+        return city, country or None
+    if not bens:
+        return None, None
+    home = bens[0].address.country or bens[0].country_of_citizenship
+    posts = case_answers.visa_posts(home)
+    default = posts["default"] if posts else None
+    if s.no_input:
+        return tuple(x.strip() for x in default.split(",", 1)) if default else (None, None)
+    if posts:
+        listed = ", ".join(posts["posts"]) or "none"
+        click.echo(f"  U.S. posts handling visas for {posts['country']}: {listed} "
+                   f"(packetgen's list of {posts['as_of']}; check the embassy's site).")
+        if posts.get("note"):
+            click.echo(f"  Note: {posts['note']}")
+    else:
+        click.echo(f"  {home} is not in packetgen's list of U.S. visa posts; type the city of the U.S. embassy "
+                   "that serves it (see usembassy.gov).")
+    answer = s.ask("U.S. embassy or consulate to notify (City, Country)", default=default)
+    city, _, country = (x.strip() for x in answer.partition(","))
+    return city, country or (home if not posts else posts["country"])
 
 
 def _report(r) -> None:
@@ -523,11 +453,17 @@ def _report(r) -> None:
         click.echo(f"  [ ] {x.file:<{width}}  {x.title}")
     if r.todos:
         click.echo()
+        import json
+
+        from packetgen.case.diagnose import friendly_path
+
+        data = json.loads(r.case_file.read_text(encoding="utf-8"))
         click.secho(f"Still to write in case.json ({len(r.todos)} places marked TODO):", bold=True)
         for path, what in r.todos:
-            click.echo(f"  {path}: {what}")
+            click.echo(f"  {friendly_path(path, data)}: {what}")
     click.echo()
     click.secho("Next:", bold=True)
     click.echo(f"  1. put each document in its folder, write the TODO texts in {r.case_file.name}")
-    click.echo(f"  2. packetgen check {r.case_file}      (lists what is still missing, with fixes)")
-    click.echo(f"  3. packetgen build {r.case_file}      then: packetgen preview {r.case_file}")
+    folder = r.case_file.parent
+    click.echo(f"  2. packetgen check {folder}      (lists what is still missing, with fixes)")
+    click.echo(f"  3. packetgen build {folder}      then: packetgen preview {folder}")

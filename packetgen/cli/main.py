@@ -14,18 +14,36 @@ from pathlib import Path
 import click
 
 from packetgen import interrupts
+from packetgen.cli.flags import _Ctx, _ctx, common_flags  # noqa: F401  (_ctx is used by cli/preview.py)
 from packetgen.errors import EXIT_CODES, PacketgenError
 
 EXIT_HELP = "\b\nExit codes:\n" + "\n".join(f"  {k:>3}  {v}" for k, v in EXIT_CODES.items())
 
 
-class _Ctx:
-    debug = False
-    verbose = 0
-
-
 def _err(msg: str) -> None:
     click.echo(msg, err=True)
+
+
+def _render_error(exc: PacketgenError, clean=lambda s: s) -> str:
+    """A build stopped by the check lists its errors the way 'packetgen check' does (cli/report.py);
+    ``clean`` redacts each part before it is wrapped (packetgen/privacy.py)."""
+    findings, case = getattr(exc, "findings", None), getattr(exc, "case", None)
+    if not findings:
+        return clean(exc.render())
+    import dataclasses
+
+    findings = [dataclasses.replace(f, message=clean(f.message), fix=clean(f.fix) if f.fix else f.fix)
+                for f in findings]
+    import textwrap
+
+    from packetgen.cli.report import format_report, terminal_width, use_colour
+
+    colour = use_colour(sys.stderr) and click.get_current_context().color is not False
+    data = case.model_dump(mode="json", by_alias=True) if hasattr(case, "model_dump") else None
+    fix = textwrap.fill(f"fix: {clean(exc.fix)}", width=terminal_width(), initial_indent="  ",
+                        subsequent_indent="       ", break_long_words=False, break_on_hyphens=False) if exc.fix else ""
+    return "\n".join([clean(exc.message), "", format_report(findings, colour=colour, data=data, totals=False), "",
+                      fix]).rstrip()
 
 
 def _run(fn, *args, privacy_case=None, **kwargs):
@@ -33,7 +51,7 @@ def _run(fn, *args, privacy_case=None, **kwargs):
 
     ``privacy_case``: the case file whose people and numbers an error message must not show (packetgen/privacy.py).
     """
-    ctx = click.get_current_context().find_object(_Ctx) or _Ctx()
+    ctx = _ctx()
     try:
         return fn(*args, **kwargs)
     except PacketgenError as exc:
@@ -47,7 +65,7 @@ def _run(fn, *args, privacy_case=None, **kwargs):
             sys.exit(128 + interrupts.received[0])
         from packetgen.privacy import cleaner
 
-        _err(click.style("error: ", fg="red", bold=True) + cleaner(privacy_case, ctx.verbose)(exc.render()))
+        _err(click.style("error: ", fg="red", bold=True) + _render_error(exc, cleaner(privacy_case, ctx.verbose)))
         sys.exit(exc.exit_code)
     except (KeyboardInterrupt, interrupts.Interrupted) as exc:   # SIGINT, SIGTERM, SIGHUP: docs/errors.md
         _err(interrupts.message(exc))
@@ -68,16 +86,20 @@ def _run(fn, *args, privacy_case=None, **kwargs):
 
 
 @click.group(epilog=EXIT_HELP, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(package_name="packetgen")
+@click.version_option(None, "-V", "--version", package_name="packetgen", prog_name="packetgen")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks (for bug reports).")
-@click.option("-v", "--verbose", count=True, help="More detail in progress output (may include file names).")
+@common_flags
 @click.pass_context
-def cli(ctx, debug, verbose):
+def cli(ctx, debug):
     """Assemble humanitarian-parole filing packets (Form I-131 Part 1 Item 7, Form I-134,
-    cover letter and indexed evidence) from one case file."""
+    cover letter and indexed evidence) from one case file.
+
+    Every command takes a case file or its folder (default: ./case.json). -v and -q work before or after
+    the command; NO_COLOR=1 turns colour off. Shell completion: packetgen completion --help."""
     obj = ctx.ensure_object(_Ctx)
     obj.debug = debug
-    obj.verbose = verbose
+    if os.environ.get("NO_COLOR"):          # https://no-color.org: click.echo then strips every style
+        ctx.color = False
 
 
 def _progress(enabled: bool):
@@ -96,7 +118,7 @@ def _progress(enabled: bool):
 
 
 @cli.command()
-@click.argument("cases", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("cases", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--outdir", type=click.Path(path_type=Path),
               help="Output folder (default: 'out' beside the case file). With several cases: a subfolder per case.")
 @click.option("--forms-dir", type=click.Path(path_type=Path), envvar="PACKETGEN_FORMS_DIR",
@@ -114,18 +136,23 @@ def _progress(enabled: bool):
               help="Keep web and e-mail links found in evidence PDFs (removed by default, with a warning).")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Build several cases in parallel processes.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress output.")
-def build(cases, outdir, forms_dir, templates_dir, draft, force, flatten, combined, keep_links, jobs, quiet):
-    """Build the submission packet for CASE (case.json or .yaml): one set per beneficiary.
+@common_flags
+def build(cases, outdir, forms_dir, templates_dir, draft, force, flatten, combined, keep_links, jobs):
+    """Build the submission packet for CASE (case.json or .yaml, or its folder; default ./case.json):
+    one set per beneficiary.
 
     Writes one packet PDF per beneficiary (packet.pdf for one), manifest.json and filing-instructions.pdf
     (not part of the submission)."""
+    from packetgen.cli.paths import case_file
+
+    quiet = _ctx().quiet
+    cases = [case_file(c) for c in cases] or [case_file(None)]
     if len(cases) > 1:
         from packetgen.cli.batch import run_batch
 
         code = _run(run_batch, list(cases), outdir=outdir, forms_dir=forms_dir, templates_dir=templates_dir,
                     draft=draft, force=force, flatten=flatten, combined=combined, keep_links=keep_links, jobs=jobs,
-                    quiet=quiet, verbose=click.get_current_context().find_object(_Ctx).verbose)
+                    quiet=quiet, verbose=_ctx().verbose)
         sys.exit(code)
     from packetgen import api
 
@@ -138,18 +165,41 @@ def build(cases, outdir, forms_dir, templates_dir, draft, force, flatten, combin
         if say:
             say.finish()
     _print_build(result, draft)
+    _mark_stale_preview(result)
+
+
+def _mark_stale_preview(result) -> None:
+    """A preview of an earlier build beside the new packet gets an OUT OF DATE banner (review/stale.py)."""
+    import json
+
+    from packetgen.review.stale import mark_if_stale, packet_hash
+
+    try:
+        sha = packet_hash(json.loads(result.manifest.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return
+    if sha is None:
+        return
+    folder = mark_if_stale(result.packet, sha)
+    if folder is not None:
+        click.echo(f"preview:      {folder} shows the previous build (marked OUT OF DATE); "
+                   "run 'packetgen preview' again", err=True)
 
 
 def _print_build(result, draft: bool) -> None:
-    from packetgen.case.checks import format_findings
+    from packetgen.cli.report import format_report, use_colour
     from packetgen.privacy import cleaner
 
-    ctx = click.get_current_context().find_object(_Ctx) or _Ctx()
+    ctx = _ctx()
     # Default verbosity: no personal data in what is printed (see packetgen/privacy.py).
     clean = cleaner(result.case, ctx.verbose)
     warn = [f for f in result.findings if f.severity != "info"]
     if warn:
-        click.echo(clean(format_findings(warn)), err=True)
+        colour = use_colour(sys.stderr) and click.get_current_context().color is not False
+        import dataclasses
+
+        warn = [dataclasses.replace(f, message=clean(f.message), fix=clean(f.fix) if f.fix else f.fix) for f in warn]
+        click.echo(format_report(warn, colour=colour, totals=False), err=True)
     for w in result.warnings:
         click.echo(click.style("warning: ", fg="yellow") + clean(w), err=True)
     if (result.warnings or warn) and not ctx.verbose:
@@ -179,38 +229,58 @@ def _print_build(result, draft: bool) -> None:
 
 
 @cli.command()
-@click.argument("case", type=click.Path(path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable findings.")
-def check(case, as_json):
-    """Pre-flight check of CASE: errors (which stop a build) and warnings, each with its fix."""
-    from packetgen import api
-    from packetgen.case.checks import findings_json, format_findings
+@click.argument("case", required=False, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable findings (all of them, unformatted).")
+@click.option("--errors-only", is_flag=True, help="Show only the errors (the findings that stop a build).")
+@common_flags
+def check(case, as_json, errors_only):
+    """Pre-flight check of CASE (a case file or its folder; default ./case.json): errors (which stop a
+    build), warnings and notes, each with its fix. Notes are summarized in one line unless -v.
 
+    Lines are wrapped to the terminal ($COLUMNS, default 80); colour on a terminal unless NO_COLOR is set."""
+    from packetgen import api
+    from packetgen.case.checks import findings_json
+    from packetgen.cli.paths import case_file
     from packetgen.privacy import cleaner
 
-    ctx = click.get_current_context().find_object(_Ctx) or _Ctx()
-    loaded, findings = _run(api.check, case, files=True, privacy_case=case)
-    clean = cleaner(loaded, ctx.verbose)      # people as roles and ids, numbers hidden; -v shows them
+    ctx = _ctx()
+    path = case_file(case)
+    case_obj, findings = _run(api.check, path, files=True, privacy_case=path)
+    clean = cleaner(case_obj, ctx.verbose)      # people as roles and ids, numbers hidden; -v shows them
     if as_json:
         import json
 
         click.echo(clean(json.dumps(findings_json(findings), indent=2, ensure_ascii=False)))
+    elif not findings:
+        click.echo("No problems found.")
     else:
-        click.echo(clean(format_findings(findings)) if findings else "No problems found.")
-        if findings and not ctx.verbose:
+        from packetgen.cli.report import format_report, use_colour
+
+        colour = use_colour() and click.get_current_context().color is not False
+        data = case_obj.model_dump(mode="json", by_alias=True) if hasattr(case_obj, "model_dump") else None
+        import dataclasses
+
+        # Redact each finding before the report wraps it, so the lines still fit the terminal.
+        shown = [dataclasses.replace(f, message=clean(f.message), fix=clean(f.fix) if f.fix else f.fix)
+                 for f in findings]
+        if not ctx.verbose:
             click.echo("(names and numbers are hidden; -v shows them)", err=True)
+        click.echo(format_report(shown, colour=colour, verbose=ctx.verbose, errors_only=errors_only, data=data))
     sys.exit(1 if any(f.severity == "error" for f in findings) else 0)
 
 
 @cli.command()
-@click.argument("target", type=click.Path(path_type=Path))
+@click.argument("target", required=False, type=click.Path(path_type=Path))
+@common_flags
 def verify(target):
     """Re-read a built packet with a second PDF library and check it against its manifest.
 
-    TARGET is the output folder (or its packet.pdf). Exit 0 when everything matches, 9 when not."""
+    TARGET is the output folder or its packet.pdf, or a case file or its folder (then its 'out' folder is
+    checked); default: the current folder. Exit 0 when everything matches, 9 when not."""
+    from packetgen.cli.paths import packet_target
     from packetgen.packet.verify import verify_packet
 
-    v = _run(verify_packet, target)
+    v = _run(verify_packet, packet_target(target))
     for line in v.checked:
         click.echo(click.style("  ok  ", fg="green") + line)
     for line in v.problems:
@@ -283,7 +353,7 @@ def _register_optional_commands() -> None:
     """Commands that live in their own modules (each imports only click at module level)."""
     import importlib
 
-    for modname in ("init", "preview", "rules", "letter"):
+    for modname in ("init", "preview", "rules", "letter", "completion"):
         try:
             mod = importlib.import_module(f"{__package__}.{modname}")
         except ModuleNotFoundError as exc:

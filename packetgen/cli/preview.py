@@ -11,9 +11,11 @@ from pathlib import Path
 
 import click
 
+from packetgen.cli.flags import common_flags
+
 
 @click.command("preview", context_settings={"max_content_width": 100})
-@click.argument("target", type=click.Path(path_type=Path))
+@click.argument("target", required=False, type=click.Path(path_type=Path))
 @click.option("-o", "--outdir", type=click.Path(path_type=Path, file_okay=False),
               help="Folder for the preview (default: 'preview' beside packet.pdf). "
                    "An existing folder is replaced only if it is a packetgen preview or empty.")
@@ -23,13 +25,14 @@ import click
               help="When TARGET is a case file: build even if the pre-flight check finds errors (not for filing).")
 @click.option("--dpi", type=click.IntRange(50, 200), default=100, show_default=True,
               help="Resolution of the single-page images.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress output; print only the path of index.html.")
-def command(target, outdir, forms_dir, draft, dpi, quiet):
-    """Render TARGET's pages and write an HTML review page (opens in any browser, works offline).
+@common_flags
+def command(target, outdir, forms_dir, draft, dpi):
+    """Render TARGET's pages and write an HTML review page; its path is printed: open it in a browser (offline).
 
     \b
     TARGET is a built packet: its folder, packet.pdf or manifest.json; or a
-    case file (case.json), which is built first into its usual 'out' folder.
+    case file (case.json) or its folder, built first into its usual 'out'
+    folder; default: the current folder.
 
     \b
     Writes, in the preview folder (mode 0700, files 0600: personal data stays
@@ -39,13 +42,17 @@ def command(target, outdir, forms_dir, draft, dpi, quiet):
       contact-sheet-N.png every page at a glance, sections framed in colour
       pages/page-NNN.png  each page (and page-NNN.html to page through them)
     """
+    from packetgen.cli.main import _ctx, _progress, _run
     from packetgen.review import preview as pv
-    from packetgen.cli.main import _progress, _run
+
+    quiet = _ctx().quiet
+    target = Path(".") if target is None else target
 
     say = _progress(not quiet)       # build progress, when TARGET is a case file
     bar = {}
 
     def on_page(done: int, total: int) -> None:
+        """``done`` pages of ``total`` are rendered (the count, not a step: pages come in chunks)."""
         if quiet:
             return
         if "bar" not in bar:
@@ -54,7 +61,9 @@ def command(target, outdir, forms_dir, draft, dpi, quiet):
             bar["bar"] = click.progressbar(length=total, label="rendering pages", file=sys.stderr,
                                            show_pos=True, width=30)
             bar["bar"].__enter__()
-        bar["bar"].update(1)
+        b = bar["bar"]
+        if done > b.pos:
+            b.update(done - b.pos)
 
     try:
         result = _run(pv.preview, target, outdir=outdir, forms_dir=forms_dir, draft=draft, build_progress=say,
@@ -62,6 +71,8 @@ def command(target, outdir, forms_dir, draft, dpi, quiet):
     finally:
         if "bar" in bar:
             bar["bar"].__exit__(None, None, None)
+            if sys.stderr.isatty():             # the finished bar is not left on screen
+                click.echo("\r\033[A\033[K", nl=False, err=True)
         elif say:
             say.finish()
 

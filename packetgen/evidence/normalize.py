@@ -19,7 +19,7 @@ from packetgen.errors import EvidenceDamagedError, PacketgenError
 from packetgen.evidence.common import _FIX_RESAVE, _short
 from packetgen.evidence.image import HALF_SCALE_MIN_DPI, IMAGE_DPI, JPEG_QUALITY, MAX_IMAGE_PIXELS, _normalize_image
 from packetgen.evidence.pdf import MAX_PAGES_PER_FILE, _PdfNormalizer
-from packetgen.evidence.sniff import MAX_FILE_BYTES, _read_source
+from packetgen.evidence.sniff import MAX_FILE_BYTES, _read_source, _Source
 
 __all__ = ["NormalizedDoc", "normalize", "MAX_IMAGE_PIXELS", "IMAGE_DPI", "HALF_SCALE_MIN_DPI", "JPEG_QUALITY",
            "MAX_PAGES_PER_FILE", "MAX_FILE_BYTES"]
@@ -54,7 +54,15 @@ def normalize(path: Path, *, password: str | None = None, display_name: str | No
     """
     path = Path(path)
     name = display_name or path.name
-    source = _read_source(path, name)
+    from packetgen.evidence import office  # Word/OpenDocument files become a PDF first (evidence/office.py)
+
+    if office.is_office_file(path):
+        converted = office.convert(path, name)
+        pdf_bytes = converted.pdf
+        source = _Source(converted.path, "pdf", "PDF", 0, len(pdf_bytes), converted.source_sha256,
+                         pdf_bytes[-1024:], None)
+    else:
+        source = _read_source(path, name)
     kind, fmt, offset = source.kind, source.fmt, source.offset
     warnings: list[str] = []
     try:
