@@ -101,6 +101,7 @@ def _context(case, exhibits: list[ExhibitRef], sections: list[dict], today: dt.d
         "pet_he": {"F": "she", "M": "he"}.get(pet.sex or "", "they"),
         "contact": _contact(case),
         "payment_text": _PAYMENT_TEXT.get(pay, pay).replace("each request", "each request" if n > 1 else "the request"),
+        "payment_text_set": _PAYMENT_TEXT.get(pay, pay).replace("each request", "this request"),
         "files_for_self": case.files_for_self,
     }
 
