@@ -52,7 +52,7 @@ def evidence_stage(case_json: Path) -> None:
 
     from packetgen.api import resolve_evidence_path
     from packetgen.packet.assemble import Part, assemble
-    from packetgen.case.model import load_case
+    from packetgen.case.load import load_case
     from packetgen.evidence.normalize import normalize
     from packetgen.packet.pages import separator_page
     from packetgen.packet.plan import plan_packet

@@ -162,7 +162,7 @@ def redactor_for(case) -> Redactor:
 def redactor_for_path(path) -> Redactor:
     """The redactor of the case file at ``path``; when it does not load, one that hides numbers by shape."""
     try:
-        from packetgen.case.model import load_case
+        from packetgen.case.load import load_case
 
         return redactor_for(load_case(path))
     except BaseException as exc:             # noqa: BLE001 - any failure: fall back to the generic rules

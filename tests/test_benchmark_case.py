@@ -11,7 +11,7 @@ from pathlib import Path
 import pikepdf
 from PIL import Image
 
-from packetgen.case.model import load_case
+from packetgen.case.load import load_case
 
 REPO = Path(__file__).resolve().parents[1]
 

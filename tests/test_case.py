@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from packetgen.case.model import json_schema, load_case
+from packetgen.case.load import json_schema, load_case
 from packetgen.errors import CaseError
 
 from .conftest import SAMPLES, sample_cases

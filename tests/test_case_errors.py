@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from packetgen.case.model import load_case
+from packetgen.case.load import load_case
 from packetgen.errors import CaseError
 
 from .conftest import SAMPLES

@@ -11,7 +11,7 @@ import zipfile
 
 import pikepdf
 
-from packetgen.case.model import load_case
+from packetgen.case.load import load_case
 from packetgen.packet.probe import evidence_file_findings
 
 

@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from packetgen.case.model import Case, load_case
+from packetgen.case.model import Case
+from packetgen.case.load import load_case
 from packetgen.case.checks import GROUPS, findings_json, format_findings, run_checks
 from packetgen.facts import load_rules
 

@@ -266,7 +266,7 @@ def test_infinite_amounts_never_reach_a_message(path):
 def test_samples_are_clean_except_for_the_stand_in_forms(path, tmp_path, monkeypatch):
     """With every file opened: the only error a sample has is that no official form PDF is installed."""
     from packetgen import api
-    from packetgen.case.model import load_case
+    from packetgen.case.load import load_case
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     _, fs = api.check(load_case(path), today=TODAY, forms_dir=tmp_path, files=True)

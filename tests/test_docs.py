@@ -29,7 +29,7 @@ def test_case_file_reference_is_up_to_date():
 
 
 def test_case_file_reference_names_every_field():
-    from packetgen.case.model import json_schema
+    from packetgen.case.load import json_schema
 
     text = (DOCS / "case-file.md").read_text(encoding="utf-8")
     schema = json_schema()

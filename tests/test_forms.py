@@ -19,7 +19,7 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from packetgen.case.model import load_case
+from packetgen.case.load import load_case
 from packetgen.errors import FormError
 from packetgen.forms.fieldmap import (Expr, format_value, load_formdef, load_formdef_file, looks_like_signature,
                                 to_form_charset)

@@ -17,7 +17,8 @@ from packetgen.api import check as _check
 def run_checks(case, *, today):
     """The case's checks and the forms' (api.check), without fileability."""
     return _check(case, today=today, fileability=False)[1]
-from packetgen.case.model import Case, load_case
+from packetgen.case.model import Case
+from packetgen.case.load import load_case
 from packetgen.errors import CaseError
 from packetgen.forms.companion import companion_formdefs, fill_companion_forms
 

@@ -7,7 +7,7 @@ import io
 
 import pikepdf
 
-from packetgen.case.model import load_case
+from packetgen.case.load import load_case
 from packetgen.forms.fill import fill_case_forms
 from packetgen.forms.plan import FLOOR_SIZE, fit_size, head_that_fits, single_line_room, text_width
 from packetgen.forms.template import Widget

@@ -223,7 +223,7 @@ def test_i134_drop_in_accepts_a_different_box_order_of_derived_groups(tmp_path):
     r = add_form(p, tmp_path / "dest")
     assert (r["form"], r["edition"], r["how"]) == ("I-134", "01/20/25", "barcode")
     assert any("Sex_CB" in x for x in r["retyped"]) or r["retyped"] == []
-    from packetgen.case.model import load_case
+    from packetgen.case.load import load_case
     from packetgen.forms.fill import fill_case_forms
 
     case = load_case(Path(__file__).resolve().parents[1] / "samples" / "child-surgery" / "case.json")

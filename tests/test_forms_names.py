@@ -14,7 +14,8 @@ from packetgen.api import check as _check
 def run_checks(case, *, today):
     """The case's checks and the forms' (api.check), without fileability."""
     return _check(case, today=today, fileability=False)[1]
-from packetgen.case.model import Case, Name, load_case
+from packetgen.case.model import Case, Name
+from packetgen.case.load import load_case
 from packetgen.forms.fill import fill_case_forms
 
 from .conftest import SAMPLES

@@ -18,7 +18,7 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from packetgen.case.model import load_case
+from packetgen.case.load import load_case
 from packetgen.errors import FormError
 from packetgen.forms.fieldmap import load_formdef, load_formdef_file
 from packetgen.forms.fill import fill_case_forms, fill_form, i131_context, template_for

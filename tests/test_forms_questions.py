@@ -15,7 +15,7 @@ from packetgen.api import check as _check
 def run_checks(case, *, today):
     """The case's checks and the forms' (api.check), without fileability."""
     return _check(case, today=today, fileability=False)[1]
-from packetgen.case.model import load_case
+from packetgen.case.load import load_case
 from packetgen.forms.fill import fill_case_forms
 
 from .conftest import SAMPLES

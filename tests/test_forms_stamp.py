@@ -7,7 +7,7 @@ import json
 from pypdf import PdfReader
 
 from packetgen import api
-from packetgen.case.model import load_case
+from packetgen.case.load import load_case
 from packetgen.forms.fill import fill_case_forms
 
 from .conftest import SAMPLES

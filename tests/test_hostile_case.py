@@ -7,7 +7,8 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from packetgen.case.model import Case, load_case
+from packetgen.case.model import Case
+from packetgen.case.load import load_case
 from packetgen.errors import CaseError
 
 from .conftest import SAMPLES

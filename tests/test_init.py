@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from packetgen.case import answers as initcase
-from packetgen.case.model import load_case
+from packetgen.case.load import load_case
 from packetgen.cli.main import cli
 
 FLAGS = ["--no-input", "--reason", "medical",

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from packetgen.case import answers as initcase
-from packetgen.case.model import load_case
+from packetgen.case.load import load_case
 
 from .test_init import _init
 

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from packetgen.case.model import Case, load_case
+from packetgen.case.model import Case
+from packetgen.case.load import load_case
 from packetgen.errors import TemplateError
 from packetgen.letter.render import ExhibitRef, country_in_sentence, render_letter
 

@@ -17,7 +17,7 @@ import sys
 import textwrap
 
 from packetgen.letter import render as letter_mod
-from packetgen.case.model import load_case
+from packetgen.case.load import load_case
 from packetgen.letter.render import render_letter
 
 from .conftest import REPO
@@ -100,7 +100,8 @@ def test_styles_are_made_once():
 
 _FRESH = textwrap.dedent("""
     import datetime as dt, hashlib, json, sys
-    from packetgen.case.model import Case, load_case
+    from packetgen.case.model import Case
+    from packetgen.case.load import load_case
     from packetgen.letter import render as letter
     from tests.test_letter import CHILD, fake_refs
 

@@ -11,7 +11,8 @@ import re
 
 import pytest
 
-from packetgen.case.model import Case, load_case
+from packetgen.case.model import Case
+from packetgen.case.load import load_case
 from packetgen.letter.render import render_letter
 
 from .conftest import SAMPLES, sample_cases

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from packetgen.case.checks import run_checks
-from packetgen.case.model import load_case
+from packetgen.case.load import load_case
 from packetgen.letter.render import render_letter
 from packetgen.letter.source import write_letter_source
 

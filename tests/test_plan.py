@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from packetgen.case.model import load_case
+from packetgen.case.load import load_case
 from packetgen.packet.plan import ExhibitParts, exhibit_letters, paginate, plan_packet
 
 from .conftest import SAMPLES

@@ -245,7 +245,7 @@ def test_unfinished_placeholders_are_flagged(tmp_path):
 
 def test_first_hour_init_build_preview(tmp_path):
     """init -> documents dropped into the evidence folders -> build -> preview: TODO texts are caught."""
-    from packetgen.case.model import load_case
+    from packetgen.case.load import load_case
 
     from .test_init import FLAGS
 

@@ -7,7 +7,7 @@ import stat
 import subprocess
 import sys
 
-from packetgen.case.model import load_case
+from packetgen.case.load import load_case
 from packetgen.privacy import Redactor, redactor_for
 
 

@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from packetgen import api
-from packetgen.case.model import load_case
+from packetgen.case.load import load_case
 
 from .conftest import SAMPLES
 

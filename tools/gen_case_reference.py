@@ -68,7 +68,7 @@ TYPE_NOTES = {
 
 def _pattern_hint(field: str):
     try:
-        from packetgen.case.model import _pattern_hint as hint
+        from packetgen.case.load import _pattern_hint as hint
     except ImportError:  # pragma: no cover
         return None
     return hint((field,))
@@ -183,7 +183,7 @@ def _walk_types(schema: dict) -> tuple[list[str], dict[str, list[str]]]:
 
 
 def render() -> str:
-    from packetgen.case.model import json_schema
+    from packetgen.case.load import json_schema
 
     schema = json_schema()
     defs = schema["$defs"]
@@ -236,7 +236,7 @@ def render() -> str:
 def render_schema() -> str:
     import json
 
-    from packetgen.case.model import json_schema
+    from packetgen.case.load import json_schema
 
     return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
 

@@ -258,7 +258,7 @@ def validate(data: dict, where: Path):
     try:
         return Case.model_validate(data)
     except ValidationError as exc:
-        from packetgen.case.model import validation_problems
+        from packetgen.case.load import validation_problems
 
         problems = validation_problems(exc)
         raise CaseError(f"{where}: the answers do not make a valid case file ({len(problems)} problem"
@@ -407,7 +407,7 @@ def create_case(folder: str | Path, answers: Answers, *, force: bool = False) ->
         raise OutputError(f"{folder}: cannot create folders ({exc.strerror})",
                           fix="choose a folder you can write to")
 
-    from packetgen.case.model import json_schema
+    from packetgen.case.load import json_schema
 
     schema_file = folder / SCHEMA_NAME
     _write_file(schema_file, (json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n").encode(), replace=True)
