@@ -442,7 +442,8 @@ def _manifest(case: Case, written, warnings, findings, date, *, draft, flatten, 
                 "letter": [page_map.letter.first, page_map.letter.last],
                 "forms": [{"form": f.form_id, "edition": f.edition, "official": f.official, "title": f.title,
                            "beneficiary": f.beneficiary_id, "supporter": f.supporter_id, "pages": [s.first, s.last],
-                           "values": f.values, "overflow": f.overflow, "signatures": f.signatures}
+                           "values": f.values, "overflow": f.overflow, "signatures": f.signatures,
+                           **({"unanswered": f.unanswered} if f.unanswered else {})}
                           for f, s in zip(b.forms, page_map.forms)],
                 "exhibits": ex,
             },

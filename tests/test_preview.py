@@ -307,3 +307,18 @@ def test_page_progress_counts_pages_and_reaches_the_total(tmp_path):
     preview(folder, page_progress=lambda done, total: seen.append((done, total)))
     assert seen[-1] == (n, n) and all(t == n for _, t in seen)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_a_draft_lists_unanswered_sworn_questions_in_manifest_and_preview(sample_copy):
+    """Issue 12: a --draft build leaves an unanswered sworn question blank and the review page lists it."""
+    case = sample_copy("dying-parent")
+    data = json.loads(case.read_text(encoding="utf-8"))
+    del data["beneficiaries"][0]["in_removal_proceedings"]
+    case.write_text(json.dumps(data), encoding="utf-8")
+    r = CliRunner().invoke(cli, ["preview", "--draft", "--dpi", "50", str(case)])
+    assert r.exit_code == 0, r.output
+    manifest = json.loads((case.parent / "out" / "manifest.json").read_text(encoding="utf-8"))
+    i131 = next(f for f in manifest["sets"][0]["sections"]["forms"] if f["form"] == "I-131")
+    assert [u["set"] for u in i131["unanswered"]] == ["beneficiaries[0].in_removal_proceedings"]
+    html = (case.parent / "out" / "preview" / "index.html").read_text(encoding="utf-8")
+    assert "NOT ANSWERED (left blank)" in html and "beneficiaries[0].in_removal_proceedings" in html

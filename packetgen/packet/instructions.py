@@ -229,8 +229,10 @@ def render_filing_instructions(case, signatures: list[dict], *, today: dt.date, 
                "stamped at the foot of each page."),
         bullet("No staples, tape or metal prongs. Hold each beneficiary's set together with a binder clip or paper "
                "clip; separate the sets with a clip or a rubber band. Do not highlight."),
-        bullet(e(f"Order of each set: payment form on top{' (G-1450/G-1650)' if pay in ('G-1450', 'G-1650') else ''}, "
-                 f"optional Form G-1145 clipped on the first page, then the packet as printed.")),
+        bullet(e("Order of each set: payment form on top, then Form G-1145 clipped to the first page, then the rest as "
+                 "printed. Each packet PDF already starts with the payment form and the G-1145 when the case asks for "
+                 "them (see 'On top' in the table above); a payment form that is not in the PDF is printed and "
+                 "completed separately.")),
     ]
     if case.request.expedite.requested:
         story.append(bullet(e("Write EXPEDITE in black ink at the top right of page 1 of each Form I-131 (the cover "

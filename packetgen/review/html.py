@@ -310,6 +310,16 @@ def _html_fields(forms: list[dict], pages: list[RenderedPage]) -> list[str]:
                 else:
                     h.append(f"<tr><td colspan=3 class='value'>{_e(o)}</td></tr>")
             h.append("</tbody></table>")
+        unanswered = [u for u in f.get("unanswered") or [] if isinstance(u, dict)]
+        if unanswered:   # a --draft build: sworn questions the case does not answer are left blank, never guessed
+            h.append('<table class="overflow"><thead><tr><th>NOT ANSWERED (left blank)</th><th>Set in the case file'
+                     "</th></tr></thead><tbody>")
+            for u in unanswered:
+                pp = _packet_page(f, u.get("page"))
+                h.append(f"<tr class='todo'><td><b>{_e(_part_item(u))}</b> {_e(u.get('label') or '')}"
+                         f"{' · ' + _page_link(pages, pp, 'packet p. ' + str(pp)) if pp else ''}</td>"
+                         f"<td class='small'>{_e(u.get('set') or '')}</td></tr>")
+            h.append("</tbody></table>")
         h.append("<table><thead><tr><th>Part</th><th>Item</th><th>Question</th><th>Value</th><th>Page</th>"
                  "</tr></thead><tbody>")
         for v in vals:
