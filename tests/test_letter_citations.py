@@ -78,7 +78,7 @@ def test_a_named_passage_is_cited_by_its_page():
     doc = next(r for r in refs if r.evidence_id == "doctor_letter")
     text = flat(text_of(render_letter(case, refs, fake_sections(case), today=TODAY).pdf))
     urgent = text.split("Urgent humanitarian reasons")[1][:400]
-    assert f"Exhibit {doc.letter}, p. {doc.first_page + 2})" in urgent
+    assert f"Exhibit {doc.letter}, p. {doc.first_page + 2};" in urgent      # then the U.S. provider (the scheduled date)
     # where no passage is named, the document's range (never the separator, first_page - 1)
     assert f"Exhibit {doc.letter}, pp. {doc.first_page}–{doc.last_page}" in text
 

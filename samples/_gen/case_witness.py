@@ -124,7 +124,7 @@ def statement(path):
         "Nevada. The trial begins on February 22, 2027. The U.S. Attorney's Office has asked me to testify in person "
         "and needs me in Las Vegas from February 15, 2027 to prepare. I ask for parole for two months, from February 15 "
         "to April 15, 2027, because the trial is expected to last three weeks and its dates may change.",
-        "I have not applied for a visa for this trip. When I tried to book an interview for a B-1/B-2 visa at the U.S. "
+        "I started a B-1/B-2 visa application for this trip, but when I booked its interview at the U.S. "
         "Embassy in Manila on November 16, 2026, the first appointment available was October 14, 2027, eight months "
         "after the trial begins. The U.S. Attorney's Office supports my request for parole.",
         "The government will pay my airfare and the witness allowance for the days I attend court. My brother, Paolo "
@@ -134,7 +134,8 @@ def statement(path):
         "April 30, 2027, and I must be back to prepare for the new school year. My husband, our children and our home "
         "are in Cebu City.",
         "I have never been arrested, charged or convicted of any crime in any country. I have never been to the "
-        "United States and have never applied for any U.S. visa before.",
+        "United States. My only U.S. visa application is the B-1/B-2 application I started for this trip on "
+        "November 16, 2026, whose interview is set for October 14, 2027.",
         "Because the trial date is fixed and I must be in Las Vegas a week before it begins, I ask that my request be "
         "decided before February 1, 2027, so that I can make travel arrangements with the U.S. Attorney's Office.",
     ]
