@@ -405,7 +405,8 @@ def _build_pdf(story, case, ctx, fonts: _FontReport) -> tuple[bytes, int]:
     focus = ctx.get("for_beneficiary")     # one set per beneficiary: the running head names that beneficiary
     short_names = _and_list(f"{b.name.given} {b.name.family}" for b in case.beneficiaries
                             if not focus or b.id == focus)
-    running_text = font_markup(escape_markup(f"Request for humanitarian parole: {short_names}"), fonts)
+    what = "parole for significant public benefit" if case.request.reason == "public_benefit" else "humanitarian parole"
+    running_text = font_markup(escape_markup(f"Request for {what}: {short_names}"), fonts)
     running_date = long_date(ctx["letter_date"])
 
     def footer(canv, page, total):
