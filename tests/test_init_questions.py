@@ -22,13 +22,12 @@ FORM_ANSWERS = [
     "",                  # Part 4 Item 1: Enter on a sworn question -> asked again
     "n",                 # removal proceedings
     "n",                 # reentry permit
-    "y",                 # advance parole: yes (its date and disposition are asked after this round)
+    "y", "2025-03-01", "attached",   # advance parole: yes, then its date issued and disposition
     "y",                 # I-134 Part 2 Item 4: Lucía's physical address is the mailing address
     "2",                 # Part 2 Item 12: employment status
     "0",                 # Part 2 Item 14: dependents
     "single",            # Part 3 Item 8: Mateo's marital status
     "y",                 # Part 5 Item 1: Lucía reads English
-    "2025-03-01", "attached",        # I-131 Part 4 Items 3.b-3.c, opened by the Yes above
 ]
 
 

@@ -114,7 +114,7 @@ def convert(path: str, text: str):
     if kind == "money":
         return case_answers.money(t)
     if kind == "date":
-        return case_answers.parse_date(t, what="date").isoformat()
+        return case_answers.parse_date(t, latest=case_answers.today(), what="date").isoformat()
     if kind in {"choice", "multi"}:
         picked = []
         for part in ([t] if kind == "choice" else [x for x in re.split(r"[,\s]+", t) if x]):
@@ -188,27 +188,25 @@ def ask_form_questions(s, answers) -> None:
     from packetgen.forms.questions import unanswered_questions
 
     asked: set[str] = set()
-    for _ in range(5):                   # an answer can open new questions (Yes -> date issued, disposition)
+    while True:                          # one at a time: a Yes opens its follow-ups (date issued, disposition)
         try:
             data, _slots = case_answers.case_data(answers)
-            case = Case.model_validate(data)
-            todo = unanswered_questions(case)
+            todo = unanswered_questions(Case.model_validate(data))
         except Exception:                # not a valid case yet: create_case reports why
             return
-        new = []
-        for title, u in todo:
-            if u.kind != "unanswered":
-                continue
-            path, hint, alt = _target(u, data)
-            if path not in asked:
-                asked.add(path)
-                new.append((u, path, hint, alt))
-        if not new:
+        nxt = None
+        for _title, u in todo:
+            if u.kind == "unanswered":
+                path, hint, alt = _target(u, data)
+                if path not in asked:
+                    nxt = (u, path, hint, alt)
+                    break
+        if nxt is None:
             return
-        if len(asked) == len(new):
+        if not asked:
             s.section("7. Questions on the forms", SWORN_NOTE)
-        for u, path, hint, alt in new:
-            _ask_one(s, answers, data, u, path, hint, alt)
+        asked.add(nxt[1])
+        _ask_one(s, answers, data, *nxt)
 
 
 def _ask_one(s, answers, data, u, path, hint, alt) -> None:
@@ -233,6 +231,34 @@ def _ask_one(s, answers, data, u, path, hint, alt) -> None:
     elif hint and leaf not in WORDING:
         label += f" ({hint})"
     answers.form_answers[path] = s.ask(label, _Typed(path))
+    _siblings(s, answers, data, path, who)
+
+
+def _get(data, path: str):
+    node = data
+    for name, idx in _PART.findall(path):
+        try:
+            node = node[int(idx)] if idx else node.get(name)
+        except (IndexError, KeyError, TypeError, AttributeError):
+            return None
+    return node
+
+
+def _siblings(s, answers, data, path: str, who: str) -> None:
+    """The other required fields of a new object ``path`` is in (a document's date issued -> its disposition)."""
+    from pydantic import BaseModel
+
+    parent, _, _leaf = path.rpartition(".")
+    if not parent or _get(data, parent) is not None:
+        return
+    cls = field_type(parent)
+    if not (isinstance(cls, type) and issubclass(cls, BaseModel)):
+        return
+    for name, f in cls.model_fields.items():
+        sub = f"{parent}.{name}"
+        if f.is_required() and sub not in answers.form_answers:
+            hint = f" ({f.description})" if f.description else ""
+            answers.form_answers[sub] = s.ask(f"{who}: {name.replace('_', ' ')}{hint}", _Typed(sub))
 
 
 def _address(s, who: str) -> dict:
