@@ -97,9 +97,8 @@ from packetgen.cli.init_prompts import (ARRIVAL, COUNTRY, DOB, EMAIL, EXPIRY, FI
 def command(folder, no_input, force, reason, summary, arrival, stay_months, treatment_months, expedite,
             ben_names, ben_dobs, ben_countries, ben_sexes, ben_cities, ben_relationships, ben_roles, ben_passports,
             no_prior_docs, self_petition, pet_name, pet_dob, pet_status, pet_birth, pet_phone, pet_email, pet_street, pet_unit,
-            pet_city, pet_state, pet_zip, sup_names, sup_dobs, sup_statuses, incomes, employers, no_other_sponsorships, form_answers,
-            consulate,
-            visa_refused, no_crim, payment, mailing_date, case_name, preparer, organization, emergency, relative,
+            pet_city, pet_state, pet_zip, sup_names, sup_dobs, sup_statuses, incomes, employers, no_other_sponsorships,
+            form_answers, consulate, visa_refused, no_crim, payment, mailing_date, case_name, preparer, organization, emergency, relative,
             relative_relationship, relative_condition, relative_hospital, agency, language, translator, fee_basis,
             no_fee_exception):
     """Start a new case in FOLDER (default: here): answer questions, get a case.json and evidence folders.
