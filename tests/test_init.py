@@ -161,7 +161,6 @@ INTERACTIVE = [
     "m", "Honduras", "", "", "Tegucigalpa", "", "", "",   # sex, citizenship, birth, residence, city, street, phone, email
     "",                                    # role [patient]
     "",                                    # no passport
-    "",                                    # no removal proceedings / reentry permit / advance parole [N]
     "n",                                   # the petitioner is not Mateo
     "Lucía", "Reyes", "", "1984-03-12", "", "", "Honduras",
     "4410 Fannin Street", "", "Houston", "Texsa", "texas", "77004", "", "",
@@ -171,7 +170,7 @@ INTERACTIVE = [
     "",                                    # Lucía signs the I-134 [Y]
     "$92,400", "",                         # income, employer
     "0",                                   # no other supporters
-    "",                                    # Lucía has signed no other I-134 / I-864 [N]
+    "n",                                   # Lucía has signed no other I-134 / I-864 (sworn: no default)
     "aunt",
     "Mateo needs heart surgery that is not available in Honduras.",
     "2027-01-25", "", "",                  # arrival, stay [6], treatment
@@ -187,7 +186,9 @@ INTERACTIVE = [
 
 def test_interactive_init(tmp_path):
     folder = tmp_path / "inter"
-    r = _init(folder, input="\n".join(INTERACTIVE) + "\n")
+    forms = ["n", "F", "y", "1", "white", "3", "10", "55", "brown", "black", "n", "n", "n", "y", "2", "0",
+             "single", "y"]                # 7. the forms' questions (tests/test_init_questions.py)
+    r = _init(folder, input="\n".join(INTERACTIVE + forms) + "\n")
     assert r.exit_code == 0, r.output
     assert "Which date did you mean?" in r.output and "July 2, 2019 (2019-07-02)" in r.output
     assert "February 7, 2019 (2019-02-07)" in r.output

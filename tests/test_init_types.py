@@ -81,7 +81,6 @@ def test_interactive_family_emergency_empty_answers_and_sworn_yes_no(tmp_path):
         "f", "Guatemala", "", "", "Quetzaltenango", "", "", "",
         "mother",                     # role
         "",                           # no passport
-        "",                           # no removal proceedings... [N]
         "n",                          # the petitioner is not Rosa
         "Carlos", "Pérez", "", "1976-01-02", "", "", "",
         "100 Main St", "", "Chicago", "Ill.", "60601", "", "",
@@ -89,7 +88,7 @@ def test_interactive_family_emergency_empty_answers_and_sworn_yes_no(tmp_path):
         "son",
         "Carlos Pérez", "y", "", "end-stage liver failure", "Northwestern Memorial, Chicago",
         "Spanish", "Ana Ruiz",        # documents in Spanish, translator
-        "", "64000", "", "0", "", "son",
+        "", "64000", "", "0", "n", "son",   # ... no other I-134 / I-864 (sworn: n typed)
         "Rosa must see her dying son.", "2027-01-10", "",
         "",                           # expedite [Y]
         "",                           # fee exception (b)(4) [Y]
@@ -97,6 +96,8 @@ def test_interactive_family_emergency_empty_answers_and_sworn_yes_no(tmp_path):
         "n",                          # no visa application
         "", "maybe", "n",             # arrests: Enter and 'maybe' are refused (sworn), then n
         "", "", "",
+        "n", "M", "y", "1", "white", "5", "2", "130", "brown", "gray", "n", "n", "n",   # the forms' questions
+        "y", "1", "0", "widowed", "y",
     ]
     r = _init(tmp_path / "i", input="\n".join(answers) + "\n")
     assert r.exit_code == 0, r.output

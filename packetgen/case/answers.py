@@ -18,5 +18,5 @@ stays fast); pydantic comes in with :mod:`packetgen.case.model` when a case is m
 from packetgen.case.answers_input import *  # noqa: F401,F403
 from packetgen.case.answers_input import _README_MARK, _STATE_BY_NAME  # noqa: F401
 from packetgen.case.answers_evidence import EvidenceSlot, expected_evidence  # noqa: F401
-from packetgen.case.answers_write import (InitResult, case_data, create_case, ensure_can_write,  # noqa: F401
+from packetgen.case.answers_write import (InitResult, case_data, create_case, ensure_can_write, set_path,  # noqa: F401
                                           todo_paths, validate)

@@ -442,6 +442,7 @@ class Answers:
     fee_basis: Optional[str] = None                 # a FEE_BASES key; None: decide from the reason
     language: Optional[str] = None                  # ISO 639 code of documents issued abroad, if not English
     translator: Optional[str] = None                # who translates them (name)
+    form_answers: dict = field(default_factory=dict)  # case-file path -> value: the forms' questions (init --answer)
 
 
 # --------------------------------------------------------------------------- expected evidence

@@ -231,7 +231,31 @@ def case_data(a: Answers) -> tuple[dict, list[EvidenceSlot]]:
     for att in visa_attempts:
         att["evidence"] = [e for e in att["evidence"] if any(s.id == e for s in slots)]
     data["filing"] = {"payment": a.payment, **({"filing_date": a.filing_date.isoformat()} if a.filing_date else {})}
+    for path, value in a.form_answers.items():
+        set_path(data, path, value)
     return data, slots
+
+
+def set_path(data: dict, path: str, value) -> None:
+    """Set ``beneficiaries[0].biographics.race`` (or ``supporters[0].relationship.mateo``) in the case data."""
+    parts = re.findall(r"([A-Za-z_][\w-]*)|\[(\d+)\]", path)
+    if not parts or "".join(f".{n}" if n else f"[{i}]" for n, i in parts).lstrip(".") != path:
+        raise ValueError(f"'{path}' is not a case-file path (e.g. beneficiaries[0].in_removal_proceedings)")
+    node = data
+    for k, (name, idx) in enumerate(parts):
+        key = name if name else int(idx)
+        last = k == len(parts) - 1
+        if isinstance(key, int):
+            if not isinstance(node, list) or key >= len(node):
+                raise ValueError(f"'{path}': there is no item {key} (numbered from 0)")
+        elif not isinstance(node, dict):
+            raise ValueError(f"'{path}': {name} is not inside an object")
+        if last:
+            node[key] = value
+        else:
+            if isinstance(key, str) and not isinstance(node.get(key), (dict, list)):
+                node[key] = {}
+            node = node[key]
 
 
 def todo_paths(data, prefix: str = "") -> list[tuple[str, str]]:

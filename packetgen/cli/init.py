@@ -67,6 +67,10 @@ from packetgen.cli.init_prompts import (ARRIVAL, COUNTRY, DOB, EMAIL, EXPIRY, FI
 @click.option("--employer", "employers", multiple=True, metavar="TEXT", help="Employer of each supporter, in order.")
 @click.option("--no-other-sponsorships", is_flag=True,
               help="No supporter has signed a Form I-134 or I-864 for anyone else (I-134 Part 2 Item 13).")
+@click.option("--answer", "form_answers", multiple=True, metavar="PATH=VALUE",
+              help="Answer a question of the forms by its case-file path, e.g. "
+                   "'beneficiaries[0].in_removal_proceedings=no' or 'supporters[0].relationship.mateo=aunt' "
+                   "(repeat; 'packetgen check' names the path of each unanswered one).")
 @click.option("--consulate", metavar="CITY, COUNTRY", help="U.S. embassy or consulate to notify, e.g. 'Tegucigalpa, Honduras'.")
 @click.option("--visa-refused", "visa_refused", multiple=True, metavar="YYYY-MM-DD:PLACE",
               help="A visa refusal, e.g. '2026-09-15:U.S. Embassy Tegucigalpa' (INA 214(b) assumed).")
@@ -93,8 +97,8 @@ from packetgen.cli.init_prompts import (ARRIVAL, COUNTRY, DOB, EMAIL, EXPIRY, FI
 def command(folder, no_input, force, reason, summary, arrival, stay_months, treatment_months, expedite,
             ben_names, ben_dobs, ben_countries, ben_sexes, ben_cities, ben_relationships, ben_roles, ben_passports,
             no_prior_docs, self_petition, pet_name, pet_dob, pet_status, pet_birth, pet_phone, pet_email, pet_street, pet_unit,
-            pet_city, pet_state, pet_zip, sup_names, sup_dobs, sup_statuses, incomes, employers, no_other_sponsorships, consulate,
-            visa_refused, no_crim, payment, mailing_date, case_name, preparer, organization, emergency, relative,
+            pet_city, pet_state, pet_zip, sup_names, sup_dobs, sup_statuses, incomes, employers, no_other_sponsorships,
+            form_answers, consulate, visa_refused, no_crim, payment, mailing_date, case_name, preparer, organization, emergency, relative,
             relative_relationship, relative_condition, relative_hospital, agency, language, translator, fee_basis,
             no_fee_exception):
     """Start a new case in FOLDER (default: here): answer questions, get a case.json and evidence folders.
@@ -119,9 +123,21 @@ def command(folder, no_input, force, reason, summary, arrival, stay_months, trea
 
     _run(case_answers.ensure_can_write, folder, force=force)   # before any question is asked
 
+    from packetgen.cli.init_questions import ask_form_questions, parse_answer_option
+
+    given = {}
+    for text in form_answers:
+        try:
+            path, value = parse_answer_option(text)
+        except ValueError as exc:
+            raise click.BadParameter(f"{text}: {exc}", param_hint="--answer")
+        given[path] = value
     s = _Session(no_input)
     try:
         answers = _collect(s, folder, locals())
+        answers.form_answers.update(given)
+        if not no_input:
+            ask_form_questions(s, answers)
     except click.Abort:
         click.echo("\nstopped: nothing was written", err=True)
         sys.exit(130)
@@ -180,17 +196,7 @@ def _collect(s: _Session, folder: Path, o: dict):
             if number:
                 expires = s.ask("Passport expiry date (YYYY-MM-DD)", EXPIRY)
         history = dict.fromkeys(("removal_proceedings", "reentry_permit", "advance_parole"),
-                                False if o["no_prior_docs"] else None)
-        if not s.no_input and not o["no_prior_docs"]:
-            if click.confirm(f"  Has {p['given']} ever been in U.S. removal proceedings, or been issued a U.S. reentry "
-                             "permit, refugee travel document or advance parole document?", default=False):
-                history["removal_proceedings"] = click.confirm("    in removal (or exclusion, deportation) "
-                                                               "proceedings?", default=False)
-                history["reentry_permit"] = click.confirm("    issued a reentry permit or refugee travel document?",
-                                                          default=False)
-                history["advance_parole"] = click.confirm("    issued an advance parole document?", default=False)
-            else:
-                history = dict.fromkeys(history, False)
+                                False if o["no_prior_docs"] else None)     # else asked with the forms' questions
         bens.append(case_answers.BeneficiaryAnswers(**p, role=role, accompanies=accompanies,
                                                 passport_number=number, passport_expires=expires, **history))
 
@@ -276,9 +282,9 @@ def _collect(s: _Session, folder: Path, o: dict):
     for sup in sups:
         if o["no_other_sponsorships"]:
             sup.other_obligations_none = True
-        elif not s.no_input:
-            sup.other_obligations_none = not click.confirm(
-                f"  Has {sup.given} already signed a Form I-134 or I-864 for anyone else?", default=False)
+        elif not s.no_input:                # sworn (I-134 Part 2 Item 13): no default
+            sup.other_obligations_none = not s.confirm(
+                f"Has {sup.given} already signed a Form I-134 or I-864 for anyone else?", default=None)
     if not s.no_input and sups:
         click.echo("  For the Form I-134: how is each supporter related to each person?")
         for sup in sups:
