@@ -75,3 +75,17 @@ def assert_values_drawn_for_pdfium(filled, label: str = "") -> None:
             if v["page"] == pno and v["kind"] in {"text", "combo", "overflow"}:
                 for line in v["value"].split("\n"):
                     assert norm(line) in text, (label or filled.title, pno, v["label"], line)
+
+
+def case_from(path: Path, mutate=None):
+    """A sample's Case, optionally changed in its JSON form first (``mutate(data)``), keeping its folder."""
+    import json
+
+    from packetgen.case.model import Case
+
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    if mutate:
+        mutate(data)
+    case = Case.model_validate(data)
+    case._source = path
+    return case

@@ -4,14 +4,12 @@ element, and the law-enforcement witness."""
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 
 from packetgen.case.checks import run_checks
 from packetgen.case.model import Case
 from packetgen.letter.render import render_letter
 
-from .conftest import SAMPLES
+from .conftest import SAMPLES, case_from
 from .test_letter import TODAY, fake_refs, fake_sections, flat, text_of
 
 CHILD = SAMPLES / "child-surgery" / "case.json"
@@ -20,12 +18,7 @@ WITNESS = SAMPLES / "trial-witness" / "case.json"
 
 
 def _case(path, mutate=None) -> Case:
-    d = json.loads(path.read_text(encoding="utf-8"))
-    if mutate:
-        mutate(d)
-    case = Case.model_validate(d)
-    case._source = path
-    return case
+    return case_from(path, mutate)
 
 
 def _text(case) -> tuple[str, dict]:

@@ -4,12 +4,11 @@ against a scheduled date."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from packetgen.case.checks import run_checks
 from packetgen.case.model import Case
 
-from .conftest import SAMPLES
+from .conftest import SAMPLES, case_from
 
 TODAY = dt.date(2026, 12, 2)
 CHILD = SAMPLES / "child-surgery" / "case.json"
@@ -17,12 +16,7 @@ DYING = SAMPLES / "dying-parent" / "case.json"
 
 
 def _case(path, mutate=None) -> Case:
-    d = json.loads(path.read_text(encoding="utf-8"))
-    if mutate:
-        mutate(d)
-    case = Case.model_validate(d)
-    case._source = path
-    return case
+    return case_from(path, mutate)
 
 
 def _codes(case, code):

@@ -15,7 +15,7 @@ from packetgen.case.model import Case
 from packetgen.letter.render import ExhibitRef, render_letter
 from packetgen.packet.plan import plan_packet
 
-from .conftest import SAMPLES, sample_cases
+from .conftest import SAMPLES, sample_cases, case_from
 from .test_letter import TODAY, fake_sections, flat, text_of
 
 CHILD = SAMPLES / "child-surgery" / "case.json"
@@ -23,12 +23,7 @@ DYING = SAMPLES / "dying-parent" / "case.json"
 
 
 def _case(path, mutate=None) -> Case:
-    d = json.loads(path.read_text(encoding="utf-8"))
-    if mutate:
-        mutate(d)
-    case = Case.model_validate(d)
-    case._source = path
-    return case
+    return case_from(path, mutate)
 
 
 @pytest.mark.parametrize("case_path", sample_cases(), ids=lambda p: p.parent.name)
