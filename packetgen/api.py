@@ -271,19 +271,24 @@ def _finish(case, sets, exhibits, forms, first_pass, findings, warnings, *, date
                        seconds=time.perf_counter() - t0, sets=results)
 
 
-# Where each form goes in a set: payment form and G-1145 on top, then the letter, then the rest.
-FORM_ORDER = {"G-1450": 0, "G-1650": 0, "G-1145": 1, "G-28": 3, "I-131": 4, "I-134": 5}
-LETTER_RANK = 2
+# Where each form goes in a set comes from the field maps: a companion form's ``companion.order`` (1 payment,
+# 2 G-1145, 4 G-28; 3 is the cover letter); the I-131 and I-134 (order 0) follow, in the order they were filled.
+LETTER_ORDER = 3
+MAIN_FORMS_ORDER = 5
+
+
+def _rank(f) -> int:
+    return f.order or MAIN_FORMS_ORDER
 
 
 def _set_forms(forms, st) -> list:
     """The forms of one set, in mailing order (stable within a rank: case-file order)."""
     mine = [f for f in forms if f.beneficiary_id is None or f.beneficiary_id in st.beneficiary_ids]
-    return sorted(mine, key=lambda f: FORM_ORDER.get(f.form_id, 9))
+    return sorted(mine, key=_rank)
 
 
 def _forms_before_letter(forms) -> int:
-    return sum(1 for f in forms if FORM_ORDER.get(f.form_id, 9) < LETTER_RANK)
+    return sum(1 for f in forms if _rank(f) < LETTER_ORDER)
 
 
 def _document_id(case: Case, st, exhibits: list[_Exhibit], forms, *, draft: bool, flatten: bool,

@@ -41,18 +41,8 @@ def _fold(s: str) -> str:
 
 def _texts(case):
     """(field path, text) for every free-text string of the case that the letter or a form may print."""
-    def walk(value, path):
-        if isinstance(value, str):
-            if " " in value:
-                yield path, value
-        elif isinstance(value, dict):
-            for k, v in value.items():
-                if k not in ("file", "more_files", "password", "$schema"):
-                    yield from walk(v, f"{path}.{k}" if path else k)
-        elif isinstance(value, list):
-            for i, v in enumerate(value):
-                yield from walk(v, f"{path}[{i}]")
-    yield from walk(case.model_dump(mode="json", by_alias=True, exclude_none=True), "")
+    data = case.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return ((path, text) for path, text in _all_strings(data) if " " in text)
 
 
 def check_letter(case, out: _Out, today: dt.date) -> None:

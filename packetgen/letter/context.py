@@ -95,7 +95,7 @@ def _context(case, exhibits: list[ExhibitRef], sections: list[dict], today: dt.d
         "exhibit_list": [{"letter": x.letter, "id": x.evidence_id, "title": x.title, "shows": x.shows,
                           "pages": _page_range(x.first_page, x.last_page)} for x in exhibits],
         "exhibit_span": exhibit_span, "n_exhibits": len(exhibits),
-        "sections": secs, "index_offset": 0,   # the letter is always the packet's first part
+        "sections": secs,
         "status_text": pet.immigration_status or "",
         "pet_his": {"F": "her", "M": "his"}.get(pet.sex or "", "their"),
         "pet_he": {"F": "she", "M": "he"}.get(pet.sex or "", "they"),

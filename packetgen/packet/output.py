@@ -214,6 +214,14 @@ def record_written(outdir: Path, sha256: str) -> None:
     _write_record(outdir, rec)
 
 
+def manifest_sets(manifest: dict) -> list[dict]:
+    """The sets a manifest describes, each with its ``output`` and ``sections``; a manifest written before
+    packets had sets describes one (raises KeyError/TypeError on a manifest that is neither)."""
+    if "sets" in manifest:
+        return list(manifest["sets"])
+    return [{"output": manifest["output"], "sections": manifest.get("sections") or {}}]
+
+
 def check_overwrite(outdir: Path, *, force: bool, names: Iterable[str] = (PACKET_NAME,),
                     identity: Optional[CaseIdentity] = None) -> None:
     """Refuse special files always; without ``force``, refuse to replace files packetgen cannot prove it
@@ -234,10 +242,8 @@ def check_overwrite(outdir: Path, *, force: bool, names: Iterable[str] = (PACKET
     manifest = _read_small(outdir / MANIFEST_NAME)
     if manifest:
         with contextlib.suppress(ValueError, KeyError, TypeError, AttributeError):
-            m = json.loads(manifest.decode("utf-8"))
-            out = [st["output"] for st in m["sets"]] if "sets" in m else m["output"]   # one output per set
-            for o in out if isinstance(out, list) else [out]:
-                known.add(o["sha256"])
+            for st in manifest_sets(json.loads(manifest.decode("utf-8"))):
+                known.add(st["output"]["sha256"])
     for name in present:
         is_packet = name == PACKET_NAME or (name.startswith("packet-") and name.endswith(".pdf"))   # a set
         if name == MANIFEST_NAME or (not is_packet and (rec.legacy or not (rec.files or rec.history))):

@@ -25,7 +25,7 @@ from typing import Optional
 from pathlib import Path
 
 from packetgen.errors import OutputError
-from packetgen.packet.output import MANIFEST_NAME, sha256_file
+from packetgen.packet.output import MANIFEST_NAME, manifest_sets, sha256_file
 
 
 @dataclass
@@ -58,18 +58,12 @@ def _locate(target: Path) -> tuple[Optional[Path], Path]:
     return packet, manifest
 
 
-def _sets(manifest: dict) -> list[dict]:
-    if "sets" in manifest:
-        return list(manifest["sets"])
-    return [{"output": manifest["output"], "sections": manifest["sections"]}]   # before sets: one packet
-
-
 def verify_packet(target: Path) -> Verification:
     """Re-read every set the manifest lists (or the one PDF named) with pypdf and check it against the manifest."""
     only, manifest_path = _locate(target)
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        sets = _sets(manifest)
+        sets = manifest_sets(manifest)
         files = [manifest_path.parent / s["output"]["file"] for s in sets]
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise OutputError(f"{manifest_path}: not a packetgen manifest ({exc})",

@@ -52,10 +52,13 @@ def set_views(manifest: Optional[dict]) -> list[dict]:
         return []
     if "sets" not in manifest:
         return [manifest]
+    from packetgen.packet.output import manifest_sets
+
     base = {k: v for k, v in manifest.items() if k != "sets"}
+    sets = [st for st in manifest_sets(manifest) if isinstance(st, dict)]
     return [{**base, "output": st.get("output") or {}, "sections": st.get("sections") or {},
-             "set": {k: st.get(k) for k in ("number", "key", "beneficiaries")}, "set_count": len(manifest["sets"])}
-            for st in manifest["sets"] if isinstance(st, dict)]
+             "set": {k: st.get(k) for k in ("number", "key", "beneficiaries")}, "set_count": len(sets)}
+            for st in sets]
 
 
 def _targets(folder: Path, manifest: Optional[dict], **kw) -> list[Target]:

@@ -17,10 +17,10 @@ def packet_hash(manifest: dict) -> Optional[str]:
     """What a preview shows, as one hash: the packet's SHA-256, or for several sets a hash of theirs."""
     import hashlib
 
+    from packetgen.packet.output import manifest_sets
+
     try:
-        if "sets" not in manifest:
-            return manifest["output"]["sha256"]
-        shas = [st["output"]["sha256"] for st in manifest["sets"]]
+        shas = [st["output"]["sha256"] for st in manifest_sets(manifest)]
     except (KeyError, TypeError):
         return None
     return shas[0] if len(shas) == 1 else hashlib.sha256("\n".join(shas).encode()).hexdigest()
