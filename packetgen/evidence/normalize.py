@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Optional
 
 import pikepdf
 
@@ -32,12 +33,14 @@ class NormalizedDoc:
     source: Path            # the input file
     sha256: str             # of the input bytes
     kind: str               # "pdf" or "image"
-    pdf: pikepdf.Pdf        # 612x792 pages, content fitted into layout.CONTENT_BOX
+    pdf: Optional[pikepdf.Pdf]   # 612x792 pages, content fitted into layout.CONTENT_BOX; None once on disk
     warnings: list[str] = field(default_factory=list)   # one line each, each naming the file
+    file: Optional[Path] = None  # the pages saved in the build's temporary folder (evidence/workers.py)
+    pages: int = 0               # page count of ``file``
 
     @property
     def page_count(self) -> int:
-        return len(self.pdf.pages)
+        return len(self.pdf.pages) if self.pdf is not None else self.pages
 
 
 # --------------------------------------------------------------------------- entry point

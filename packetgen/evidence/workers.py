@@ -57,20 +57,30 @@ def looks_like_pdf(path: Path) -> bool:
 
 
 def normalize_to_file(path: Path, password: Optional[str], display_name: str, tmpdir: str, keep_links: bool = False):
-    """Worker side: normalize one file and save its clean pages to ``tmpdir``."""
+    """Normalize one file and save its clean pages to ``tmpdir`` (in a worker, or in the main process).
+
+    The pages leave memory as soon as they are saved: pikepdf copies stream data into memory when it copies
+    pages between documents, so a packet assembled from documents held open would keep every input's bytes
+    until it is written (issue 16).  The packet is assembled from these files by a qpdf job that reads them
+    only while the packet is written (packet/assemble.py).
+    """
     import tempfile
 
     from packetgen.evidence.normalize import normalize
 
     doc = normalize(path, password=password, display_name=display_name, keep_links=keep_links)
     fd, out = tempfile.mkstemp(suffix=".pdf", dir=tmpdir)
-    with os.fdopen(fd, "wb") as fh:
-        # Streams exactly as they are in memory (nothing decoded, nothing compressed): the packet's save then
-        # does what it does on the in-process path, so the packet is byte-identical with or without workers.
-        doc.pdf.save(fh, compress_streams=False, stream_decode_level=_decode_none(),
-                     object_stream_mode=_no_object_streams())
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            # Streams exactly as they are in memory (nothing decoded, nothing compressed): the packet's save then
+            # encodes them as it always has, so the packet does not depend on where a file was normalized.
+            doc.pdf.save(fh, compress_streams=False, stream_decode_level=_decode_none(),
+                         object_stream_mode=_no_object_streams())
+        pages = len(doc.pdf.pages)
+    finally:
+        doc.pdf.close()
     return {"source": str(doc.source), "sha256": doc.sha256, "kind": doc.kind, "warnings": doc.warnings,
-            "file": out}
+            "file": out, "pages": pages}
 
 
 def _no_object_streams():
@@ -86,10 +96,9 @@ def _decode_none():
 
 
 def open_normalized(result: dict):
-    """Main side: the worker's result as a NormalizedDoc."""
-    import pikepdf
-
+    """Main side: the result as a NormalizedDoc whose pages are in a file (nothing is held open)."""
     from packetgen.evidence.normalize import NormalizedDoc
 
     return NormalizedDoc(source=Path(result["source"]), sha256=result["sha256"], kind=result["kind"],
-                         pdf=pikepdf.open(result["file"]), warnings=list(result["warnings"]))
+                         pdf=None, warnings=list(result["warnings"]), file=Path(result["file"]),
+                         pages=int(result["pages"]))

@@ -1,7 +1,14 @@
-"""Assemble the submission PDF: merge, stamp, outline, link.  pikepdf (qpdf) does the work.
+"""Assemble the submission PDF: merge, stamp, outline, link.  qpdf does the work.
 
-Why pikepdf and not pypdf here: on the 870 corpus pages qpdf merges in 0.7 s,
-pikepdf in 0.6 s, a plain pypdf append in 3.7 s (measured; see benchmarks/).
+Every part (forms, letter, separators, evidence) is a PDF file in the build's
+temporary folder.  A qpdf job (``qpdf --empty --pages ...``, run in-process by
+pikepdf) merges them; it copies pages lazily, so stream data is read from the
+part files only while the packet is written and memory stays flat in the size
+of the evidence.  pikepdf's own page copying would first read every stream into
+memory (its documents copy "immediately"): 1.4 MB of memory per MB of evidence
+(issue 16; measured in benchmarks/README.md).  The job also keeps the filled
+forms' fields live.  Why not pypdf: on the 870 corpus pages qpdf merges in 0.7 s,
+a plain pypdf append in 3.7 s.
 
 Page stamps are one small content stream appended to each page, using one
 shared Helvetica font object: stamping never copies page content.  Where the
@@ -20,8 +27,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import warnings
+import os
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Optional
 
 import pikepdf
@@ -44,10 +53,47 @@ class PageLabel:
 
 @dataclass
 class Part:
-    """A run of pages to put into the packet, already rendered."""
-    pdf: pikepdf.Pdf
+    """A run of pages to put into the packet, already rendered, in a PDF file of the build's temporary folder."""
+    file: Path
+    pages: int
     section: str
     on_form: bool = False
+
+
+@dataclass
+class Assembled:
+    """The unsaved packet, and the qpdf job whose input files its pages are read from when it is saved."""
+    pdf: pikepdf.Pdf
+    job: object
+
+
+#: A filled form's /AcroForm and its pages' /Annots go through the merge under these keys (restored before
+#: saving), so qpdf copies them as plain objects: its form handling would copy a form's field tree once per
+#: page (measured: 11x the annotations), and its annotation handling would copy the widgets apart from the
+#: fields that own them (the fields' /Kids would no longer be the widgets on the pages).
+_FORM_KEY = Name("/PGAcroForm")
+_ANNOTS_KEY = Name("/PGAnnots")
+
+
+def part_file(workdir, data: bytes, *, form: bool = False) -> tuple[Path, int]:
+    """Write a rendered PDF (letter, form, separator...) into ``workdir`` for the merge; return it and its pages."""
+    fd, name = tempfile.mkstemp(suffix=".pdf", dir=workdir)
+    if not form:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        with pikepdf.open(name) as pdf:
+            return Path(name), len(pdf.pages)
+    with pikepdf.open(io.BytesIO(data)) as pdf, os.fdopen(fd, "wb") as fh:
+        af = pdf.Root.get("/AcroForm")
+        if af is not None and len(pdf.pages):
+            pdf.pages[0].obj[_FORM_KEY] = af if af.is_indirect else pdf.make_indirect(af)
+            del pdf.Root["/AcroForm"]
+        for page in pdf.pages:
+            if "/Annots" in page.obj:
+                page.obj[_ANNOTS_KEY] = page.obj.Annots
+                del page.obj["/Annots"]
+        pdf.save(fh)
+        return Path(name), len(pdf.pages)
 
 
 @dataclass
@@ -81,32 +127,45 @@ def _stamp_stream(pdf: pikepdf.Pdf, left: str, right: str, *, y: float, size: fl
 def assemble(parts: list[Part], *, case_name: str, outline: list[OutlineEntry],
              links: list[tuple[int, tuple[float, float, float, float], int]],
              title: str, date: dt.date, draft: bool = False,
-             progress: Optional[Callable[[str], None]] = None) -> pikepdf.Pdf:
+             progress: Optional[Callable[[str], None]] = None) -> Assembled:
     """Merge ``parts`` in order, stamp every page, add the outline and index links.
 
     Returns the unsaved packet; :func:`save_packet` writes it (straight to the
     output's temporary file, so the packet is never held in memory as bytes).
+    The part files must stay until then.
 
     ``links``: (packet page index of the index row, rect, target packet page index).
-    Form parts keep their live fields; other parts are copied without form data
-    (evidence was flattened and sanitized by :mod:`packetgen.evidence.normalize`).
+    Form parts keep their live fields (qpdf carries each form's fields with its
+    pages); evidence was flattened and sanitized by :mod:`packetgen.evidence.normalize`.
     """
-    out = pikepdf.Pdf.new()
+    # --remove-unreferenced-resources=no: our parts' resources are already minimal, and the check would parse
+    # every content stream of the evidence.  Files beyond qpdf's keep-files-open threshold (200) are reopened
+    # while the packet is written, so no descriptor limit is reached.
+    job = pikepdf.Job(["qpdf", "--empty", "--remove-unreferenced-resources=no", "--pages",
+                       *[str(p.file) for p in parts], "--", os.devnull])
+    out = job.create_pdf()
     labels: list[PageLabel] = []
     for part in parts:
-        n = len(part.pdf.pages)
-        with warnings.catch_warnings():
-            # pikepdf warns that extend() drops AcroForms; _merge_acroforms() carries them
-            # (add_pages_from() would copy a form's whole field tree once per page: measured
-            # 2.4x larger and 4x slower on two I-131s).
-            warnings.simplefilter("ignore")
-            out.pages.extend(part.pdf.pages)
-        labels += [PageLabel(part.section, i + 1, n, part.on_form) for i in range(n)]
+        labels += [PageLabel(part.section, i + 1, part.pages, part.on_form) for i in range(part.pages)]
     total = len(out.pages)
+    if total != len(labels):
+        from packetgen.errors import InternalError
+
+        raise InternalError(f"the merged packet has {total} pages where its parts have {len(labels)}",
+                            fix="report this bug with the build's --debug output")
     if progress:
         progress(f"merged {total} pages")
-
-    _merge_acroforms(out, [p.pdf for p in parts if p.on_form])
+    forms = []
+    for page, label in zip(out.pages, labels):
+        if not label.on_form:
+            continue
+        if _ANNOTS_KEY in page.obj:
+            page.obj.Annots = page.obj[_ANNOTS_KEY]
+            del page.obj[_ANNOTS_KEY]
+        if label.within == 1 and _FORM_KEY in page.obj:
+            forms.append(page.obj[_FORM_KEY])
+            del page.obj[_FORM_KEY]
+    _merge_acroforms(out, forms)
 
     font = out.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica,
                                         Encoding=Name.WinAnsiEncoding))
@@ -152,7 +211,7 @@ def assemble(parts: list[Part], *, case_name: str, outline: list[OutlineEntry],
     out.docinfo = out.make_indirect(Dictionary(Title=String(title), Creator=String("packetgen"),
                                                Producer=String("packetgen (pikepdf/qpdf)"),
                                                CreationDate=String(stamp), ModDate=String(stamp)))
-    return out
+    return Assembled(out, job)
 
 
 class _HashingWriter(io.RawIOBase):
@@ -172,13 +231,14 @@ class _HashingWriter(io.RawIOBase):
         return self.fh.write(data)
 
 
-def save_packet(pdf: pikepdf.Pdf, fh, document_id: bytes) -> tuple[str, int]:
+def save_packet(packet: Assembled, fh, document_id: bytes) -> tuple[str, int]:
     """Write the packet to ``fh``; return its SHA-256 and size.
 
     The document ID is derived from the inputs (``document_id``, 16 bytes), not
     from the time: the same inputs give the same bytes.  (qpdf's deterministic_id
     would hash the whole output a second time: 0.25 s on an 800-page packet.)
     """
+    pdf = packet.pdf
     pdf.trailer.ID = Array([String(document_id), String(document_id)])
     out = _HashingWriter(fh)
     pdf.save(out, static_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate, fix_metadata_version=False)
@@ -195,21 +255,21 @@ def _outline_items(entries: list[OutlineEntry]) -> list[OutlineItem]:
 
 
 
-def _merge_acroforms(out: pikepdf.Pdf, sources: list[pikepdf.Pdf]) -> None:
+def _merge_acroforms(out: pikepdf.Pdf, forms: list) -> None:
     """Keep the filled forms' fields live: collect their root fields into one AcroForm.
 
-    Each form was given a unique root field name by the filler, so no two forms
-    share a field name.  The widgets were copied with the pages; copy_foreign
-    maps each root field to the same copy the widgets' /Parent chains point at.
-    NeedAppearances is never set: appearance streams are generated, so viewers
-    do not redraw the PDF417 barcode fields as text.
+    ``forms`` are the parts' /AcroForm dictionaries, already copied into ``out``
+    with their pages (so each root field is the object the widgets' /Parent
+    chains point at).  Each form was given a unique root field name by the
+    filler, so no two forms share a field name.  NeedAppearances is never set:
+    appearance streams are generated, so viewers do not redraw the PDF417
+    barcode fields as text.
     """
     fields = Array()
     dr = da = None
     seen: set[str] = set()
-    for src in sources:
-        af = src.Root.get("/AcroForm")
-        if af is None or "/Fields" not in af:
+    for af in forms:
+        if "/Fields" not in af:
             continue
         for f in af.Fields:
             name = str(f.get("/T", ""))
@@ -219,14 +279,14 @@ def _merge_acroforms(out: pikepdf.Pdf, sources: list[pikepdf.Pdf]) -> None:
                 raise InternalError(f"two forms in the packet share the root field name '{name}'",
                                     fix="report this bug; build with --flatten meanwhile")
             seen.add(name)
-            fields.append(out.copy_foreign(f if f.is_indirect else src.make_indirect(f)))
+            fields.append(f)
         if dr is None and "/DR" in af:
-            dr = out.copy_foreign(af.DR if af.DR.is_indirect else src.make_indirect(af.DR))
+            dr = af.DR
             da = af.get("/DA")
     if len(fields):
         acro = Dictionary(Fields=fields)
         if dr is not None:
-            acro.DR = dr
+            acro.DR = dr if dr.is_indirect else out.make_indirect(dr)
         if da is not None:
             acro.DA = da
         out.Root.AcroForm = out.make_indirect(acro)

@@ -141,12 +141,13 @@ def _worth_a_pool(jobs: list[_EvidenceJob]) -> bool:
 
 
 def _normalize_exhibits(case: Case, plan, say: Progress, warnings: list[str], *, tmpdir: Optional[str] = None,
-                        meanwhile: Callable[[], None] = lambda: None, workers: bool = True,
+                        meanwhile: Callable[[dict], None] = lambda estimate: None, workers: bool = True,
                         keep_links: bool = False) -> list[_Exhibit]:
     """Normalize every evidence file; images go to worker processes when there are enough of them.
 
     ``meanwhile`` runs in this process after its own share of the files, while
-    the workers are still busy (always exactly once, pool or not).
+    the workers are still busy (always exactly once, pool or not).  It gets the
+    page counts known so far (:func:`_estimated_pages`).
 
     Results and errors are taken in exhibit order, so the first problem reported
     is the first in the case file, whichever process found it.
@@ -155,8 +156,25 @@ def _normalize_exhibits(case: Case, plan, say: Progress, warnings: list[str], *,
 
     jobs = _evidence_jobs(case, plan)
     with worker_pool(enabled=workers and tmpdir is not None and _worth_a_pool(jobs)) as pool:
-        results = _run_jobs(jobs, pool, tmpdir, say, meanwhile, keep_links)
+        results = _run_jobs(jobs, pool, tmpdir, say, lambda partial: meanwhile(_estimated_pages(case, plan, jobs, partial)),
+                            keep_links)
     return _exhibits_from(case, plan, jobs, results, warnings)
+
+
+def _estimated_pages(case: Case, plan, jobs: list[_EvidenceJob], partial: list) -> dict[str, tuple[list[int], int]]:
+    """Per evidence id: the page count of each of its files and of its translation (with a generated
+    certificate), as far as known; a file still being normalized (a photo, in a worker) counts as one page."""
+    out: dict[str, tuple[list[int], int]] = {}
+    for i, px in enumerate(plan.exhibits):
+        ev = px.evidence
+        docs = [r.page_count if r is not None and not isinstance(r, PacketgenError) else 1
+                for job, r in zip(jobs, partial) if job.exhibit == i and job.role == "doc"]
+        tr = sum(r.page_count if r is not None and not isinstance(r, PacketgenError) else 1
+                 for job, r in zip(jobs, partial) if job.exhibit == i and job.role == "translation")
+        if ev.translation and not ev.translation.certificate_file and ev.translation.translator:
+            tr += 1
+        out[ev.id] = (docs, tr)
+    return out
 
 
 def _run_jobs(jobs: list[_EvidenceJob], pool, tmpdir: Optional[str], say: Progress, meanwhile,
@@ -176,13 +194,16 @@ def _run_jobs(jobs: list[_EvidenceJob], pool, tmpdir: Optional[str], say: Progre
         if k in offload:
             continue
         try:
-            results[k] = normalize(job.path, password=job.password, display_name=job.name, keep_links=keep_links)
+            if tmpdir is None:
+                results[k] = normalize(job.path, password=job.password, display_name=job.name, keep_links=keep_links)
+            else:   # saved and released at once: memory stays flat however large the evidence (issue 16)
+                results[k] = open_normalized(normalize_to_file(job.path, job.password, job.name, tmpdir, keep_links))
         except PacketgenError as exc:
             results[k] = exc
         done += 1
         say(f"evidence: {done}/{total} files")
     if not any(isinstance(r, PacketgenError) for r in results):
-        meanwhile()
+        meanwhile(results)
     for k in sorted(offload):
         try:
             results[k] = open_normalized(futures[k].result())
