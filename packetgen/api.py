@@ -334,11 +334,11 @@ def _form_sections(forms, page_map=None) -> list[dict]:
 
 
 def _letter_pages_guess(case: Case) -> int:
-    """How long the first set's letter will be, guessed before it is laid out: about four pages of argument,
-    plus the exhibit list and index, which grow with the exhibits' titles and descriptions (fitted on the
-    samples, 5 pages, and on generated cases of 73 and 159 exhibits, 10 and 24 pages; each within a page)."""
+    """How long the first set's letter will be, guessed before it is laid out: three and a half pages of
+    argument, plus the exhibit list and index, which grow with the exhibits' titles and descriptions (fitted
+    on the three samples, 5 pages each, and on generated cases of 73 and 159 exhibits, 10 and 24 pages)."""
     chars = sum(len(e.title or "") + len(e.shows or "") for e in case.evidence)
-    return max(1, round(4 + chars / 850))
+    return max(1, round(3.5 + chars / 800))
 
 
 def _letter_first_pass(case: Case, st, forms, estimate: dict, letter_pages: int, *, date, templates_dir):

@@ -69,27 +69,35 @@ def _letter_date(case, out: _Out, today: dt.date) -> None:
 def _typed_ages(case, out: _Out, letter_date: dt.date) -> None:
     """'Mateo (6)', 'Mateo is six years old', 'a six-year-old patient': the typed age against the date of birth."""
     people = []
+    by_name: dict[str, list[int]] = {}
     for path, label, p in _people(case):
         names = {_fold(p.name.given), _fold(f"{p.name.given} {p.name.family}"), _fold(p.name.full)}
         role = _fold(getattr(p, "role", None) or "")
-        people.append((path, label, p, names, role, age_on(p.date_of_birth, letter_date)))
+        roles = [re.compile(rf"\b{_NUM_ANY}[- ]years?[- ]old {re.escape(word)}\b")
+                 for word in role.split() if len(word) > 3]
+        for name in names:
+            by_name.setdefault(name, []).append(len(people))
+        people.append((path, label, p, roles, age_on(p.date_of_birth, letter_date)))
+    # One pattern of each form for all the names (longest first), compiled once: compiling one per name was
+    # most of the check's time on a small case.
+    alt = "|".join(re.escape(n) for n in sorted(by_name, key=len, reverse=True) if n)
+    pats = [(re.compile(pat), pat.endswith(",")) for pat in (
+        rf"\b({alt}) \({_NUM_ANY}\)", rf"\b({alt}),? (?:is|was|aged|age) (?:now )?{_NUM_ANY}(?:[- ]years?[- ]old)?\b",
+        rf"\b({alt}),? (?:a|an) {_NUM_ANY}[- ]years?[- ]old\b", rf"\b({alt}), {_NUM_ANY},")] if alt else []
     seen = set()
     for where, text in _texts(case):
         low = _fold(text)
-        for path, label, p, names, role, age in people:
-            stated = []
-            for name in sorted(names, key=len, reverse=True):
-                n = re.escape(name)
-                for pat in (rf"\b{n} \({_NUM_ANY}\)", rf"\b{n},? (?:is|was|aged|age) (?:now )?{_NUM_ANY}(?:[- ]years?[- ]old)?\b",
-                            rf"\b{n},? (?:a|an) {_NUM_ANY}[- ]years?[- ]old\b", rf"\b{n}, {_NUM_ANY},"):
-                    for m in re.finditer(pat, low):
-                        if "years" in m.group(0) or "(" in m.group(0) or "aged" in m.group(0) or " age " in m.group(0) \
-                                or pat.endswith(","):
-                            stated.append(m.group(1))
-            if role:
-                for word in role.split():
-                    if len(word) > 3:
-                        stated += [m.group(1) for m in re.finditer(rf"\b{_NUM_ANY}[- ]years?[- ]old {re.escape(word)}\b", low)]
+        found: dict[int, list[str]] = {}
+        for rx, comma in pats:
+            for m in rx.finditer(low):
+                if "years" in m.group(0) or "(" in m.group(0) or "aged" in m.group(0) or " age " in m.group(0) \
+                        or comma:
+                    for k in by_name.get(m.group(1), ()):
+                        found.setdefault(k, []).append(m.group(2))
+        for k, (path, label, p, roles, age) in enumerate(people):
+            stated = found.get(k, [])
+            for rx in roles:
+                stated += [m.group(1) for m in rx.finditer(low)]
             for s in stated:
                 n = _number(s)
                 if n is None or n == age or (where, path) in seen:

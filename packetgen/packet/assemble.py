@@ -241,7 +241,12 @@ def save_packet(packet: Assembled, fh, document_id: bytes) -> tuple[str, int]:
     pdf = packet.pdf
     pdf.trailer.ID = Array([String(document_id), String(document_id)])
     out = _HashingWriter(fh)
-    pdf.save(out, static_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate, fix_metadata_version=False)
+    # qpdf writes in small pieces; buffered here, the hashing writer sees 1 MB at a time (measured: a third
+    # of the save's Python overhead on the benchmark's packet).
+    buffered = io.BufferedWriter(out, buffer_size=1 << 20)
+    pdf.save(buffered, static_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
+             fix_metadata_version=False)
+    buffered.flush()
     return out.sha256.hexdigest(), out.size
 
 
