@@ -403,7 +403,7 @@ class ScanPool:
 
         if style not in self.noise:
             rng = mc.rng_for(self.seed, f"mix-noise:{style}")
-            tex = mc._texture(rng, w + 64, h + 64, coarse=0, fine=4)
+            tex = mc._texture(rng, w + 64, h + 64, coarse=0, fine=2)
             self.noise[style] = Image.merge("RGB", (tex, tex, tex)) if style[1] else tex
         return self.noise[style]
 
@@ -592,18 +592,7 @@ def _paper_of(spec: FSpec) -> str:
     return "image"
 
 
-def make_mix(out: Path, *, pages: int, seed: int = 1, image_scale: float = 1.0, jobs: int = 1,
-             verbose: bool = True) -> dict:
-    """Write ``out/case.json`` and ``out/evidence/*``; return a summary (also saved as ``out/mix-case.json``)."""
-    t0 = time.perf_counter()
-    out = Path(out)
-    ev_dir = out / "evidence"
-    ev_dir.mkdir(parents=True, exist_ok=True)
-    xs, facts = plan(pages, seed)
-    specs = [f for x in xs for f in x.all_files()]
-    per_style = min(8, max(2, pages // 200))
-    work = [(f, str(ev_dir / f.name), seed, per_style, image_scale) for f in specs]
-    sizes: dict[str, int] = {}
+def _generate(work: list, sizes: dict, jobs: int, verbose: bool, t0: float) -> None:
     if jobs > 1:
         import multiprocessing as mp
 
@@ -617,6 +606,28 @@ def make_mix(out: Path, *, pages: int, seed: int = 1, image_scale: float = 1.0, 
             if verbose and (i + 1) % 50 == 0:
                 print(f"  {i + 1}/{len(work)} files, {time.perf_counter() - t0:.0f} s", file=sys.stderr)
     _WORKER.clear()
+
+
+def make_mix(out: Path, *, pages: int, seed: int = 1, image_scale: float = 1.0, jobs: int = 1,
+             verbose: bool = True) -> dict:
+    """Write ``out/case.json`` and ``out/evidence/*``; return a summary (also saved as ``out/mix-case.json``)."""
+    t0 = time.perf_counter()
+    out = Path(out)
+    ev_dir = out / "evidence"
+    ev_dir.mkdir(parents=True, exist_ok=True)
+    xs, facts = plan(pages, seed)
+    specs = [f for x in xs for f in x.all_files()]
+    per_style = min(8, max(2, pages // 200))
+    work = [(f, str(ev_dir / f.name), seed, per_style, image_scale) for f in specs]
+    sizes: dict[str, int] = {}
+    # reportlab dates its PDFs from SOURCE_DATE_EPOCH when it is set (packetgen's tests set it): generate
+    # without it, so the bytes never depend on the environment
+    saved_epoch = os.environ.pop("SOURCE_DATE_EPOCH", None)
+    try:
+        _generate(work, sizes, jobs, verbose, t0)
+    finally:
+        if saved_epoch is not None:
+            os.environ["SOURCE_DATE_EPOCH"] = saved_epoch
 
     evidence = []
     for x in xs:

@@ -91,11 +91,6 @@ def ensure_mix(case_dir: Path, pages: int, seed: int, *, regenerate: bool = Fals
     return json.loads(stamp.read_text())
 
 
-def packet_files(out: Path) -> list[Path]:
-    """The packet PDFs a build wrote: packet.pdf (one set) or packet-1-<id>.pdf, packet-2-<id>.pdf, ..."""
-    return sorted(out.glob("packet.pdf")) + sorted(out.glob("packet-*.pdf"))
-
-
 def pdf_pages(paths: list[Path]) -> Optional[int]:
     """Pages of these PDFs, counted by ``qpdf --show-npages`` (not pikepdf: this process stays small)."""
     try:
@@ -186,7 +181,7 @@ def run_size(pages: int, a, pg: list[str], env: dict, forms_dir: Path, scratch: 
     load_after = run.loadavg()
 
     ok = [r for r in pg_runs if r.ok]
-    outs = packet_files(out_pg) if ok else []
+    outs = run.packet_files(out_pg) if ok else []
     pg_cpu = run.median([r.cpu for r in ok])
     pg_wall = run.median([r.wall for r in ok])
     b_cpu = run.median([sum(s["cpu_s"] for s in one.values()) for one in base_runs])
