@@ -19,9 +19,9 @@ against the size of the evidence (``sizes.py`` runs it at 100, 400, 1,600 and
   every 15), 10 % of the pages, at most 240;
 * **about 1 page in 16 a photo**: phone JPEGs of 12, 8 and 3 megapixels with
   EXIF Orientation 1, 3, 6 or 8, some without EXIF; PNG screenshots (phone
-  and desktop, RGB); and HEIC photos (one in 25 photos, at least one), encoded
-  with pillow_heif (x265, preset ultrafast); without pillow_heif they become
-  JPEGs and the summary says so;
+  and desktop, RGB); and 12 MP HEIC photos (one in 25 photos, at least one),
+  encoded with pillow_heif (x265, preset ultrafast, quality 45); without
+  pillow_heif they become JPEGs and the summary says so;
 * Letter, **A4 and legal** pages (scans on all three papers; some text PDFs
   moved onto legal paper; a tax return scanned with ``/Rotate 90``);
 * **a few PDFs encrypted with an empty user password** (one per 400 pages, at
@@ -33,9 +33,9 @@ against the size of the evidence (``sizes.py`` runs it at 100, 400, 1,600 and
 
 The people and the request are the child-surgery sample's; its 11 exhibits
 keep their ids (the letter and the checks cite them), with generated files.
-Filler evidence is about one beneficiary each (Mateo's medical records, Ana's
-ties) so that most of it lands in one set; the supporter's documents go to
-both sets, as packetgen places them (``shared_pages`` in the summary).
+Filler evidence is about Mateo (medical), Ana (ties, funds) or the supporter.
+packetgen builds one set per beneficiary, and since Ana accompanies Mateo,
+every exhibit goes into both sets (``packetgen build --combined`` makes one).
 
 The page count is exact: the plan fills the target to the page.  Input bytes
 are about 400 KB per evidence page, like issue 16's cases (a 12 MP photo is
@@ -55,7 +55,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import math
 import os
 import random
 import sys
@@ -69,7 +68,7 @@ sys.path.insert(0, str(HERE))
 
 import make_case as mc  # noqa: E402  (the shared generators: text PDFs, scanned pages, phone photos)
 
-GENERATOR_VERSION = 1          # bump when the output changes, so cached cases are regenerated
+GENERATOR_VERSION = 2          # bump when the output changes, so cached cases are regenerated
 MIN_PAGES = 40                 # the sample's exhibits alone take ~26 pages
 PAGES_PER_PHOTO = 16
 BIG_TEXT_MAX, BIG_TEXT_SHARE = 300, 0.19
@@ -344,7 +343,7 @@ def plan(pages: int, seed: int) -> tuple[list[XSpec], dict]:
     for k in kinds:
         if k == "heic":
             f = FSpec(fname("photo", "heic" if heic_ok else "jpg"), "heic" if heic_ok else "jpeg", 1,
-                      {"sensor": r.choice(["12mp", "12mp", "3mp"]), "orientation": None, "was_heic": True})
+                      {"sensor": "12mp", "orientation": None, "was_heic": True})      # iPhones: 12 MP HEIC
         elif k == "png":
             f = FSpec(fname("screenshot", "png"), "png", 1, {"screen": r.choice(list(SCREENS))})
         else:
@@ -655,9 +654,7 @@ def make_mix(out: Path, *, pages: int, seed: int = 1, image_scale: float = 1.0, 
 
     by_kind: dict[str, dict] = {}
     papers: dict[str, int] = {}
-    shared = 0
     for x in xs:
-        both = bool(x.supporter) or not x.about or "petitioner" in x.about or {"mateo", "ana"} <= set(x.about)
         for f in x.all_files():
             kind = {"text": "pdf_text", "scan": "pdf_scan"}.get(f.kind, f.kind)
             if f.opts.get("encrypt"):
@@ -667,13 +664,12 @@ def make_mix(out: Path, *, pages: int, seed: int = 1, image_scale: float = 1.0, 
             k["pages"] += f.pages
             k["bytes"] += sizes[f.name]
             papers[_paper_of(f)] = papers.get(_paper_of(f), 0) + f.pages
-            shared += f.pages if both else 0
     total_pages = sum(f.pages for f in specs)
     total_bytes = sum(sizes.values())
     summary = {"generator": "make_mix", "generator_version": GENERATOR_VERSION, "seed": seed, "target_pages": pages,
                "image_scale": image_scale, "evidence_pages": total_pages, "exhibits": len(xs), "files": len(specs),
                "bytes": total_bytes, "mb": round(total_bytes / 1e6, 1), "by_kind": dict(sorted(by_kind.items())),
-               "pages_by_paper": dict(sorted(papers.items())), "shared_pages": shared, **facts,
+               "pages_by_paper": dict(sorted(papers.items())), **facts,
                "seconds": round(time.perf_counter() - t0, 1), "jobs": jobs}
     (out / "mix-case.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     return summary
@@ -685,8 +681,7 @@ def format_summary(s: dict) -> str:
              + (f", image scale {s['image_scale']:g}" if s["image_scale"] != 1 else "") + ")"]
     for kind, k in s["by_kind"].items():
         lines.append(f"  {kind:<22}{k['files']:>5} files {k['pages']:>6} pages {k['bytes'] / 1e6:>9.1f} MB")
-    lines.append("  pages by paper: " + ", ".join(f"{k} {v}" for k, v in s["pages_by_paper"].items())
-                 + f"; in both sets: {s['shared_pages']}")
+    lines.append("  pages by paper: " + ", ".join(f"{k} {v}" for k, v in s["pages_by_paper"].items()))
     lines.append(f"  one {s['big_text_pages']}-page text PDF (embedded font), one {s['big_scan_pages']}-page scan, "
                  f"{s['medium_pdfs']} PDFs of 10-60 pages, {s['small_pdfs']} of 1-3 pages, "
                  f"{s['encrypted']} encrypted (empty user password); HEIC: {s['heic']}")

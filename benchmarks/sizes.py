@@ -46,7 +46,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import shlex
 import shutil
 import subprocess
