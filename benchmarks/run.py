@@ -178,6 +178,12 @@ def is_image(p: Path) -> bool:
     return head != b"%PDF-" and p.suffix.lower() in IMAGE_EXT
 
 
+def packet_files(out: Path) -> list[Path]:
+    """The packet PDFs a build wrote: packet.pdf (one set), or packet-1-<id>.pdf, packet-2-<id>.pdf, ... (one set
+    per beneficiary, as for the sample's two)."""
+    return sorted(out.glob("packet.pdf")) + sorted(out.glob("packet-*.pdf"))
+
+
 def warm_cache(paths: list[Path]) -> None:
     for p in paths:
         with open(p, "rb") as f:
@@ -350,7 +356,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             if not r.ok:
                 failures.append(f"packetgen build failed (exit {r.rc}):\n{r.stderr_tail.strip()}")
                 break
-            pg_size = (out_pg / "packet.pdf").stat().st_size
+            pg_size = sum(p.stat().st_size for p in packet_files(out_pg))
             total, cpu, rss = 0.0, 0.0, 0
             for c in base_cmds:
                 b = measure(c, cwd=scratch)
@@ -385,11 +391,13 @@ def main(argv: Optional[list[str]] = None) -> int:
         pg_rss = max((r.rss_kb for r in ok_runs), default=None)
         b_wall = median(base_walls)
         pages = None
-        if ok_runs and (out_pg / "packet.pdf").exists():
+        if ok_runs and packet_files(out_pg):
             import pikepdf
 
-            with pikepdf.open(out_pg / "packet.pdf") as pdf:
-                pages = len(pdf.pages)
+            pages = 0
+            for p in packet_files(out_pg):
+                with pikepdf.open(p) as pdf:
+                    pages += len(pdf.pages)
         results["big"] = {
             "case": str(case_json), "case_summary": {k: v for k, v in summary.items() if k != "photo_megapixels"},
             "inputs": {"files": len(inputs), "images": n_images, "pdfs": len(inputs) - n_images, "bytes": in_bytes},
