@@ -6,11 +6,9 @@
     python benchmarks/profile_build.py --top 40 --prof /tmp/prof.out
     python benchmarks/profile_build.py --profiler pyinstrument   # sampling: low overhead (pip install pyinstrument)
 
-The whole-build mode is exactly::
-
-    python -m cProfile -o PROF -m packetgen build CASE -o OUT --force -q --forms-dir FORMS
-
-run from a scratch folder with this checkout on PYTHONPATH.  ``--stage
+The whole-build mode profiles ``packetgen.api.build(CASE, outdir=OUT, forms_dir=FORMS, force=True)``
+in a child process started from a scratch folder with this checkout on PYTHONPATH (what ``packetgen
+build CASE -o OUT --force -q --forms-dir FORMS`` runs, without the CLI's fast exit).  ``--stage
 evidence`` runs in-process: ``packetgen.evidence.normalize.normalize`` on every evidence
 file of the case, then ``packetgen.packet.assemble.assemble`` on the normalized
 documents (no letter, no forms): useful while the other stages are missing, and
@@ -47,33 +45,36 @@ sys.path.insert(0, str(HERE))
 def evidence_stage(case_json: Path) -> None:
     sys.path.insert(0, str(REPO))
     import datetime as dt
-
-    import pikepdf
+    import tempfile
 
     from packetgen.api import resolve_evidence_path
-    from packetgen.packet.assemble import Part, assemble
     from packetgen.case.load import load_case
-    from packetgen.evidence.normalize import normalize
+    from packetgen.evidence.workers import normalize_to_file
+    from packetgen.packet.assemble import Part, assemble, part_file
     from packetgen.packet.pages import separator_page
     from packetgen.packet.plan import plan_packet
 
     case = load_case(case_json)
     plan = plan_packet(case)
     parts = []
-    t0 = time.perf_counter()
-    for px in plan.exhibits:
-        ev = px.evidence
-        parts.append(Part(pikepdf.Pdf.open(io.BytesIO(separator_page(px.letter, ev.title, ev.shows))),
-                          f"Exhibit {px.letter}"))
-        rels = [ev.file, *ev.more_files] + ([ev.translation.file] if ev.translation else [])
-        for rel in rels:
-            doc = normalize(resolve_evidence_path(case, rel, what=ev.id), display_name=rel)
-            parts.append(Part(doc.pdf, f"Exhibit {px.letter}"))
-    t1 = time.perf_counter()
-    data = assemble(parts, case_name=case.case_name, outline=[], links=[], title="benchmark",
-                    date=dt.date(2026, 12, 4))
-    t2 = time.perf_counter()
-    print(f"normalize: {t1 - t0:.2f} s, assemble: {t2 - t1:.2f} s, {len(data) / 1e6:.1f} MB", file=sys.stderr)
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        for px in plan.exhibits:
+            ev = px.evidence
+            parts.append(Part(*part_file(tmp, separator_page(px.letter, ev.title, ev.shows)), f"Exhibit {px.letter}"))
+            rels = [ev.file, *ev.more_files] + ([ev.translation.file] if ev.translation else [])
+            for rel in rels:
+                r = normalize_to_file(resolve_evidence_path(case, rel, what=ev.id), None, rel, tmp)
+                parts.append(Part(Path(r["file"]), r["pages"], f"Exhibit {px.letter}"))
+        t1 = time.perf_counter()
+        packet = assemble(parts, case_name=case.case_name, outline=[], links=[], title="benchmark",
+                          date=dt.date(2026, 12, 4))
+        with open(os.path.join(tmp, "packet.pdf"), "wb") as fh:
+            from packetgen.packet.assemble import save_packet
+
+            _, size = save_packet(packet, fh, b"\0" * 16)
+        t2 = time.perf_counter()
+    print(f"normalize: {t1 - t0:.2f} s, assemble and save: {t2 - t1:.2f} s, {size / 1e6:.1f} MB", file=sys.stderr)
 
 
 def report(prof: Path, top: int) -> str:
@@ -120,8 +121,13 @@ def main(argv=None) -> int:
         forms_dir, note = run.forms_dir_for(a.work, None)
         scratch = a.work / "cwd"
         scratch.mkdir(parents=True, exist_ok=True)
-        build = ["-m", "packetgen", "build", str(case_json), "-o", str(a.work / "out-prof"), "--force", "-q",
-                 "--forms-dir", str(forms_dir)]
+        # In-process api.build, not the CLI: the CLI leaves with os._exit once its output is written (no
+        # interpreter teardown), before a profiler could write its report.
+        code = ("import sys; from pathlib import Path; from packetgen import api; "
+                "api.build(Path(sys.argv[1]), outdir=Path(sys.argv[2]), forms_dir=Path(sys.argv[3]), force=True)")
+        script = scratch / "build_once.py"
+        script.write_text(code + "\n", encoding="utf-8")
+        build = [str(script), str(case_json), str(a.work / "out-prof"), str(forms_dir)]
         session = a.prof.with_suffix(".pyisession")
         if a.profiler == "pyinstrument":
             cmd = [sys.executable, "-m", "pyinstrument", "-r", "pyisession", "-o", str(session), *build]
