@@ -17,6 +17,7 @@ from pikepdf import Array, Dictionary, Name
 from packetgen.errors import EvidenceDamagedError, EvidenceError
 from packetgen.evidence.common import _PAGE_H, _PAGE_W, Matrix, _cm, _fit, _short
 from packetgen.evidence.jpeg import _PASS_SOF, _jpeg_sof, _jpeg_structure_problem
+from packetgen.evidence.png import PngData, png_passthrough
 
 
 #: Images with more pixels than this are rejected before decoding.  It equals
@@ -75,13 +76,15 @@ def _normalize_image(data: bytes, fmt: str, name: str, warnings: list[str]) -> p
                     raise EvidenceDamagedError(f"{name}: image has no pixels ({w} x {h})", fix=_FIX_IMAGE)
                 if w * h > MAX_IMAGE_PIXELS:
                     raise _too_large(name, (w, h))
-                jpeg = None
+                jpeg = png = None
                 if real_fmt == "JPEG" and frames == 1:
                     jpeg = data
                 elif real_fmt == "MPO":
                     jpeg = _mpo_primary(im, data)
+                elif real_fmt == "PNG" and frames == 1:
+                    png = png_passthrough(data)
                 try:
-                    _add_image_page(out, im, jpeg, "JPEG" if jpeg is not None else real_fmt)
+                    _add_image_page(out, im, jpeg, "JPEG" if jpeg is not None else real_fmt, png)
                 except (OSError, SyntaxError, ValueError, EOFError, zlib.error) as exc:
                     what = "frame %d of " % (i + 1) if frames > 1 else ""
                     raise EvidenceDamagedError(
@@ -174,16 +177,18 @@ def _bound_ratio(sw: int, sh: int, disp_w: float, disp_h: float, o: int) -> floa
     return min(pt_w / 72.0 * IMAGE_DPI / sw, pt_h / 72.0 * IMAGE_DPI / sh)
 
 
-def _add_image_page(out: pikepdf.Pdf, im, jpeg_bytes: Optional[bytes], fmt: str) -> None:
+def _add_image_page(out: pikepdf.Pdf, im, jpeg_bytes: Optional[bytes], fmt: str,
+                    png: Optional[PngData] = None) -> None:
     from PIL import Image
 
-    if fmt not in ("JPEG", "MPO"):
+    if fmt not in ("JPEG", "MPO") and png is None:
         # decoded anyway; loading first finds EXIF stored after the pixels (PNG eXIf), and
         # Pillow's TIFF decoder applies the Orientation tag itself and then drops it
         im.load()
-    # JPEG: size, mode, density and EXIF all come from the header; no pixel is decoded yet
+    # JPEG: size, mode, density and EXIF all come from the header; no pixel is decoded yet.
+    # A PNG that may pass through has no EXIF (png_passthrough checked its chunks): upright.
     sw, sh = im.size                       # stored pixels
-    o = _orientation(im)
+    o = _orientation(im) if png is None else 1
     xdpi, ydpi = _density(im)
     phys_w, phys_h = sw / xdpi, sh / ydpi  # stored orientation, arbitrary unit; only the ratio matters
     disp_w, disp_h = (phys_h, phys_w) if o >= 5 else (phys_w, phys_h)
@@ -201,6 +206,8 @@ def _add_image_page(out: pikepdf.Pdf, im, jpeg_bytes: Optional[bytes], fmt: str)
         # instead, 40x cheaper than even a 1/8-scale decode.  A JPEG that fails the walk takes the
         # decoding branch below: libjpeg refuses it there (cut off, damaged) or it is re-encoded.
         xobj = _jpeg_xobject(out, jpeg_bytes, im, sw, sh)
+    elif png is not None and target is None:
+        xobj = _png_xobject(out, png, im.info.get("icc_profile"))
     else:
         lossy = fmt in _LOSSY_FORMATS or (fmt == "WEBP" and not _webp_lossless(im)) or \
             (fmt == "TIFF" and str(im.info.get("compression", "")).startswith(("jpeg", "tiff_jpeg")))
@@ -231,6 +238,27 @@ def _add_image_page(out: pikepdf.Pdf, im, jpeg_bytes: Optional[bytes], fmt: str)
     page = Dictionary(Type=Name.Page, MediaBox=Array([0, 0, int(_PAGE_W), int(_PAGE_H)]),
                       Resources=Dictionary(XObject=Dictionary(Im0=xobj)), Contents=content)
     out.pages.append(pikepdf.Page(out.make_indirect(page)))
+
+
+def _png_xobject(out: pikepdf.Pdf, png: PngData, icc: Optional[bytes]) -> pikepdf.Stream:
+    """The PNG's own compressed rows, read by PDF's Flate filter with the PNG predictors."""
+    stream = pikepdf.Stream(out, b"")
+    stream.write(png.idat, filter=Name.FlateDecode,
+                 decode_parms=Dictionary(Predictor=15, Colors=png.colors, BitsPerComponent=png.depth,
+                                         Columns=png.width))
+    stream.Type = Name.XObject
+    stream.Subtype = Name.Image
+    stream.Width = png.width
+    stream.Height = png.height
+    stream.BitsPerComponent = png.depth
+    if png.palette is not None:
+        stream.ColorSpace = Array([Name.Indexed, _icc_colorspace(out, icc, "RGB"), len(png.palette) // 3 - 1,
+                                   pikepdf.String(png.palette)])
+    elif png.colors == 3:
+        stream.ColorSpace = _icc_colorspace(out, icc, "RGB")
+    else:   # as the decoded path: a 1-bit image is plain DeviceGray
+        stream.ColorSpace = Name.DeviceGray if png.depth == 1 else _icc_colorspace(out, icc, "L")
+    return out.make_indirect(stream)
 
 
 def _jpeg_sampling(im) -> int:
