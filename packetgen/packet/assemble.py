@@ -6,9 +6,10 @@ pikepdf) merges them; it copies pages lazily, so stream data is read from the
 part files only while the packet is written and memory stays flat in the size
 of the evidence.  pikepdf's own page copying would first read every stream into
 memory (its documents copy "immediately"): 1.4 MB of memory per MB of evidence
-(issue 16; measured in benchmarks/README.md).  The job also keeps the filled
-forms' fields live.  Why not pypdf: on the 870 corpus pages qpdf merges in 0.7 s,
-a plain pypdf append in 3.7 s.
+(issue 16; measured in benchmarks/README.md).  The filled forms' fields stay
+live: each form's /AcroForm and /Annots pass through the merge under private
+keys and are put back (``_FORM_KEY``).  Why not pypdf: on the 870 corpus pages
+qpdf merges in 0.7 s, a plain pypdf append in 3.7 s.
 
 Page stamps are one small content stream appended to each page, using one
 shared Helvetica font object: stamping never copies page content.  Where the
@@ -135,8 +136,8 @@ def assemble(parts: list[Part], *, case_name: str, outline: list[OutlineEntry],
     The part files must stay until then.
 
     ``links``: (packet page index of the index row, rect, target packet page index).
-    Form parts keep their live fields (qpdf carries each form's fields with its
-    pages); evidence was flattened and sanitized by :mod:`packetgen.evidence.normalize`.
+    Form parts (written by ``part_file(..., form=True)``) keep their live fields;
+    evidence was flattened and sanitized by :mod:`packetgen.evidence.normalize`.
     """
     # --remove-unreferenced-resources=no: our parts' resources are already minimal, and the check would parse
     # every content stream of the evidence.  Files beyond qpdf's keep-files-open threshold (200) are reopened
