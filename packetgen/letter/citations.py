@@ -17,7 +17,7 @@ class ExhibitRef:
     letter: str
     title: str
     shows: Optional[str]
-    first_page: Optional[int]   # packet page numbers (1-based); None in the first pagination pass
+    first_page: Optional[int]   # packet page numbers (1-based); None where pages are not known yet (letter source)
     last_page: Optional[int]
     translation_pages: Optional[tuple[int, int]] = None  # packet pages of its translation + certificate, if any
 
