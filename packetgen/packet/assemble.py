@@ -93,7 +93,9 @@ def part_file(workdir, data: bytes, *, form: bool = False) -> tuple[Path, int]:
             if "/Annots" in page.obj:
                 page.obj[_ANNOTS_KEY] = page.obj.Annots
                 del page.obj["/Annots"]
-        pdf.save(fh)
+        # streams as they are, no object streams: the packet's save encodes everything once (a third faster)
+        pdf.save(fh, compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none,
+                 object_stream_mode=pikepdf.ObjectStreamMode.disable)
         return Path(name), len(pdf.pages)
 
 
