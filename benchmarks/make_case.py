@@ -771,6 +771,25 @@ def write_file(spec: FileSpec, dest: Path, seed: int, scale: float) -> dict:
     return {"pages": 1, **info}
 
 
+def evidence_entry(x, extra: dict, translation: dict) -> dict:
+    """The case file's evidence item for a generated exhibit (``make_mix.py`` uses it too): ``extra`` holds
+    more fields of the item (a date...), ``translation`` the fields of its translation besides the file."""
+    e = {"id": x.id, "file": f"evidence/{x.files[0].name}", "title": x.title, "shows": x.shows,
+         "category": x.category}
+    if len(x.files) > 1:
+        e["more_files"] = [f"evidence/{f.name}" for f in x.files[1:]]
+    if x.language != "en":
+        e["language"] = x.language
+    if x.about:
+        e["about"] = x.about
+    if x.supporter:
+        e["supporter"] = x.supporter
+    e.update(extra)
+    if x.translation:
+        e["translation"] = {"file": f"evidence/{x.translation.name}", **translation}
+    return e
+
+
 def make_case(out: Path, *, scale: float = 1.0, seed: int = 1, verbose: bool = True) -> dict:
     """Write ``out/case.json`` and ``out/evidence/*``; return a summary dict (also saved as ``out/bench-case.json``)."""
     t0 = time.perf_counter()
@@ -796,22 +815,8 @@ def make_case(out: Path, *, scale: float = 1.0, seed: int = 1, verbose: bool = T
                 stats[f"{f.kind}_pages"] += info["pages"]
         if verbose:
             print(f"  {x.id:<28} {len(files)} file(s)", file=sys.stderr)
-        e = {"id": x.id, "file": f"evidence/{x.files[0].name}", "title": x.title, "shows": x.shows,
-             "category": x.category}
-        if len(x.files) > 1:
-            e["more_files"] = [f"evidence/{f.name}" for f in x.files[1:]]
-        if x.language != "en":
-            e["language"] = x.language
-        if x.about:
-            e["about"] = x.about
-        if x.supporter:
-            e["supporter"] = x.supporter
-        if x.date:
-            e["date"] = x.date
-        if x.translation:
-            e["translation"] = {"file": f"evidence/{x.translation.name}", "translator": "mlopez",
-                                "date": "2026-10-20"}
-        evidence.append(e)
+        evidence.append(evidence_entry(x, {"date": x.date} if x.date else {},
+                                       {"translator": "mlopez", "date": "2026-10-20"}))
 
     case = json.loads(TEMPLATE_CASE.read_text(encoding="utf-8"))
     case.pop("$schema", None)

@@ -630,22 +630,8 @@ def make_mix(out: Path, *, pages: int, seed: int = 1, image_scale: float = 1.0, 
 
     evidence = []
     for x in xs:
-        e = {"id": x.id, "file": f"evidence/{x.files[0].name}", "title": x.title, "shows": x.shows,
-             "category": x.category}
-        if len(x.files) > 1:
-            e["more_files"] = [f"evidence/{f.name}" for f in x.files[1:]]
-        if x.language != "en":
-            e["language"] = x.language
-        if x.about:
-            e["about"] = x.about
-        if x.supporter:
-            e["supporter"] = x.supporter
-        for k, v in x.extra.items():
-            if k != "translation":
-                e[k] = v
-        if x.translation:
-            e["translation"] = {"file": f"evidence/{x.translation.name}", **x.extra.get("translation", {})}
-        evidence.append(e)
+        evidence.append(mc.evidence_entry(x, {k: v for k, v in x.extra.items() if k != "translation"},
+                                          x.extra.get("translation", {})))
     case = json.loads(mc.TEMPLATE_CASE.read_text(encoding="utf-8"))
     case.pop("$schema", None)
     case["case_name"] = "Reyes Medical Parole"

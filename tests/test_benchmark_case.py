@@ -2,34 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pikepdf
 from PIL import Image
 
 from packetgen.case.load import load_case
+from tests._bench import bench_module, digests
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _make_case_module():
-    spec = importlib.util.spec_from_file_location("bench_make_case", REPO / "benchmarks" / "make_case.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = mod      # dataclasses look their module up there
-    spec.loader.exec_module(mod)
-    return mod
-
-
-def _digests(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
-
-
 def test_small_benchmark_case_is_valid_mixed_and_deterministic(tmp_path):
-    mc = _make_case_module()
+    mc = bench_module("make_case")
     a, b = tmp_path / "a", tmp_path / "b"
     summary = mc.make_case(a, scale=0.03, seed=7, verbose=False)
     mc.make_case(b, scale=0.03, seed=7, verbose=False)
@@ -61,12 +47,12 @@ def test_small_benchmark_case_is_valid_mixed_and_deterministic(tmp_path):
     assert pages == summary["evidence_pages"]
 
     # deterministic: same seed and scale, byte-identical files
-    assert _digests(a / "evidence") == _digests(b / "evidence")
+    assert digests(a / "evidence") == digests(b / "evidence")
     assert json.loads((a / "case.json").read_text()) == json.loads((b / "case.json").read_text())
 
 
 def test_full_plan_is_packet_sized():
-    mc = _make_case_module()
+    mc = bench_module("make_case")
     plan = mc.exhibit_plan(1)
     files = [f for x in plan for f in x.files + ([x.translation] if x.translation else [])]
     assert len(plan) >= 60

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
 import shutil
 import sys
 from pathlib import Path
@@ -13,26 +11,15 @@ import pytest
 from PIL import Image
 
 from packetgen.case.load import load_case
+from tests._bench import bench_module, digests
 
 REPO = Path(__file__).resolve().parents[1]
 PAGES = 40
 
 
-def _module(name: str):
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", REPO / "benchmarks" / f"{name}.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = mod      # dataclasses look their module up there
-    spec.loader.exec_module(mod)
-    return mod
-
-
-def _digests(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
-
-
 @pytest.fixture(scope="module")
 def mix(tmp_path_factory):
-    mm = _module("make_mix")
+    mm = bench_module("make_mix")
     a = tmp_path_factory.mktemp("mix") / "a"
     summary = mm.make_mix(a, pages=PAGES, seed=7, image_scale=0.25, verbose=False)
     return mm, a, summary
@@ -89,12 +76,12 @@ def test_mix_is_deterministic(mix, tmp_path):
     mm, a, _ = mix
     b = tmp_path / "b"
     mm.make_mix(b, pages=PAGES, seed=7, image_scale=0.25, verbose=False)
-    assert _digests(a / "evidence") == _digests(b / "evidence")
+    assert digests(a / "evidence") == digests(b / "evidence")
     assert (a / "case.json").read_bytes() == (b / "case.json").read_bytes()
 
 
 def test_plan_scales_with_the_target():
-    mm = _module("make_mix")
+    mm = bench_module("make_mix")
     for pages in (100, 400, 1600, 3200):
         xs, facts = mm.plan(pages, 1)
         files = [f for x in xs for f in x.all_files()]
@@ -108,7 +95,7 @@ def test_plan_scales_with_the_target():
 def test_baseline_converts_heic_then_merges(mix, tmp_path):
     """sizes.py's baseline: HEIC through heic2jpeg.py, every image in one img2pdf call, then one qpdf merge."""
     _, a, _ = mix
-    sizes = _module("sizes")
+    sizes = bench_module("sizes")
     if not (shutil.which("qpdf") and (shutil.which("img2pdf") or (Path(sys.executable).parent / "img2pdf").exists())):
         pytest.skip("the baseline needs qpdf and img2pdf")
     run = sys.modules["run"]
