@@ -15,8 +15,9 @@ from reportlab.lib.styles import ParagraphStyle
 # --------------------------------------------------------------------------- declaration
 
 def declaration(path, title: str, declarant: str, intro: str, paras: Sequence[str], place: str, date: dt.date,
-                declarant_lines: Sequence[str] = ()) -> None:
-    """A sworn declaration under 28 U.S.C. 1746 with numbered paragraphs."""
+                declarant_lines: Sequence[str] = (), attachment: Sequence = ()) -> None:
+    """A sworn declaration under 28 U.S.C. 1746 with numbered paragraphs; ``attachment`` (flowables) follows on a
+    page of its own (a copy of the declarant's ID)."""
     story: list = [Paragraph(esc(title).upper(), S["h1"]), Spacer(1, 8), Paragraph(intro, S["decl"])]
     for i, p in enumerate(paras, 1):
         story.append(Paragraph(f"{i}.\u00a0\u00a0\u00a0{p}", S["declnum"]))
@@ -27,6 +28,8 @@ def declaration(path, title: str, declarant: str, intro: str, paras: Sequence[st
                   "that the foregoing is true and correct.", S["decl"]),
         Paragraph(f"Executed on {long_date(date)}, at {esc(place)}.", S["decl"]),
         *signature_block(declarant, declarant_lines, closing="")]))
+    if attachment:
+        story += [PageBreak(), *attachment]
 
     def running(c, doc):
         c.saveState()
