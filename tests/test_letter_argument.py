@@ -69,6 +69,21 @@ def test_the_fee_exception_is_argued_element_by_element_for_each_beneficiary():
     assert "could not arrive in time" in part and f"Exhibit {dl['visa_refusal']}," in part
 
 
+def test_each_fee_element_states_its_own_facts_and_never_points_above():
+    text, letters = _text(_case(CHILD))
+    part = _section(text, "Request for exception from the parole fee", "Thank you")
+    assert "set out above" not in part
+    assert "oxygen saturation" in part.split("(B)(i)")[0]                      # (A) states the emergency
+    assert f"Exhibit {letters['doctor_letter']}," in part.split("1804(b)(2)")[1]   # Ana's (A): the child's emergency
+
+    def bare(d):                            # no element facts of the case's own: its text is restated
+        d["request"]["parole_fee_exception"].pop("elements", None)
+    text, _ = _text(_case(DYING, bare))
+    part = _section(text, "Request for exception from the parole fee", "Thank you")
+    assert "set out above" not in part
+    assert "next interview the embassy offered is in September 2027" in part
+
+
 def test_each_beneficiary_may_have_their_own_facts():
     def own(d):
         ana = d["beneficiaries"][1]
@@ -82,11 +97,22 @@ def test_each_beneficiary_may_have_their_own_facts():
 
 
 def test_a_minors_other_parent_consent_is_cited_or_explained_or_reported():
-    case = _case(CHILD)
+    case = _case(CHILD)                     # the sample has the father's signed consent, cited where Mateo travels
+    assert not any(f.code in ("letter.minor_consent", "medical.minor_consent_missing")
+                   for f in run_checks(case, today=TODAY))
+    text, letters = _text(case)
+    part = _section(text, "Mateo Andrés Reyes Castillo, patient", "Ana Gabriela Castillo Mejía, accompanying")
+    assert "Mateo will travel with Ana" in part and "other parent, who does not travel" in part
+    assert f"Exhibit {letters['father_consent']}," in part and "Mateo's father consents" in part
+
+    def without(d):
+        d["evidence"] = [e for e in d["evidence"] if e["category"] != "consent"]
+    case = _case(CHILD, without)
     assert any(f.code == "letter.minor_consent" and f.where == "beneficiaries[0].other_parent_consent"
                for f in run_checks(case, today=TODAY))
 
     def note(d):
+        without(d)
         d["beneficiaries"][0]["other_parent_consent"] = "His father travels with them and signs the I-131 as a witness."
         d["beneficiaries"][1].pop("accompanies")
         d["beneficiaries"][0]["accompanies"] = None
@@ -100,7 +126,13 @@ def test_a_law_enforcement_witness_gets_the_channel_sentence_and_a_warning():
     case = _case(WITNESS)
     text, letters = _text(case)
     assert "not a request by a law enforcement agency" in text and "Immigration and Customs Enforcement" in text
-    assert any(f.code == "letter.law_enforcement_channel" for f in run_checks(case, today=TODAY))
+    # the sample states the agency's reason (request.agency_channel), from the AUSA's letter: no warning
+    assert "has not asked for Rowena's parole through that channel" in text
+    assert not any(f.code == "letter.law_enforcement_channel" for f in run_checks(case, today=TODAY))
+
+    def no_reason(d):
+        d["request"].pop("agency_channel")
+    assert any(f.code == "letter.law_enforcement_channel" for f in run_checks(_case(WITNESS, no_reason), today=TODAY))
     assert not any(f.code == "letter.law_enforcement_channel" for f in run_checks(_case(CHILD), today=TODAY))
 
 

@@ -68,6 +68,11 @@ def test_claims_without_an_exhibit_are_warnings_naming_claim_and_field():
     found = _codes(_case(CHILD), "letter.asserted_without_evidence")
     msgs = " | ".join(f.message for f in found)
     assert "return tickets (discretion.departure_plan)" in msgs
+    assert "the visa appointment wait" not in msgs          # the embassy's appointment page shows it
+
+    def no_page(d):
+        d["evidence"] = [e for e in d["evidence"] if e["id"] != "visa_appointment"]
+    msgs = " | ".join(f.message for f in _codes(_case(CHILD, no_page), "letter.asserted_without_evidence"))
     assert "the visa appointment wait (request.visa.why_not_possible)" in msgs
 
     def ticket(d):

@@ -236,12 +236,13 @@ def _argument(case, out: _Out, letter_date: dt.date) -> None:
                     "add the other parent's signed consent to the travel, or write in "
                     f"beneficiaries[{i}].other_parent_consent why there is none (sole custody, deceased, "
                     "travelling too)", f"beneficiaries[{i}].other_parent_consent")
-    if law_enforcement_witness(case):
+    if law_enforcement_witness(case) and not case.request.agency_channel:
         out.add("warning", "letter.law_enforcement_channel", g,
                 "a significant-public-benefit request for a law-enforcement witness: parole that a law enforcement "
                 "agency itself requests goes through ICE's law-enforcement parole channel, not USCIS",
                 "confirm with the agency that it has not asked ICE to parole the witness (two requests confuse both), "
-                "and that it supports this request to USCIS in writing; the letter says why it goes to USCIS",
+                "and that it supports this request to USCIS in writing; write the agency's reason in "
+                "request.agency_channel and cite its letter",
                 "request.reason")
     table = rule("parole_fee.exception_elements")
     cats = {e.category for e in case.evidence}

@@ -320,6 +320,10 @@ class Request(_Model):
     expedite: Expedite = Field(default_factory=Expedite)
     parole_fee_exception: FeeException = Field(default_factory=FeeException)
     public_benefit: Optional[Str] = Field(None, description="The significant public benefit, for public-benefit cases.")
+    agency_channel: Optional[Str] = Field(
+        None, description="For a law-enforcement witness or informant: why this request is made to USCIS and not by "
+        "the agency through ICE's law-enforcement parole channel, as the agency's letter states it (cite that letter "
+        "with its 'pages' key 'channel').")
 
 
 class Discretion(_Model):

@@ -25,7 +25,6 @@ class Element:
     evidence: tuple = ()        # evidence objects (exhibits) that prove it
     key: Optional[str] = None   # the named passage to cite in them ("prognosis")
     optional: bool = False      # an alternative element (B)(ii) shown only with facts of its own
-    facts_above: Optional[str] = None   # or: the heading above under which the letter already states them
 
 
 @dataclass(frozen=True)
@@ -88,26 +87,31 @@ def _fee_argument(case, citer, b, fex, other, by_id) -> FeeArgument:
         if el.get("optional") and not own:
             continue
         source = el.get("facts")
-        facts = own or _computed_facts(source, b, patient, by_id)
-        above = None if facts else _ABOVE.get(source) if _stated(source, case) else None
+        facts = own or _computed_facts(source, b, patient, by_id) or _stated(source, case)
         evidence = citer.exhibits_for(*el["evidence"], about=patient.id) if source == "minor" \
             else citer.exhibits_for(*el["evidence"])
-        if source == "parent":
-            evidence = [e for e in evidence if b.id in e.about and patient.id in e.about] or evidence
+        if source == "why_not_possible":   # the refusal and the appointment wait, not the whole visa history
+            pick = {i for a in case.request.visa.attempts for i in (a.evidence or [])}
+            pick |= {e.id for e in citer.exhibits_with(key="appointment", words=["appointment", "wait time"])}
+            evidence = [e for e in evidence if e.id in pick] or evidence
+        if source == "parent":   # the parent-child link (about both), and the patient's own medical evidence
+            link = [e for e in evidence if e.category in ("relationship", "consent")]
+            evidence = [e for e in link if b.id in e.about and patient.id in e.about] or link
+            keep = {e.id for e in evidence} | {e.id for e in citer.exhibits_for(*el["evidence"], about=patient.id)
+                                               if e.category not in ("relationship", "consent")}
+            evidence = [e for e in citer.exhibits_for(*el["evidence"]) if e.id in keep]   # in exhibit order
         elements.append(Element(el["id"], el["label"], el["text"], facts, tuple(evidence), el.get("key"),
-                                bool(el.get("optional")), facts_above=above))
+                                bool(el.get("optional"))))
     return FeeArgument(basis, spec["cite"], tuple(elements), fex.explanation)
 
 
-# Where the letter already states the facts a default source names (so they are referred to, not repeated).
-_ABOVE = {"urgency": "Urgent humanitarian reasons", "why_not_possible": "Why a visa could not be obtained",
-          "public_benefit": "Significant public benefit"}
-
-
-def _stated(source: Optional[str], case) -> bool:
+def _stated(source: Optional[str], case) -> Optional[str]:
+    """The case's own text a default source names, restated under the element: an officer reads each element on
+    its own, so it states its facts rather than pointing to a section above.  Short element facts of the case's
+    own (parole_fee_exception.elements) read better and are preferred."""
     req = case.request
-    return bool({"urgency": req.urgency, "why_not_possible": req.visa.why_not_possible,
-                 "public_benefit": req.public_benefit}.get(source or ""))
+    return {"urgency": req.urgency, "why_not_possible": req.visa.why_not_possible,
+            "public_benefit": req.public_benefit}.get(source or "") or None
 
 
 def _computed_facts(source: Optional[str], b, patient, by_id) -> Optional[str]:

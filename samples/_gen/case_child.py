@@ -7,9 +7,9 @@ from pathlib import Path
 
 from .bank import Account, bank_statements
 from .civil import certificate_es, translation_en
-from .common import A4, S, Letterhead, Paragraph, Spacer, Table, TableStyle, colors, esc, inch, letter
+from .common import A4, S, Drawn, Letterhead, Paragraph, Spacer, Table, TableStyle, build_doc, colors, esc, inch, letter
 from .forms import cost_estimate, declaration
-from .passport import PassportData
+from .passport import PassportData, booklet_size, draw_booklet
 from .photos import passport_photo, refusal_photo
 
 D = dt.date
@@ -44,6 +44,8 @@ def generate(out: Path) -> None:
     employer(out / "employer-letter.pdf")
     bank(out / "bank-statements.pdf")
     statement(out / "petitioner-statement.pdf")
+    father_consent(out / "father-consent.pdf")
+    appointment(out / "visa-appointment.pdf")
     birth(out)
     photos(out)
 
@@ -240,6 +242,66 @@ def statement(path):
     declaration(path, "Declaration of Lucía Isabel Reyes",
                 "Lucía Isabel Reyes", "I, <b>Lucía Isabel Reyes</b>, declare as follows:", paras, "Houston, Texas",
                 D(2026, 11, 20), ["4410 Fannin Street, Apt 12B, Houston, TX 77004", "(713) 555-0148"])
+
+
+VISA = Letterhead(
+    "Nonimmigrant Visa Appointment Service \u2014 Honduras", ["U.S. Embassy Tegucigalpa, Consular Section",
+                                                              "Appointment confirmation (printout)"],
+    color="#22466e", logo="cross", footer="Printout of an online page (fictional)")
+
+
+def appointment(path):
+    """The embassy's appointment page after the refusal: the earliest new interview for Ana and Mateo."""
+    rows = [["Applicants", "CASTILLO MEJIA, ANA GABRIELA\nREYES CASTILLO, MATEO ANDRES"],
+            ["Passport numbers", "H0067890 \u00b7 H0012345"],
+            ["DS-160 confirmations", "AA00F9L3WB \u00b7 AA00F9L3X4"], ["Visa class", "B-1/B-2 (business / tourism)"],
+            ["Location", "U.S. Embassy Tegucigalpa, Avenida La Paz"],
+            ["Interview appointment", "Tuesday, November 16, 2027 at 08:00"],
+            ["Earliest date offered", "November 16, 2027 (booked September 17, 2026 at 18:40 CST)"]]
+    t = Table(rows, colWidths=[2.2 * inch, 4.3 * inch])
+    t.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 9.5), ("FONT", (0, 0), (0, -1), "Helvetica-Bold", 9.5),
+                           ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#e8eef6")), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                           ("BOX", (0, 0), (-1, -1), 0.6, colors.grey), ("INNERGRID", (0, 0), (-1, -1), 0.3, colors.lightgrey),
+                           ("FONT", (1, 5), (1, 5), "Helvetica-Bold", 9.5)]))
+    story = [Paragraph("<b>Your appointment is confirmed</b>", S["h2"]),
+             Paragraph("Print this page and bring it to your interview together with your passports and DS-160 "
+                       "confirmation pages.", S["sans"]), Spacer(1, 6), t, Spacer(1, 10),
+             Paragraph("<b>Estimated wait time</b> for a nonimmigrant visitor visa interview appointment at U.S. Embassy "
+                       "Tegucigalpa, as displayed on September 17, 2026: <b>425 calendar days</b>.", S["sans"]),
+             Spacer(1, 30),
+             Paragraph("https://appointments.example.org/hn/confirmation?ref=AA00F9L3WB \u00b7 page 1 of 1 \u00b7 "
+                       "printed 09/17/2026", S["sansS"])]
+    build_doc(path, story, letterhead=VISA, title="Visa appointment confirmation", author=VISA.name)
+
+
+JOSE_PASSPORT = PassportData("HND", "H0058213", "Reyes Flores", "José Daniel", D(1986, 4, 3), "M",
+                             "San Pedro Sula, Cortés", D(2024, 8, 12), D(2029, 8, 11))
+
+
+def father_consent(path):
+    """The other parent's signed consent to the travel and the treatment, with a copy of his passport."""
+    paras = [
+        "I am a citizen of Honduras, born on April 3, 1986 in San Pedro Sula. My identity card number is "
+        "0501-1986-04471; a copy of my passport, H0058213, is attached. I live in Tegucigalpa with my wife, Ana "
+        "Gabriela Castillo Mejía, and our children. I read and understand English, the language of this declaration.",
+        "I am the father of <b>Mateo Andrés Reyes Castillo</b>, born July 2, 2019 in Tegucigalpa, Honduras "
+        "(birth registration 0801-2019-03417). Ana and I share parental authority over him; no court order limits "
+        "it.",
+        "I consent to Mateo travelling to the United States with his mother, Ana Gabriela Castillo Mejía, on or about "
+        "January 25, 2027, and staying there for about six months, until his doctors clear him to fly home. They will "
+        "live with my sister, Lucía Isabel Reyes, at 4410 Fannin Street, Apt 12B, Houston, Texas 77004. I will stay "
+        "in Tegucigalpa with our younger daughter and keep working while they are away.",
+        "I consent to Mateo's evaluation, heart surgery and all related treatment at Gulf Coast Children's Hospital "
+        "in Houston, Texas, and I authorize his mother to make every decision about his medical care while he is in "
+        "the United States, including consent to surgery and anaesthesia.",
+    ]
+    attachment = [Paragraph("ATTACHMENT: COPY OF THE PASSPORT OF JOSÉ DANIEL REYES FLORES", S["h2"]),
+                  Paragraph("Biographic page of Honduran passport H0058213, copied on November 16, 2026.", S["small"]),
+                  Spacer(1, 8), Drawn(lambda c, w, h: draw_booklet(c, w, h, JOSE_PASSPORT), booklet_size(), 5.6 * inch)]
+    declaration(path, "Declaration and consent of the father of Mateo Andrés Reyes Castillo", "José Daniel Reyes Flores",
+                "I, <b>José Daniel Reyes Flores</b>, declare as follows:", paras, "Tegucigalpa, Honduras",
+                D(2026, 11, 16), ["Colonia Palmira, Avenida República de Chile 1520, Tegucigalpa, Honduras",
+                                  "+504 9555 0103 \u00b7 jose.reyes@example.org"], attachment=attachment)
 
 
 CERT = {

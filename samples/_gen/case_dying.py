@@ -9,7 +9,8 @@ from reportlab.lib.pagesizes import LETTER
 
 from .bank import Account, bank_statements
 from .civil import certificate_es, translation_en
-from .common import S, Letterhead, Paragraph, Spacer, Table, TableStyle, build_doc, colors, esc, inch, letter
+from .common import (S, Drawn, Letterhead, Paragraph, Spacer, Table, TableStyle, build_doc, colors, esc, inch, letter,
+                     new_canvas, draw_mark)
 from .forms import declaration
 from .passport import PassportData
 from .photos import passport_photo, refusal_photo
@@ -44,6 +45,8 @@ def generate(out: Path) -> None:
     employer(out / "employer-letter.pdf")
     bank(out / "bank-statements.pdf")
     itinerary(out / "return-itinerary.pdf")
+    appointment(out / "visa-appointment.pdf")
+    prior_travel(out / "prior-passport-pages.pdf")
     photos(out)
 
 
@@ -95,8 +98,8 @@ def statement(path):
         "and help with the arrangements before he goes home.",
         "Jorge has every reason to return to Guatemala. He has run his own hardware store, Ferretería Los Altos, in "
         "Quetzaltenango since 2004 and employs four people. His wife, Claudia, and their two children live in the "
-        "family home there; their younger son is a university student. He visited the United States with B-2 visas "
-        "in 2012 and 2016 and left on time both times.",
+        "family home there; their younger son is a university student. He visited the United States as a visitor "
+        "in 2012 and 2016 and went home on time both times.",
         "Jorge will live with our mother and me in my apartment. I will pay for his food, local transport and any "
         "other costs while he is here, and I have bought a travel medical insurance policy for him. He has paid for "
         "his own round-trip ticket, returning on April 2, 2027. My income and savings are shown in my employer's "
@@ -235,6 +238,152 @@ def itinerary(path):
                        "travel document; the airline may deny boarding to passengers without one.", S["sans"]),
              Paragraph("Purchased at: Agencia de Viajes Xelajú, 14 Avenida 3-21, Zona 1, Quetzaltenango.", S["sansS"])]
     build_doc(path, story, letterhead=AIRLINE, title="Itinerary receipt QZ7R4M", author="Quetzal Air")
+
+
+VISA = Letterhead(
+    "Nonimmigrant Visa Appointment Service \u2014 Guatemala", ["U.S. Embassy Guatemala City, Consular Section",
+                                                               "Appointment confirmation and messages (printout)"],
+    color="#22466e", logo="cross", footer="Printout of an online page (fictional)")
+
+
+def appointment(path):
+    """The embassy's appointment page after the refusal: the earliest interview, and the expedite request declined."""
+    rows = [["Applicant", "MORALES PEREZ, JORGE ALBERTO"], ["Passport number", "235487196"],
+            ["DS-160 confirmation", "AA00G5R2VN"], ["Visa class", "B-1/B-2 (business / tourism)"],
+            ["Location", "U.S. Embassy Guatemala City, Avenida Reforma 7-01, Zona 10"],
+            ["Interview appointment", "Tuesday, September 21, 2027 at 07:45"],
+            ["Earliest date offered", "September 21, 2027 (booked October 29, 2026 at 19:12 CST)"],
+            ["Expedited appointment request", "Submitted October 29, 2026 \u2014 not approved November 3, 2026"]]
+    t = Table(rows, colWidths=[2.2 * inch, 4.3 * inch])
+    t.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 9.5), ("FONT", (0, 0), (0, -1), "Helvetica-Bold", 9.5),
+                           ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#e8eef6")),
+                           ("BOX", (0, 0), (-1, -1), 0.6, colors.grey), ("INNERGRID", (0, 0), (-1, -1), 0.3, colors.lightgrey),
+                           ("FONT", (1, 5), (1, 5), "Helvetica-Bold", 9.5)]))
+    msg = Table([[Paragraph("<b>Message from the Consular Section</b> \u00b7 November 3, 2026 \u00b7 Re: expedited "
+                            "appointment request, MORALES PEREZ, JORGE ALBERTO", S["sans"])],
+                 [Paragraph("Thank you for your request for an expedited interview appointment. We have reviewed it and "
+                            "are unable to approve it at this time. Your application was refused under section 214(b) "
+                            "of the Immigration and Nationality Act on October 27, 2026, and a request made so soon "
+                            "after a refusal is not normally approved. Your appointment on September 21, 2027 remains "
+                            "scheduled. Please do not submit another expedite request for the same travel.", S["sans"])]],
+                colWidths=[6.5 * inch])
+    msg.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.6, colors.grey),
+                             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f1f1f1")),
+                             ("LINEBELOW", (0, 0), (-1, 0), 0.3, colors.lightgrey)]))
+    story = [Paragraph("<b>Your appointment is confirmed</b>", S["h2"]),
+             Paragraph("Print this page and bring it to your interview together with your passport and DS-160 "
+                       "confirmation page.", S["sans"]), Spacer(1, 6), t, Spacer(1, 10),
+             Paragraph("<b>Estimated wait time</b> for a nonimmigrant visitor visa interview appointment at U.S. Embassy "
+                       "Guatemala City, as displayed on October 29, 2026: <b>327 calendar days</b>.", S["sans"]),
+             Spacer(1, 8), Paragraph("<b>Messages</b>", S["sansB"]), msg,
+             Spacer(1, 30),
+             Paragraph("https://appointments.example.org/gt/confirmation?ref=AA00G5R2VN \u00b7 page 1 of 1 \u00b7 "
+                       "printed 11/04/2026", S["sansS"])]
+    build_doc(path, story, letterhead=VISA, title="Visa appointment confirmation", author=VISA.name)
+
+
+def _stamp(c, x, y, w, h, color, lines, angle, box=True):
+    """A rubber stamp: a rounded box (or an oval) with lines of text, slightly tilted."""
+    c.saveState()
+    c.translate(x + w / 2, y + h / 2)
+    c.rotate(angle)
+    c.setStrokeColor(colors.HexColor(color))
+    c.setFillColor(colors.HexColor(color))
+    c.setLineWidth(1.3)
+    if box:
+        c.roundRect(-w / 2, -h / 2, w, h, 6, stroke=1, fill=0)
+    else:
+        c.ellipse(-w / 2, -h / 2, w / 2, h / 2, stroke=1, fill=0)
+    step = h / (len(lines) + 1)
+    for i, (font, size, text) in enumerate(lines):
+        c.setFont(font, size)
+        c.drawCentredString(0, h / 2 - step * (i + 1) - size / 3, text)
+    c.restoreState()
+
+
+def _visa_page(c, W, H):
+    """The U.S. visa foil in the earlier passport (vector drawing, fictional)."""
+    c.setFillColor(colors.HexColor("#f4f1e8"))
+    c.rect(0, 0, W, H, stroke=0, fill=1)
+    fx, fy, fw, fh = 14, 40, W - 28, H - 80
+    c.setFillColor(colors.HexColor("#e3ecf3"))
+    c.setStrokeColor(colors.HexColor("#6b8aa8"))
+    c.roundRect(fx, fy, fw, fh, 4, stroke=1, fill=1)
+    c.setFillColor(colors.HexColor("#1d3262"))
+    c.setFont("Helvetica-Bold", 10)
+    c.drawString(fx + 10, fy + fh - 18, "UNITED STATES OF AMERICA")
+    c.setFont("Helvetica-Bold", 8)
+    c.drawRightString(fx + fw - 10, fy + fh - 18, "NONIMMIGRANT VISA")
+    fields = [("Issuing Post Name", "GUATEMALA"), ("Control Number", "20120731440017"),
+              ("Surname", "MORALES PEREZ"), ("Given Name", "JORGE ALBERTO"),
+              ("Passport Number", "184203577"), ("Sex", "M"), ("Birth Date", "09MAY1969"), ("Nationality", "GTM"),
+              ("Visa Type/Class", "R B1/B2"), ("Entries", "M"), ("Issue Date", "14MAR2012"),
+              ("Expiration Date", "12MAR2022"), ("Annotation", "")]
+    y = fy + fh - 38
+    for i, (k, v) in enumerate(fields):
+        col = i % 2
+        x = fx + 100 + col * 120
+        if col == 0 and i:
+            y -= 20
+        c.setFont("Helvetica", 5.5)
+        c.setFillColor(colors.HexColor("#5a6a7a"))
+        c.drawString(x, y + 8, k)
+        c.setFont("Courier-Bold", 8.5)
+        c.setFillColor(colors.black)
+        c.drawString(x, y, v)
+    c.setFillColor(colors.HexColor("#c8d2dc"))
+    c.rect(fx + 12, fy + fh - 118, 76, 92, stroke=0, fill=1)
+    c.setFillColor(colors.HexColor("#5a6a7a"))
+    c.setFont("Helvetica", 6)
+    c.drawCentredString(fx + 50, fy + fh - 75, "photo")
+    c.setFont("Courier-Bold", 8.3)
+    c.setFillColor(colors.black)
+    c.drawString(fx + 10, fy + 22, "VNUSAMORALES<PEREZ<<JORGE<ALBERTO<<<<<<<<<<<")
+    c.drawString(fx + 10, fy + 10, "1842035776GTM6905094M2203127B3GUA1234567<<<<")
+    c.setFont("Helvetica", 6.5)
+    c.setFillColor(colors.HexColor("#444444"))
+    c.drawString(14, 14, "Previous passport No. 184203577 (Guatemala), issued March 2011, expired March 2021")
+
+
+def _stamps_page(c, W, H):
+    """Facing pages with the U.S. admission stamps and the Guatemalan re-entry stamps (fictional)."""
+    c.setFillColor(colors.HexColor("#f4f1e8"))
+    c.rect(0, 0, W, H, stroke=0, fill=1)
+    c.setStrokeColor(colors.HexColor("#d8d2c0"))
+    c.line(0, H / 2, W, H / 2)
+    blue, violet, green = "#1f3c88", "#5b2a86", "#2e6b3a"
+    _stamp(c, 18, H / 2 + 40, 150, 80, blue,
+           [("Helvetica-Bold", 7, "U.S. IMMIGRATION"), ("Helvetica", 6.5, "170 LOS ANGELES, CA"),
+            ("Helvetica-Bold", 8.5, "JUN 12 2012"), ("Helvetica", 6.5, "ADMITTED  CLASS B2"),
+            ("Helvetica-Bold", 7.5, "UNTIL  DEC 11 2012")], -4)
+    _stamp(c, 195, H / 2 + 50, 140, 70, violet,
+           [("Helvetica-Bold", 6.5, "GUATEMALA \u00b7 MIGRACI\u00d3N"), ("Helvetica", 6, "AEROPUERTO LA AURORA"),
+            ("Helvetica-Bold", 8.5, "10 JUL 2012"), ("Helvetica-Bold", 7, "ENTRADA / ENTRY")], 5, box=False)
+    _stamp(c, 24, 40, 150, 80, blue,
+           [("Helvetica-Bold", 7, "U.S. IMMIGRATION"), ("Helvetica", 6.5, "170 LOS ANGELES, CA"),
+            ("Helvetica-Bold", 8.5, "AUG 02 2016"), ("Helvetica", 6.5, "ADMITTED  CLASS B2"),
+            ("Helvetica-Bold", 7.5, "UNTIL  FEB 01 2017")], 3)
+    _stamp(c, 200, 55, 140, 70, green,
+           [("Helvetica-Bold", 6.5, "GUATEMALA \u00b7 MIGRACI\u00d3N"), ("Helvetica", 6, "AEROPUERTO LA AURORA"),
+            ("Helvetica-Bold", 8.5, "30 AGO 2016"), ("Helvetica-Bold", 7, "ENTRADA / ENTRY")], -6, box=False)
+    c.setFont("Helvetica", 6.5)
+    c.setFillColor(colors.HexColor("#444444"))
+    c.drawString(14, H / 2 + 8, "Passport 184203577, page 14")
+    c.drawString(14, 8, "Passport 184203577, page 15")
+
+
+def prior_travel(path):
+    """Copies of the earlier passport's U.S. visa and the entry stamps of the 2012 and 2016 visits."""
+    size = (360, 330)
+    story = [Paragraph("COPIES OF PAGES OF THE PREVIOUS PASSPORT OF JORGE ALBERTO MORALES P\u00c9REZ", S["h2"]),
+             Paragraph("Guatemalan passport No. 184203577 (issued March 2011, expired March 2021), kept by the holder. "
+                       "Page 7: U.S. nonimmigrant visa, class B1/B2, issued in Guatemala on March 14, 2012.", S["small"]),
+             Spacer(1, 6), Drawn(_visa_page, size, 5.0 * inch)]
+    story2 = [Paragraph("Pages 14\u201315: U.S. admission stamps (Los Angeles, June 12, 2012 and August 2, 2016, class "
+                        "B2) and Guatemalan entry stamps on his return (La Aurora airport, July 10, 2012 and August 30, "
+                        "2016).", S["small"]), Spacer(1, 6), Drawn(_stamps_page, (360, 420), 5.0 * inch)]
+    from reportlab.platypus import PageBreak
+    build_doc(path, story + [PageBreak()] + story2, title="Previous passport pages", author="packetgen sample (fictional)")
 
 
 def photos(out: Path):

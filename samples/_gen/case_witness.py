@@ -72,14 +72,14 @@ def usao(path):
         "expect to call Ms. Macaraeg during the first week of trial and need her in Las Vegas from February 15, 2027 "
         "for witness preparation. Trial is expected to last three weeks. Because federal trial dates are often moved "
         "and witnesses may be recalled, we support parole for a period of two months.",
-        "Ms. Macaraeg is not a subject or target of this investigation. As a crime victim she has rights under the "
-        "Crime Victims' Rights Act, 18 U.S.C. 3771. In our judgment her live testimony before the jury is in the "
+        "Ms. Macaraeg is not a subject or target of this investigation. In our judgment her live testimony before the jury is in the "
         "significant public interest of the United States, and <b>this Office supports her request for parole</b>. "
         "The government will pay her round-trip airfare and the statutory witness attendance fee and subsistence "
         "allowance (28 U.S.C. 1821) for the days of her attendance.",
         "Ms. Macaraeg has been told that parole would be granted only for the purpose of her testimony and that she "
         "must depart the United States when it ends. She has complied fully with every request of this Office and of "
-        "the investigating agents since 2024.",
+        "the investigating agents since 2024. We have not asked U.S. Immigration and Customs Enforcement to parole her through its law-enforcement "
+        "parole unit: she has applied herself, and we support her request to USCIS so that only one request is pending.",
         "Please direct any questions to me or to our Victim-Witness Coordinator, Ms. Angela Ruiz, at (702) 555-0114.",
     ]
     letter(path, USAO, D(2026, 11, 12), paras, "Caroline J. Mercer",

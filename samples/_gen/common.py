@@ -25,7 +25,7 @@ from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, KeepTogether, 
 __all__ = ["A4", "LETTER", "landscape", "inch", "mm", "colors", "Paragraph", "Spacer", "Table", "TableStyle",
            "KeepTogether", "PageBreak", "NextPageTemplate", "rng", "MARK", "draw_mark", "new_canvas",
            "Letterhead", "build_doc", "S", "Signature", "signature_block", "money", "long_date", "esc",
-           "TA_CENTER", "TA_LEFT", "TA_RIGHT", "TA_JUSTIFY", "Flowable"]
+           "TA_CENTER", "TA_LEFT", "TA_RIGHT", "TA_JUSTIFY", "Flowable", "Drawn"]
 
 MARK = "SAMPLE \u2014 FICTIONAL"
 INK = colors.HexColor("#1b2f6b")
@@ -240,6 +240,23 @@ class Signature(Flowable):
 
     def draw(self):
         draw_signature(self.canv, self.name, 0, 0, self.width, self.height)
+
+
+class Drawn(Flowable):
+    """A drawing function ``draw(c, w, h)`` (a passport page, a stamp page) placed in a flowing document, scaled to
+    ``width`` points wide."""
+
+    def __init__(self, draw: Callable, size: tuple[float, float], width: float):
+        super().__init__()
+        self._draw, self._size, self._k = draw, size, width / size[0]
+        self.width, self.height = width, size[1] * self._k
+
+    def draw(self):
+        c = self.canv
+        c.saveState()
+        c.scale(self._k, self._k)
+        self._draw(c, *self._size)
+        c.restoreState()
 
 
 def draw_signature(c, name: str, x: float, y: float, w: float, h: float) -> None:

@@ -15,18 +15,23 @@ from reportlab.lib.styles import ParagraphStyle
 # --------------------------------------------------------------------------- declaration
 
 def declaration(path, title: str, declarant: str, intro: str, paras: Sequence[str], place: str, date: dt.date,
-                declarant_lines: Sequence[str] = ()) -> None:
-    """A sworn declaration under 28 U.S.C. 1746 with numbered paragraphs."""
+                declarant_lines: Sequence[str] = (), attachment: Sequence = ()) -> None:
+    """A sworn declaration under 28 U.S.C. 1746 with numbered paragraphs; ``attachment`` (flowables) follows on a
+    page of its own (a copy of the declarant's ID)."""
     story: list = [Paragraph(esc(title).upper(), S["h1"]), Spacer(1, 8), Paragraph(intro, S["decl"])]
-    for i, p in enumerate(paras, 1):
-        story.append(Paragraph(f"{i}.\u00a0\u00a0\u00a0{p}", S["declnum"]))
-    story.append(Spacer(1, 6))
-    # the attestation stays on the page of the signature
+    numbered = [Paragraph(f"{i}.\u00a0\u00a0\u00a0{p}", S["declnum"]) for i, p in enumerate(paras, 1)]
+    story += numbered[:-1]
+    # the attestation stays on the page of the signature, with the last paragraph: never a signature page alone
     story.append(KeepTogether([
+        *numbered[-1:], Spacer(1, 6),
         Paragraph("I declare under penalty of perjury under the laws of the United States of America "
                   "that the foregoing is true and correct.", S["decl"]),
         Paragraph(f"Executed on {long_date(date)}, at {esc(place)}.", S["decl"]),
-        *signature_block(declarant, declarant_lines, closing="")]))
+        # the signature block's own KeepTogether is unwrapped: a KeepTogether inside another never fits (its wrap
+        # reports an endless height), which put every attestation on a page of its own
+        *signature_block(declarant, declarant_lines, closing="")[0]._content]))
+    if attachment:
+        story += [PageBreak(), *attachment]
 
     def running(c, doc):
         c.saveState()
