@@ -87,3 +87,24 @@ def test_claims_without_an_exhibit_are_warnings_naming_claim_and_field():
 def test_a_factor_paragraph_with_no_exhibit_is_a_warning():
     found = _codes(_case(CHILD), "letter.factor_without_evidence")
     assert [f.where for f in found] == ["discretion.character"]
+
+
+def test_a_fee_element_without_facts_of_its_own_is_a_warning_when_it_would_restate_a_long_paragraph():
+    """Without request.parole_fee_exception.elements.b the letter restates request.visa.why_not_possible under
+    element (B); a paragraph of several lines there reads as padding to the officer."""
+    assert not _codes(_case(DYING), "letter.fee_element_restated")        # the sample states its facts
+
+    def drop_b(data):
+        data["request"]["parole_fee_exception"]["elements"].pop("b")
+        data["request"]["visa"]["why_not_possible"] = " ".join(["The embassy's next interview is in 2027."] * 9)
+
+    found = _codes(_case(DYING, drop_b), "letter.fee_element_restated")
+    assert len(found) == 1
+    assert "request.visa.why_not_possible" in found[0].message and found[0].where.endswith(".elements")
+    assert "elements.b" in found[0].fix
+
+    def drop_b_short(data):
+        data["request"]["parole_fee_exception"]["elements"].pop("b")
+        data["request"]["visa"]["why_not_possible"] = "The embassy's next interview is in September 2027."
+
+    assert not _codes(_case(DYING, drop_b_short), "letter.fee_element_restated")   # a sentence is fine
