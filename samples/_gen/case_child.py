@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .bank import Account, bank_statements
 from .civil import certificate_es, translation_en
-from .common import A4, S, Drawn, Letterhead, Paragraph, Spacer, Table, TableStyle, build_doc, colors, esc, inch, letter
+from .common import A4, S, Drawn, Letterhead, Paragraph, Spacer, Table, TableStyle, appointment_table, build_doc, colors, esc, inch, letter
 from .forms import cost_estimate, declaration
 from .passport import PassportData, booklet_size, draw_booklet
 from .photos import passport_photo, refusal_photo
@@ -258,11 +258,7 @@ def appointment(path):
             ["Location", "U.S. Embassy Tegucigalpa, Avenida La Paz"],
             ["Interview appointment", "Tuesday, November 16, 2027 at 08:00"],
             ["Earliest date offered", "November 16, 2027 (booked September 17, 2026 at 18:40 CST)"]]
-    t = Table(rows, colWidths=[2.2 * inch, 4.3 * inch])
-    t.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 9.5), ("FONT", (0, 0), (0, -1), "Helvetica-Bold", 9.5),
-                           ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#e8eef6")), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                           ("BOX", (0, 0), (-1, -1), 0.6, colors.grey), ("INNERGRID", (0, 0), (-1, -1), 0.3, colors.lightgrey),
-                           ("FONT", (1, 5), (1, 5), "Helvetica-Bold", 9.5)]))
+    t = appointment_table(rows, top=True)
     story = [Paragraph("<b>Your appointment is confirmed</b>", S["h2"]),
              Paragraph("Print this page and bring it to your interview together with your passports and DS-160 "
                        "confirmation pages.", S["sans"]), Spacer(1, 6), t, Spacer(1, 10),

@@ -9,8 +9,8 @@ from reportlab.lib.pagesizes import LETTER
 
 from .bank import Account, bank_statements
 from .civil import certificate_es, translation_en
-from .common import (S, Drawn, Letterhead, Paragraph, Spacer, Table, TableStyle, build_doc, colors, esc, inch, letter,
-                     new_canvas, draw_mark)
+from .common import (S, Drawn, Letterhead, Paragraph, Spacer, Table, TableStyle, appointment_table, build_doc, colors,
+                     inch, letter)
 from .forms import declaration
 from .passport import PassportData
 from .photos import passport_photo, refusal_photo
@@ -254,11 +254,7 @@ def appointment(path):
             ["Interview appointment", "Tuesday, September 21, 2027 at 07:45"],
             ["Earliest date offered", "September 21, 2027 (booked October 29, 2026 at 19:12 CST)"],
             ["Expedited appointment request", "Submitted October 29, 2026 \u2014 not approved November 3, 2026"]]
-    t = Table(rows, colWidths=[2.2 * inch, 4.3 * inch])
-    t.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 9.5), ("FONT", (0, 0), (0, -1), "Helvetica-Bold", 9.5),
-                           ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#e8eef6")),
-                           ("BOX", (0, 0), (-1, -1), 0.6, colors.grey), ("INNERGRID", (0, 0), (-1, -1), 0.3, colors.lightgrey),
-                           ("FONT", (1, 5), (1, 5), "Helvetica-Bold", 9.5)]))
+    t = appointment_table(rows)
     msg = Table([[Paragraph("<b>Message from the Consular Section</b> \u00b7 November 3, 2026 \u00b7 Re: expedited "
                             "appointment request, MORALES PEREZ, JORGE ALBERTO", S["sans"])],
                  [Paragraph("Thank you for your request for an expedited interview appointment. We have reviewed it and "

@@ -6,8 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 from .bank import Account, bank_statements
-from .common import (A4, S, Letterhead, Paragraph, Spacer, Table, TableStyle, build_doc, colors, esc, inch, letter,
-                     signature_block)
+from .common import (A4, S, Letterhead, Paragraph, Spacer, Table, TableStyle, appointment_table, build_doc, colors,
+                     inch, letter, signature_block)
 from .court import court_order
 from .forms import declaration
 from .passport import PassportData
@@ -176,11 +176,7 @@ def appointment(path):
             ["Interview appointment", "Thursday, October 14, 2027 at 08:15"],
             ["Earliest date offered when booked", "October 14, 2027 (booked November 16, 2026 at 21:42 PHT)"],
             ["Expedited appointment request", "Not submitted \u2014 see note below"]]
-    t = Table(rows, colWidths=[2.2 * inch, 4.3 * inch])
-    t.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 9.5), ("FONT", (0, 0), (0, -1), "Helvetica-Bold", 9.5),
-                           ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#e8eef6")),
-                           ("BOX", (0, 0), (-1, -1), 0.6, colors.grey), ("INNERGRID", (0, 0), (-1, -1), 0.3, colors.lightgrey),
-                           ("FONT", (1, 5), (1, 5), "Helvetica-Bold", 9.5)]))
+    t = appointment_table(rows)
     story = [Paragraph("<b>Your appointment is confirmed</b>", S["h2"]),
              Paragraph("Print this page and bring it to your interview together with your passport and DS-160 "
                        "confirmation page.", S["sans"]), Spacer(1, 6), t, Spacer(1, 10),

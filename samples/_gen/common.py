@@ -371,3 +371,17 @@ def letter(path, lh: Letterhead, date: dt.date, paras: Sequence, signer: str, si
     story += signature_block(signer, signer_lines, closing=closing)
     story += list(extra)
     build_doc(path, story, pagesize=pagesize, letterhead=lh, title=title, author=lh.name)
+
+
+def appointment_table(rows: list, *, top: bool = False) -> Table:
+    """The appointment-confirmation table of an embassy's printout (the sixth row, the appointment, in bold)."""
+    t = Table(rows, colWidths=[2.2 * inch, 4.3 * inch])
+    style = [("FONT", (0, 0), (-1, -1), "Helvetica", 9.5), ("FONT", (0, 0), (0, -1), "Helvetica-Bold", 9.5),
+             ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#e8eef6"))]
+    if top:
+        style.append(("VALIGN", (0, 0), (-1, -1), "TOP"))
+    style += [("BOX", (0, 0), (-1, -1), 0.6, colors.grey), ("INNERGRID", (0, 0), (-1, -1), 0.3, colors.lightgrey),
+              ("FONT", (1, 5), (1, 5), "Helvetica-Bold", 9.5)]
+    t.setStyle(TableStyle(style))
+    return t
+
