@@ -261,21 +261,18 @@ def _argument(case, out: _Out, letter_date: dt.date) -> None:
         for el in (spec or {}).get("elements", []):
             # An element without facts of its own restates a whole paragraph of the case under it: an officer
             # reads each element on its own, and a long paragraph there reads as padding.
-            source, text = _RESTATED.get(el.get("facts") or "", (None, None))
-            if fex.elements.get(el["id"]) or source is None or len(text(case.request) or "") <= _RESTATE_MAX:
+            source, text = case.request.stated_facts(el.get("facts"))
+            if fex.elements.get(el["id"]) or len(text or "") <= _RESTATE_MAX:
                 continue
             out.add("warning", "letter.fee_element_restated", g,
                     f"{where}: element {el['label']} of {spec['cite']} has no facts of its own, so the letter "
-                    f"restates all of {source} ({len(text(case.request))} characters) under it",
+                    f"restates all of {source} ({len(text)} characters) under it",
                     f"write the one or two sentences of facts that prove this element in "
                     f"{where}.elements.{el['id']}", f"{where}.elements")
 
 
-# Where the letter takes an element's facts from when the case gives none (packetgen/letter/argument.py), and
-# how long such a paragraph may be before it is worth a sentence of its own (about three lines of the letter).
-_RESTATED = {"urgency": ("request.urgency", lambda r: r.urgency),
-             "why_not_possible": ("request.visa.why_not_possible", lambda r: r.visa.why_not_possible),
-             "public_benefit": ("request.public_benefit", lambda r: r.public_benefit)}
+# How long a restated paragraph (Request.stated_facts) may be before it is worth a sentence of its own:
+# about three lines of the letter.
 _RESTATE_MAX = 280
 
 

@@ -325,6 +325,16 @@ class Request(_Model):
         "the agency through ICE's law-enforcement parole channel, as the agency's letter states it (cite that letter "
         "with its 'pages' key 'channel').")
 
+    def stated_facts(self, source: Optional[str]) -> tuple[Optional[str], Optional[str]]:
+        """Where a parole-fee element's facts come from when the case gives it none of its own (its ``facts``
+        source in the rules' parole_fee.exception_elements): (field path, text), or (None, None)."""
+        field = {"urgency": "urgency", "why_not_possible": "visa.why_not_possible",
+                 "public_benefit": "public_benefit"}.get(source or "")
+        if field is None:
+            return None, None
+        text = self.visa.why_not_possible if field == "visa.why_not_possible" else getattr(self, field)
+        return f"request.{field}", text or None
+
 
 class Discretion(_Model):
     criminal_history: Str = Field(description="Criminal history of each beneficiary, or 'None'.")

@@ -87,7 +87,9 @@ def _fee_argument(case, citer, b, fex, other, by_id) -> FeeArgument:
         if el.get("optional") and not own:
             continue
         source = el.get("facts")
-        facts = own or _computed_facts(source, b, patient, by_id) or _stated(source, case)
+        # else the case's own paragraph, restated: an officer reads each element on its own, so it states its
+        # facts rather than pointing to a section above (short element facts of the case's own read better)
+        facts = own or _computed_facts(source, b, patient, by_id) or case.request.stated_facts(source)[1]
         evidence = citer.exhibits_for(*el["evidence"], about=patient.id) if source == "minor" \
             else citer.exhibits_for(*el["evidence"])
         if source == "why_not_possible":   # the refusal and the appointment wait, not the whole visa history
@@ -103,15 +105,6 @@ def _fee_argument(case, citer, b, fex, other, by_id) -> FeeArgument:
         elements.append(Element(el["id"], el["label"], el["text"], facts, tuple(evidence), el.get("key"),
                                 bool(el.get("optional"))))
     return FeeArgument(basis, spec["cite"], tuple(elements), fex.explanation)
-
-
-def _stated(source: Optional[str], case) -> Optional[str]:
-    """The case's own text a default source names, restated under the element: an officer reads each element on
-    its own, so it states its facts rather than pointing to a section above.  Short element facts of the case's
-    own (parole_fee_exception.elements) read better and are preferred."""
-    req = case.request
-    return {"urgency": req.urgency, "why_not_possible": req.visa.why_not_possible,
-            "public_benefit": req.public_benefit}.get(source or "") or None
 
 
 def _computed_facts(source: Optional[str], b, patient, by_id) -> Optional[str]:
