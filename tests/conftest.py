@@ -23,6 +23,19 @@ needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None,
                                    reason="poppler-utils (pdftotext) not installed")
 
 
+def load_script(rel: str):
+    """A script of this repository that is not in a package (tools/, benchmarks/) as a module."""
+    import importlib.util
+    import sys
+
+    path = REPO / rel
+    spec = importlib.util.spec_from_file_location(f"script_{path.stem}", path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod      # dataclasses look their module up there
+    spec.loader.exec_module(mod)
+    return mod
+
+
 def sample_cases() -> list[Path]:
     return sorted(SAMPLES.glob("*/case.json"))
 

@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import ast
-import importlib.util
 import re
 
 import pytest
 
 from packetgen import errors
 
-from .conftest import REPO
+from .conftest import REPO, load_script
 
 DOCS = REPO / "docs"
 
 
 def _generator():
-    spec = importlib.util.spec_from_file_location("gen_case_reference", REPO / "tools" / "gen_case_reference.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("tools/gen_case_reference.py")
 
 
 def test_case_file_reference_is_up_to_date():

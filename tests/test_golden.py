@@ -7,17 +7,13 @@ example while modules are moved or split.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 
-from .conftest import REPO
+from .conftest import load_script
 
 
 def _tool():
-    spec = importlib.util.spec_from_file_location("golden_samples", REPO / "tools" / "golden_samples.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("tools/golden_samples.py")
 
 
 def test_sample_outputs_are_byte_identical_to_the_record():
