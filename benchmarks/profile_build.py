@@ -61,7 +61,7 @@ def evidence_stage(case_json: Path) -> None:
         t0 = time.perf_counter()
         for px in plan.exhibits:
             ev = px.evidence
-            parts.append(Part(*part_file(tmp, separator_page(px.letter, ev.title, ev.shows)), f"Exhibit {px.letter}"))
+            parts.append(Part(part_file(tmp, separator_page(px.letter, ev.title, ev.shows)), 1, f"Exhibit {px.letter}"))
             rels = [ev.file, *ev.more_files] + ([ev.translation.file] if ev.translation else [])
             for rel in rels:
                 r = normalize_to_file(resolve_evidence_path(case, rel, what=ev.id), None, rel, tmp)

@@ -418,27 +418,29 @@ def _render_and_assemble(case: Case, st, exhibits: list[_Exhibit], forms, first_
 
     say("assembling the packet")
 
-    def drawn(data: bytes, section: str, on_form: bool = False) -> Part:
-        return Part(*part_file(workdir, data, form=on_form), section, on_form=on_form)
+    # Each part carries the page count the page map was made with (a separator or certificate is one page).
+    def drawn(data: bytes, pages: int, section: str, on_form: bool = False) -> Part:
+        return Part(part_file(workdir, data, form=on_form), pages, section, on_form=on_form)
 
     def evidence(d, section: str) -> Part:
         if d.file is None:          # normalized without a temporary folder (not a build)
             buf = io.BytesIO()
             d.pdf.save(buf)
-            return drawn(buf.getvalue(), section)
+            return drawn(buf.getvalue(), d.page_count, section)
         return Part(d.file, d.page_count, section)
 
-    form_parts = [drawn(f.pdf, f"Form {f.form_id}", on_form=True) for f in forms]
-    parts = form_parts[:front] + [drawn(result.pdf, "Cover letter and exhibit index")] + form_parts[front:]
+    form_parts = [drawn(f.pdf, f.page_count, f"Form {f.form_id}", on_form=True) for f in forms]
+    parts = form_parts[:front] + [drawn(result.pdf, result.page_count, "Cover letter and exhibit index")] \
+        + form_parts[front:]
     for x in exhibits:
         sec = f"Exhibit {x.letter}"
-        parts.append(drawn(x.separator, sec))
+        parts.append(drawn(x.separator, 1, sec))
         for d in x.docs:
             parts.append(evidence(d, sec))
         for d in x.translation:
             parts.append(evidence(d, f"{sec} (translation)"))
         if x.certificate:
-            parts.append(drawn(x.certificate, f"{sec} (translation)"))
+            parts.append(drawn(x.certificate, 1, f"{sec} (translation)"))
 
     form_entries = [OutlineEntry(f.title, s.first - 1) for f, s in zip(forms, page_map.forms)]
     outline = [OutlineEntry(e.title, e.page) for e in form_entries[:front]]

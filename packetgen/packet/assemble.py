@@ -76,14 +76,17 @@ _FORM_KEY = Name("/PGAcroForm")
 _ANNOTS_KEY = Name("/PGAnnots")
 
 
-def part_file(workdir, data: bytes, *, form: bool = False) -> tuple[Path, int]:
-    """Write a rendered PDF (letter, form, separator...) into ``workdir`` for the merge; return it and its pages."""
+def part_file(workdir, data: bytes, *, form: bool = False) -> Path:
+    """Write a rendered PDF (letter, form, separator...) into ``workdir`` for the merge.
+
+    Its page count is not read back: the part's :class:`Part` carries the count the page map was made with, and
+    :func:`assemble` fails loudly if the merge disagrees.
+    """
     fd, name = tempfile.mkstemp(suffix=".pdf", dir=workdir)
     if not form:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        with pikepdf.open(name) as pdf:
-            return Path(name), len(pdf.pages)
+        return Path(name)
     with pikepdf.open(io.BytesIO(data)) as pdf, os.fdopen(fd, "wb") as fh:
         af = pdf.Root.get("/AcroForm")
         if af is not None and len(pdf.pages):
@@ -96,7 +99,7 @@ def part_file(workdir, data: bytes, *, form: bool = False) -> tuple[Path, int]:
         # streams as they are, no object streams: the packet's save encodes everything once (a third faster)
         pdf.save(fh, compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none,
                  object_stream_mode=pikepdf.ObjectStreamMode.disable)
-        return Path(name), len(pdf.pages)
+    return Path(name)
 
 
 @dataclass
@@ -154,7 +157,7 @@ def assemble(parts: list[Part], *, case_name: str, outline: list[OutlineEntry],
     if total != len(labels):
         from packetgen.errors import InternalError
 
-        raise InternalError(f"the merged packet has {total} pages where its parts have {len(labels)}",
+        raise InternalError(f"the merged packet has {total} pages where its page map has {len(labels)}",
                             fix="report this bug with the build's --debug output")
     if progress:
         progress(f"merged {total} pages")

@@ -73,13 +73,19 @@ def _drawn_pages(case: Case, ev: Evidence, letter: str) -> tuple[bytes, Optional
     from packetgen.packet.pages import language_name, separator_page, translator_certificate
 
     certificate = None
-    if ev.translation and not ev.translation.certificate_file and ev.translation.translator:
+    if _generates_certificate(ev):
         tr = case.translator(ev.translation.translator)
         certificate = translator_certificate(
             translator_name=tr.name, translator_address=tr.address, translator_phone=tr.phone,
             source_language=language_name(ev.language), document_title=ev.title,
             exhibit_letter=letter, date=ev.translation.date)
     return separator_page(letter, ev.title, ev.shows, translation=ev.translation is not None), certificate
+
+
+def _generates_certificate(ev: Evidence) -> bool:
+    """A translated exhibit gets a generated translator's certificate (one page) when the translator is named and
+    no certificate file of their own is given."""
+    return bool(ev.translation and not ev.translation.certificate_file and ev.translation.translator)
 
 
 def _relettered(case: Case, x: "_Exhibit", letter: str) -> "_Exhibit":
@@ -171,7 +177,7 @@ def _estimated_pages(case: Case, plan, jobs: list[_EvidenceJob], partial: list) 
                 for job, r in zip(jobs, partial) if job.exhibit == i and job.role == "doc"]
         tr = sum(r.page_count if r is not None and not isinstance(r, PacketgenError) else 1
                  for job, r in zip(jobs, partial) if job.exhibit == i and job.role == "translation")
-        if ev.translation and not ev.translation.certificate_file and ev.translation.translator:
+        if _generates_certificate(ev):
             tr += 1
         out[ev.id] = (docs, tr)
     return out
