@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from packetgen.case.model import add_months
-from packetgen.case.checks_base import _LANG_NAMES, _Out, _ev_label, _ev_path, _fold, _people
+from packetgen.case.checks_base import _LANG_NAMES, _Out, _ev_label, _fold, _people
 from packetgen.facts import rule
 from packetgen.wording import long_date
 
@@ -87,8 +87,8 @@ def _dates(case, out: _Out, today: dt.date, filing_date: dt.date):
     recency = rule("evidence.recency_days")
     dated_cats = ("medical_abroad", "us_provider", "cost_estimate", "unavailability", "supporter_financial",
                   "beneficiary_funds")
-    for e in case.evidence:
-        path = _ev_path(case, e)
+    for i, e in enumerate(case.evidence):
+        path = f"evidence[{i}]"
         if e.date and e.date > today:
             out.add("error", "dates.evidence_in_future", g,
                     f"{_ev_label(e)} is dated {long_date(e.date)}, after today", "correct the document date",
@@ -129,8 +129,8 @@ def _dates(case, out: _Out, today: dt.date, filing_date: dt.date):
 
 def _translations(case, out: _Out):
     g = "Translations"
-    for e in case.evidence:
-        path = _ev_path(case, e)
+    for i, e in enumerate(case.evidence):
+        path = f"evidence[{i}]"
         if e.language != "en" and not e.translation:
             out.add("error", "translation.missing", g,
                     f"{_ev_label(e)} is in '{e.language}' and has no English translation: 8 CFR 103.2(b)(3) says a "
