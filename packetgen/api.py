@@ -388,7 +388,7 @@ def _render_and_assemble(case: Case, st, exhibits: list[_Exhibit], forms, first_
                          workdir, draft: bool = False):
     """One set: its letter paginated until stable, then merged, stamped, outlined and linked."""
 
-    from packetgen.packet.assemble import OutlineEntry, Part, assemble, part_file
+    from packetgen.packet.assemble import OutlineEntry, Part, assemble, form_part_file, part_file
     from packetgen.letter.render import render_letter
     from packetgen.packet.plan import ExhibitParts, paginate
 
@@ -419,8 +419,8 @@ def _render_and_assemble(case: Case, st, exhibits: list[_Exhibit], forms, first_
     say("assembling the packet")
 
     # Each part carries the page count the page map was made with (a separator or certificate is one page).
-    def drawn(data: bytes, pages: int, section: str, on_form: bool = False) -> Part:
-        return Part(part_file(workdir, data, form=on_form), pages, section, on_form=on_form)
+    def drawn(data: bytes, pages: int, section: str) -> Part:
+        return Part(part_file(workdir, data), pages, section)
 
     def evidence(d, section: str) -> Part:
         if d.file is None:          # normalized without a temporary folder (not a build)
@@ -429,7 +429,8 @@ def _render_and_assemble(case: Case, st, exhibits: list[_Exhibit], forms, first_
             return drawn(buf.getvalue(), d.page_count, section)
         return Part(d.file, d.page_count, section)
 
-    form_parts = [drawn(f.pdf, f.page_count, f"Form {f.form_id}", on_form=True) for f in forms]
+    form_parts = [Part(form_part_file(workdir, f.doc), f.page_count, f"Form {f.form_id}", on_form=True)
+                  for f in forms]
     parts = form_parts[:front] + [drawn(result.pdf, result.page_count, "Cover letter and exhibit index")] \
         + form_parts[front:]
     for x in exhibits:

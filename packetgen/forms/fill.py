@@ -21,7 +21,7 @@ from packetgen.forms.continuation import _continuation_pdf
 from packetgen.forms.fieldmap import FormDef, load_formdef
 from packetgen.forms.plan import _Plan, _route_overflow
 from packetgen.forms.template import _template_info, template_for
-from packetgen.forms.write import _write_pdf
+from packetgen.forms.write import _write_pdf, save_form
 
 
 @dataclass
@@ -32,7 +32,7 @@ class FilledForm:
     title: str
     beneficiary_id: str
     supporter_id: Optional[str]
-    pdf: bytes
+    doc: pikepdf.Pdf               # the filled form, open: the packet merges it from one raw save
     page_count: int
     values: list[dict] = field(default_factory=list)
     overflow: list[dict] = field(default_factory=list)
@@ -43,6 +43,14 @@ class FilledForm:
     unanswered: list[dict] = field(default_factory=list)   # required items the case does not answer (left blank)
     order: int = 0                 # companion forms: place in the beneficiary's set (1 payment, 2 G-1145, 4 G-28)
     placement: str = ""            # companion forms: where it goes, for the filing instructions
+    _file: Optional[bytes] = field(default=None, repr=False, compare=False)
+
+    @property
+    def pdf(self) -> bytes:
+        """The filled form as a stand-alone PDF file, saved on first use (a build never needs it)."""
+        if self._file is None:
+            self._file = save_form(self.doc)
+        return self._file
 
 
 # --------------------------------------------------------------------------- contexts
@@ -112,10 +120,11 @@ def fill_form(fd: FormDef, ctx: dict, *, template: bytes, official: bool, root_n
     # write the values and their appearance streams (no NeedAppearances: the PDF417 barcodes stay images)
     pdf = pikepdf.open(io.BytesIO(template))
     try:
-        pdf_bytes, page_count = _write_pdf(fd, pdf, info, plan.writes, root_name=root_name,
-                                           continuation=cont_bytes, flatten=flatten)
-    finally:
+        page_count = _write_pdf(fd, pdf, info, plan.writes, root_name=root_name,
+                                continuation=cont_bytes, flatten=flatten)
+    except BaseException:
         pdf.close()
+        raise
 
     # report
     values = []
@@ -167,7 +176,7 @@ def fill_form(fd: FormDef, ctx: dict, *, template: bytes, official: bool, root_n
                   + (f" and {cont_pages} continuation sheet(s) that must be signed and dated" if cont_pages else "")
                   + ": " + "; ".join(f"Part {m.part} Item {m.item}" for m in plan.moved))
     return FilledForm(form_id=fd.model.form, edition=fd.model.edition, official=official, title=title,
-                      beneficiary_id=beneficiary_id, supporter_id=supporter_id, pdf=pdf_bytes, page_count=page_count,
+                      beneficiary_id=beneficiary_id, supporter_id=supporter_id, doc=pdf, page_count=page_count,
                       values=values, overflow=overflow, warnings=plan.warnings, signatures=signatures,
                       seconds=time.perf_counter() - t0, root_name=root_name,
                       unanswered=[{"part": u.part, "item": u.item, "label": u.label, "page": u.page, "set": u.ask,

@@ -114,8 +114,11 @@ def _helvetica(pdf: pikepdf.Pdf, acro) -> tuple[str, Any]:
 
 
 def _write_pdf(fd: FormDef, pdf: pikepdf.Pdf, info: _TemplateInfo, writes: list[Write], *, root_name: str,
-               continuation: Optional[bytes], flatten: bool) -> tuple[bytes, int]:
-    """Write the values into the opened template, with appearance streams; rename the root; save once."""
+               continuation: Optional[bytes], flatten: bool) -> int:
+    """Write the values into the opened template, with appearance streams; rename the root; return the page count.
+
+    Not saved here: the packet merges the filled document from one raw save (``packet.assemble.form_part_file``),
+    and :func:`save_form` makes the stand-alone file only when one is asked for."""
     acro = pdf.Root.AcroForm
     if "/NeedAppearances" in acro:
         del acro["/NeedAppearances"]
@@ -202,6 +205,11 @@ def _write_pdf(fd: FormDef, pdf: pikepdf.Pdf, info: _TemplateInfo, writes: list[
                     del page.obj["/Annots"]
         if "/AcroForm" in pdf.Root:
             del pdf.Root["/AcroForm"]
+    return len(pdf.pages)
+
+
+def save_form(pdf: pikepdf.Pdf) -> bytes:
+    """A filled form as a stand-alone PDF file (object streams; the ID from the content: same form, same bytes)."""
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    return out.getvalue(), len(pdf.pages)
+    return out.getvalue()

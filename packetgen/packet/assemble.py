@@ -76,29 +76,51 @@ _FORM_KEY = Name("/PGAcroForm")
 _ANNOTS_KEY = Name("/PGAnnots")
 
 
-def part_file(workdir, data: bytes, *, form: bool = False) -> Path:
-    """Write a rendered PDF (letter, form, separator...) into ``workdir`` for the merge.
+def part_file(workdir, data: bytes) -> Path:
+    """Write a rendered PDF (letter, separator, certificate...) into ``workdir`` for the merge.
 
     Its page count is not read back: the part's :class:`Part` carries the count the page map was made with, and
     :func:`assemble` fails loudly if the merge disagrees.
     """
     fd, name = tempfile.mkstemp(suffix=".pdf", dir=workdir)
-    if not form:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        return Path(name)
-    with pikepdf.open(io.BytesIO(data)) as pdf, os.fdopen(fd, "wb") as fh:
-        af = pdf.Root.get("/AcroForm")
-        if af is not None and len(pdf.pages):
-            pdf.pages[0].obj[_FORM_KEY] = af if af.is_indirect else pdf.make_indirect(af)
-            del pdf.Root["/AcroForm"]
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    return Path(name)
+
+
+def form_part_file(workdir, pdf: pikepdf.Pdf) -> Path:
+    """Write a filled form (open) into ``workdir`` for the merge, its fields under private page keys.
+
+    qpdf's page copy would copy the form's fields once per page and part widgets from their fields, so the
+    /AcroForm rides on the first page and each page's /Annots under ``_ANNOTS_KEY``; :func:`assemble` puts them
+    back.  Saved once (filling and merging the official I-131 took two saves and a re-parse before: 60 + 75 ms).
+    ``pdf`` is left as it was.
+    """
+    fd, name = tempfile.mkstemp(suffix=".pdf", dir=workdir)
+    root = pdf.Root
+    af = root.get("/AcroForm")
+    first = pdf.pages[0].obj if len(pdf.pages) else None
+    moved: list = []
+    try:
+        if af is not None and first is not None:
+            first[_FORM_KEY] = af if af.is_indirect else pdf.make_indirect(af)
+            del root["/AcroForm"]
         for page in pdf.pages:
             if "/Annots" in page.obj:
                 page.obj[_ANNOTS_KEY] = page.obj.Annots
                 del page.obj["/Annots"]
-        # streams as they are, no object streams: the packet's save encodes everything once (a third faster)
-        pdf.save(fh, compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none,
-                 object_stream_mode=pikepdf.ObjectStreamMode.disable)
+                moved.append(page.obj)
+        with os.fdopen(fd, "wb") as fh:
+            # streams encoded here as a stand-alone save would (the merge re-reads them, and the packet keeps
+            # the same bytes); no object streams, which the packet's save makes anyway
+            pdf.save(fh, object_stream_mode=pikepdf.ObjectStreamMode.disable)
+    finally:
+        for obj in moved:
+            obj.Annots = obj[_ANNOTS_KEY]
+            del obj[_ANNOTS_KEY]
+        if first is not None and _FORM_KEY in first:
+            root.AcroForm = first[_FORM_KEY]
+            del first[_FORM_KEY]
     return Path(name)
 
 
@@ -141,7 +163,7 @@ def assemble(parts: list[Part], *, case_name: str, outline: list[OutlineEntry],
     The part files must stay until then.
 
     ``links``: (packet page index of the index row, rect, target packet page index).
-    Form parts (written by ``part_file(..., form=True)``) keep their live fields;
+    Form parts (written by :func:`form_part_file`) keep their live fields;
     evidence was flattened and sanitized by :mod:`packetgen.evidence.normalize`.
     """
     # --remove-unreferenced-resources=no: our parts' resources are already minimal, and the check would parse
