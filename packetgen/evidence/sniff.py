@@ -70,7 +70,8 @@ def _read_source(path: Path, name: str) -> _Source:
                 if not chunk:
                     break
                 digest.update(chunk)
-                tail = (tail + chunk)[-1024:]
+                # the last KB without copying each MB again (it was 10 % of reading a 1.4 GB case)
+                tail = chunk[-1024:] if len(chunk) >= 1024 else (tail + chunk)[-1024:]
                 if chunks is not None:
                     chunks.append(chunk)
         data = b"".join(chunks) if chunks is not None else None
