@@ -359,3 +359,25 @@ def test_other_reasons_use_their_partials_and_cite_everything(reason):
         assert "Significant public benefit" in text and "district court" in text
     else:
         assert "Urgent humanitarian reasons" in text
+
+
+def test_the_closing_line_is_set_off_from_the_fee_exception_list_above_it():
+    """The closing paragraph follows the last fee-exception element: a list item's 3 pt would run the two together
+    (the last item of a list gets a paragraph's space, and the closing a little more)."""
+    import pypdfium2 as pdfium
+
+    case = load_case(SAMPLES / "dying-parent" / "case.json")
+    res = render_letter(case, fake_refs(case), fake_sections(case), today=TODAY)
+    doc = pdfium.PdfDocument(res.pdf)
+    for i in range(len(doc)):
+        tp = doc[i].get_textpage()
+        lines = [(tp.get_rect(j), tp.get_text_bounded(*tp.get_rect(j))) for j in range(tp.count_rects())]
+        closing = [r for r, t in lines if t.startswith("Thank you for considering")]
+        if closing:
+            break
+    else:
+        pytest.fail("no closing line in the letter")
+    bottom = closing[0][1]
+    above = min(r[1] for r, t in lines if r[1] > bottom + 2 and t.strip())
+    leading = 14.2                          # the body text's line pitch
+    assert above - bottom >= leading + 10, f"closing line only {above - bottom:.1f} pt below the line above it"
