@@ -55,10 +55,16 @@ def test_a_future_letter_date_is_a_warning():
 
 
 def test_a_doctors_time_frame_against_a_later_scheduled_date_is_a_warning():
-    found = _codes(_case(CHILD), "letter.time_frame_tension")
+    # The sample's cardiologist (letter of October 14, 2026) wants surgery within four months: February 9 is inside.
+    assert not _codes(_case(CHILD), "letter.time_frame_tension")
+
+    def three(d):
+        d["request"]["urgency"] = d["request"]["urgency"].replace("four months", "three months")
+    found = _codes(_case(CHILD, three), "letter.time_frame_tension")
     assert found and "within the next three months" in found[0].message and "February 9, 2027" in found[0].message
 
     def earlier(d):
+        three(d)
         d["request"]["urgency"] = d["request"]["urgency"].replace("February 9, 2027", "January 8, 2027")
         d["request"]["expedite"]["reason"] = "Surgery is scheduled for January 8, 2027."
     assert not _codes(_case(CHILD, earlier), "letter.time_frame_tension")

@@ -64,15 +64,15 @@ def doctor_letter(path):
         "had two hypercyanotic spells in September 2026 that required emergency care.",
         "<b>Prognosis.</b> Without surgical unifocalization of the collateral arteries and complete repair, Mateo "
         "faces a high and rising risk of heart failure, stroke and sudden death; in my opinion surgery should take "
-        "place within the next three months. With timely surgery the long-term outlook for children with his "
+        "place within the next four months, by mid-February 2027 at the latest. With timely surgery the long-term outlook for children with his "
         "anatomy is good, and most reach school and adult life with normal activity.",
         "<b>Why he cannot be treated in Honduras or nearby.</b> Unifocalization with complete repair is a rare, "
         "highly specialised operation. No hospital in Honduras performs it. I have consulted the two referral centres "
         "in Guatemala and El Salvador that operate on congenital heart disease; neither performs this procedure on "
-        "children with MAPCAs. For this reason I referred Mateo to Gulf Coast Children's Hospital in Houston, whose "
-        "Heart Center has accepted him.",
-        "<b>Duration and fitness to travel.</b> The U.S. team estimates about five months from pre-operative evaluation "
-        "to clearance to fly home. Mateo is fit to travel on a commercial flight with supplemental oxygen, "
+        "children with MAPCAs. For this reason I have referred Mateo to Gulf Coast Children's Hospital in Houston, "
+        "whose Heart Center has agreed to review his case for surgery.",
+        "<b>Duration and fitness to travel.</b> From my discussions with the U.S. team, I expect about five months from "
+        "pre-operative evaluation to clearance to fly home. Mateo is fit to travel on a commercial flight with supplemental oxygen, "
         "accompanied by his mother, Ana Gabriela Castillo Mejía, who is his primary caregiver and must consent to "
         "and take part in his care.",
         "I am available to provide his full clinical record, imaging and laboratory results on request.",
@@ -211,7 +211,7 @@ def statement(path):
         "Mateo is seven years old. He is the son of my brother, José Daniel Reyes Flores, and of Ana. He was born with a "
         "complex heart defect, tetralogy of Fallot with pulmonary atresia. His cardiologist in Tegucigalpa, Dr. Rafael "
         "Medina Zúniga, has told the family that his condition is getting worse and that he needs an operation within "
-        "the next three months. That operation is not performed in Honduras or in the neighbouring countries.",
+        "the next four months, by the middle of February 2027 at the latest. That operation is not performed in Honduras or in the neighbouring countries.",
         "Gulf Coast Children's Hospital in Houston accepted Mateo on October 28, 2026 and scheduled his surgery for "
         "February 9, 2027. The hospital expects the whole treatment, including the tests before surgery, the stay "
         "in hospital and the follow-up visits, to take about five months.",
