@@ -381,3 +381,22 @@ def test_the_closing_line_is_set_off_from_the_fee_exception_list_above_it():
     above = min(r[1] for r, t in lines if r[1] > bottom + 2 and t.strip())
     leading = 14.2                          # the body text's line pitch
     assert above - bottom >= leading + 10, f"closing line only {above - bottom:.1f} pt below the line above it"
+
+
+def test_the_child_sample_files_every_spanish_document_with_its_translation(tmp_path):
+    """The father's consent (he signs in Spanish, before a notary) and Ana's school letter are Spanish originals,
+    each followed in the packet by its English translation and the translator's certificate (8 CFR 103.2(b)(3))."""
+    from packetgen import api
+
+    result = api.build(CHILD, outdir=tmp_path / "out")
+    manifest = json.loads(result.manifest.read_text(encoding="utf-8"))
+    first = manifest["sets"][0]
+    reader = PdfReader(str(result.outdir / first["output"]["file"]))
+    pages = [flat(p.extract_text() or "") for p in reader.pages]
+    for spanish, english in (("AUTORIZACIÓN DE VIAJE Y TRATAMIENTO", "SWORN DECLARATION AND AUTHORIZATION"),
+                             ("licencia sin goce de sueldo", "unpaid leave from January 25 to July 31, 2027")):
+        orig = next(i for i, t in enumerate(pages) if spanish in t)
+        transl = next(i for i, t in enumerate(pages) if english in t and i > orig)
+        assert transl - orig <= 2, (spanish, orig, transl)       # the translation follows the original
+        assert any("Spanish" in t and "English" in t and "translat" in t.lower() and "competent" in t.lower()
+                   for t in pages[transl + 1:transl + 2]), "no translator's certificate after the translation"
