@@ -136,3 +136,14 @@ def test_the_witness_time_frame_cites_the_prosecutors_letter_and_the_trial_order
                       ("Time frame", "No threat to the United States")):
         part = _section(text, head, nxt)
         assert f"Exhibit {letters['usao_letter']}, p." in part and f"Exhibit {letters['trial_order']}, p." in part
+
+
+def test_a_character_sentence_cites_every_exhibit_it_relies_on():
+    """The witness's character paragraph quotes the U.S. Attorney's Office and her school: it cites the AUSA letter
+    (which names its "character" page) as well as the school's certificate (category character)."""
+    from .test_letter_grammar import letter_text
+
+    case = _case(SAMPLES / "trial-witness" / "case.json")
+    letters = {e.id: chr(ord("A") + i) for i, e in enumerate(case.evidence)}
+    part = _section(letter_text(case), "Character", "Thank you for considering")
+    assert f"Exhibit {letters['usao_letter']}, p." in part and f"Exhibit {letters['employment_certificate']}, p" in part
