@@ -14,7 +14,7 @@ from packetgen.case.load import load_case
 from tests._bench import bench_module, digests
 
 REPO = Path(__file__).resolve().parents[1]
-PAGES = 40
+PAGES = 44
 
 
 @pytest.fixture(scope="module")

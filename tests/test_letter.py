@@ -359,3 +359,44 @@ def test_other_reasons_use_their_partials_and_cite_everything(reason):
         assert "Significant public benefit" in text and "district court" in text
     else:
         assert "Urgent humanitarian reasons" in text
+
+
+def test_the_closing_line_is_set_off_from_the_fee_exception_list_above_it():
+    """The closing paragraph follows the last fee-exception element: a list item's 3 pt would run the two together
+    (the last item of a list gets a paragraph's space, and the closing a little more)."""
+    import pypdfium2 as pdfium
+
+    case = load_case(SAMPLES / "dying-parent" / "case.json")
+    res = render_letter(case, fake_refs(case), fake_sections(case), today=TODAY)
+    doc = pdfium.PdfDocument(res.pdf)
+    for i in range(len(doc)):
+        tp = doc[i].get_textpage()
+        lines = [(tp.get_rect(j), tp.get_text_bounded(*tp.get_rect(j))) for j in range(tp.count_rects())]
+        closing = [r for r, t in lines if t.startswith("Thank you for considering")]
+        if closing:
+            break
+    else:
+        pytest.fail("no closing line in the letter")
+    bottom = closing[0][1]
+    above = min(r[1] for r, t in lines if r[1] > bottom + 2 and t.strip())
+    leading = 14.2                          # the body text's line pitch
+    assert above - bottom >= leading + 10, f"closing line only {above - bottom:.1f} pt below the line above it"
+
+
+def test_the_child_sample_files_every_spanish_document_with_its_translation(tmp_path):
+    """The father's consent (he signs in Spanish, before a notary) and Ana's school letter are Spanish originals,
+    each followed in the packet by its English translation and the translator's certificate (8 CFR 103.2(b)(3))."""
+    from packetgen import api
+
+    result = api.build(CHILD, outdir=tmp_path / "out")
+    manifest = json.loads(result.manifest.read_text(encoding="utf-8"))
+    first = manifest["sets"][0]
+    reader = PdfReader(str(result.outdir / first["output"]["file"]))
+    pages = [flat(p.extract_text() or "") for p in reader.pages]
+    for spanish, english in (("AUTORIZACIÓN DE VIAJE Y TRATAMIENTO", "SWORN DECLARATION AND AUTHORIZATION"),
+                             ("licencia sin goce de sueldo", "unpaid leave from January 25 to July 31, 2027")):
+        orig = next(i for i, t in enumerate(pages) if spanish in t)
+        transl = next(i for i, t in enumerate(pages) if english in t and i > orig)
+        assert transl - orig <= 2, (spanish, orig, transl)       # the translation follows the original
+        assert any("Spanish" in t and "English" in t and "translat" in t.lower() and "competent" in t.lower()
+                   for t in pages[transl + 1:transl + 2]), "no translator's certificate after the translation"

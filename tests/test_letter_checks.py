@@ -55,19 +55,31 @@ def test_a_future_letter_date_is_a_warning():
 
 
 def test_a_doctors_time_frame_against_a_later_scheduled_date_is_a_warning():
-    found = _codes(_case(CHILD), "letter.time_frame_tension")
+    # The sample's cardiologist (letter of October 14, 2026) wants surgery within four months: February 9 is inside.
+    assert not _codes(_case(CHILD), "letter.time_frame_tension")
+
+    def three(d):
+        d["request"]["urgency"] = d["request"]["urgency"].replace("four months", "three months")
+    found = _codes(_case(CHILD, three), "letter.time_frame_tension")
     assert found and "within the next three months" in found[0].message and "February 9, 2027" in found[0].message
 
     def earlier(d):
+        three(d)
         d["request"]["urgency"] = d["request"]["urgency"].replace("February 9, 2027", "January 8, 2027")
         d["request"]["expedite"]["reason"] = "Surgery is scheduled for January 8, 2027."
     assert not _codes(_case(CHILD, earlier), "letter.time_frame_tension")
 
 
 def test_claims_without_an_exhibit_are_warnings_naming_claim_and_field():
-    found = _codes(_case(CHILD), "letter.asserted_without_evidence")
+    # The sample's flight tickets and Ana's school letter back its return tickets and leave from work.
+    assert not _codes(_case(CHILD), "letter.asserted_without_evidence")
+
+    def unbacked(d):
+        d["evidence"] = [e for e in d["evidence"] if e["id"] not in ("return_flights", "ana_school_letter")]
+    found = _codes(_case(CHILD, unbacked), "letter.asserted_without_evidence")
     msgs = " | ".join(f.message for f in found)
     assert "return tickets (discretion.departure_plan)" in msgs
+    assert "leave from work (discretion.departure_plan)" in msgs
     assert "the visa appointment wait" not in msgs          # the embassy's appointment page shows it
 
     def no_page(d):
@@ -76,6 +88,7 @@ def test_claims_without_an_exhibit_are_warnings_naming_claim_and_field():
     assert "the visa appointment wait (request.visa.why_not_possible)" in msgs
 
     def ticket(d):
+        unbacked(d)
         d["evidence"].append({"id": "tickets", "file": "evidence/visa-refusal-214b.jpg", "title": "Return flight booking",
                               "shows": "Return tickets for July 20, 2027.", "category": "beneficiary_funds"})
     msgs = " | ".join(f.message for f in _codes(_case(CHILD, ticket), "letter.asserted_without_evidence"))
@@ -85,7 +98,11 @@ def test_claims_without_an_exhibit_are_warnings_naming_claim_and_field():
 
 
 def test_a_factor_paragraph_with_no_exhibit_is_a_warning():
-    found = _codes(_case(CHILD), "letter.factor_without_evidence")
+    assert not _codes(_case(CHILD), "letter.factor_without_evidence")    # the school director's letter
+
+    def no_character(d):
+        d["evidence"] = [e for e in d["evidence"] if e["category"] != "character"]
+    found = _codes(_case(CHILD, no_character), "letter.factor_without_evidence")
     assert [f.where for f in found] == ["discretion.character"]
 
 

@@ -107,3 +107,43 @@ def test_exhibit_order_follows_the_argument_and_is_configurable():
     custom = _case(CHILD, lambda d: d["filing"].__setitem__("exhibit_order", ["visa_history", "supporter"]))
     ids = [x.id for x in plan_packet(custom).exhibits]
     assert ids[:3] == ["visa_refusal", "visa_appointment", "lucia_passport"]   # the sample's two visa-history exhibits
+
+
+def _section(text: str, head: str, next_head: str) -> str:
+    assert head in text and next_head in text.split(head, 1)[1], f"no '{head}' ... '{next_head}' in the letter"
+    return text.split(head, 1)[1].split(next_head, 1)[0]
+
+
+@pytest.mark.parametrize("case_path", sample_cases(), ids=lambda p: p.parent.name)
+def test_the_length_of_stay_is_tied_to_an_exhibit_in_every_sample(case_path):
+    """'How long, and why' and the 'Time frame' factor each cite the page that shows the period asked for (a
+    trial-witness letter once said "the time needed for the purpose of the trip" with no exhibit at all)."""
+    from .test_letter_grammar import letter_text
+
+    text = letter_text(_case(case_path))
+    for head, nxt in (("How long, and why", "Why a visa could not be obtained"),
+                      ("Time frame", "No threat to the United States")):
+        assert re.search(r"\(see Exhibit [A-Z]{1,2}, pp?\. \d", _section(text, head, nxt)), (head, case_path.parent.name)
+
+
+def test_the_witness_time_frame_cites_the_prosecutors_letter_and_the_trial_order():
+    case = _case(SAMPLES / "trial-witness" / "case.json")
+    from .test_letter_grammar import letter_text
+
+    text = letter_text(case)
+    letters = {e.id: chr(ord("A") + i) for i, e in enumerate(case.evidence)}     # fake_refs letters in case order
+    for head, nxt in (("How long, and why", "Why a visa could not be obtained"),
+                      ("Time frame", "No threat to the United States")):
+        part = _section(text, head, nxt)
+        assert f"Exhibit {letters['usao_letter']}, p." in part and f"Exhibit {letters['trial_order']}, p." in part
+
+
+def test_a_character_sentence_cites_every_exhibit_it_relies_on():
+    """The witness's character paragraph quotes the U.S. Attorney's Office and her school: it cites the AUSA letter
+    (which names its "character" page) as well as the school's certificate (category character)."""
+    from .test_letter_grammar import letter_text
+
+    case = _case(SAMPLES / "trial-witness" / "case.json")
+    letters = {e.id: chr(ord("A") + i) for i, e in enumerate(case.evidence)}
+    part = _section(letter_text(case), "Character", "Thank you for considering")
+    assert f"Exhibit {letters['usao_letter']}, p." in part and f"Exhibit {letters['employment_certificate']}, p" in part

@@ -164,7 +164,7 @@ def _build_story(blocks, ctx, exhibits: list[ExhibitRef], case, fonts: _FontRepo
                                                         round(top, 2)), marked[0].evidence_id))
 
     story = []
-    for tag, attrs, body in blocks:
+    for n, (tag, attrs, body) in enumerate(blocks):
         if tag == "letterhead":
             lines = [ln.strip() for ln in re.split(r"<br\s*/?>", body) if ln.strip()]
             items = []
@@ -184,10 +184,15 @@ def _build_story(blocks, ctx, exhibits: list[ExhibitRef], case, fonts: _FontRepo
         elif tag in ("date", "address", "p", "h1", "h2", "h3", "quote", "note"):
             style = st[tag]
             align = {"left": 0, "center": 1, "right": 2, "justify": 4}.get(attrs.get("align", ""))
-            if attrs.get("keep") == "next" or align is not None:
+            try:    # space-before="12": extra space above the block (dropped at the top of a page)
+                before = max(0.0, min(float(attrs["space-before"]), 72.0)) if "space-before" in attrs else None
+            except ValueError:
+                before = None
+            if attrs.get("keep") == "next" or align is not None or before is not None:
                 from reportlab.lib.styles import ParagraphStyle
                 style = ParagraphStyle(f"{tag}-x", parent=style, keepWithNext=1 if attrs.get("keep") == "next" else
-                                       style.keepWithNext, alignment=style.alignment if align is None else align)
+                                       style.keepWithNext, alignment=style.alignment if align is None else align,
+                                       spaceBefore=style.spaceBefore if before is None else before)
             story.append(para(body, style))
         elif tag == "li":
             style = st["li"]
@@ -195,9 +200,13 @@ def _build_story(blocks, ctx, exhibits: list[ExhibitRef], case, fonts: _FontRepo
                 indent = max(8.0, min(float(attrs["indent"]), 120.0)) if "indent" in attrs else None
             except ValueError:
                 indent = None
-            if indent is not None:
+            # The last item of a list is followed by a paragraph's space, not an item's: the text after a
+            # list (the closing line after the fee-exception elements) must not run into it.
+            last = n + 1 == len(blocks) or blocks[n + 1][0] != "li"
+            if indent is not None or last:
                 from reportlab.lib.styles import ParagraphStyle
-                style = ParagraphStyle("li-x", parent=style, leftIndent=indent)
+                style = ParagraphStyle("li-x", parent=style, leftIndent=style.leftIndent if indent is None else indent,
+                                       spaceAfter=st["p"].spaceAfter if last else style.spaceAfter)
             story.append(para(body, style, bulletText=attrs.get("bullet", "•")))
         elif tag == "re":
             lines = [ln.strip() for ln in re.split(r"<br\s*/?>", body) if ln.strip()]

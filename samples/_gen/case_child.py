@@ -6,8 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 from .bank import Account, bank_statements
-from .civil import certificate_es, translation_en
-from .common import A4, S, Drawn, Letterhead, Paragraph, Spacer, Table, TableStyle, appointment_table, build_doc, colors, esc, inch, letter
+from .civil import _seal, certificate_es, translation_en
+from .common import (A4, S, Drawn, Letterhead, PageBreak, Paragraph, Spacer, Table, TableStyle, appointment_table, build_doc,
+                     colors, esc, inch, letter, signature_block)
 from .forms import cost_estimate, declaration
 from .passport import PassportData, booklet_size, draw_booklet
 from .photos import passport_photo, refusal_photo
@@ -44,7 +45,9 @@ def generate(out: Path) -> None:
     employer(out / "employer-letter.pdf")
     bank(out / "bank-statements.pdf")
     statement(out / "petitioner-statement.pdf")
-    father_consent(out / "father-consent.pdf")
+    father_consent(out)
+    school_letter(out)
+    flight_reservation(out / "flight-reservation.pdf")
     appointment(out / "visa-appointment.pdf")
     birth(out)
     photos(out)
@@ -64,15 +67,15 @@ def doctor_letter(path):
         "had two hypercyanotic spells in September 2026 that required emergency care.",
         "<b>Prognosis.</b> Without surgical unifocalization of the collateral arteries and complete repair, Mateo "
         "faces a high and rising risk of heart failure, stroke and sudden death; in my opinion surgery should take "
-        "place within the next three months. With timely surgery the long-term outlook for children with his "
+        "place within the next four months, by mid-February 2027 at the latest. With timely surgery the long-term outlook for children with his "
         "anatomy is good, and most reach school and adult life with normal activity.",
         "<b>Why he cannot be treated in Honduras or nearby.</b> Unifocalization with complete repair is a rare, "
         "highly specialised operation. No hospital in Honduras performs it. I have consulted the two referral centres "
         "in Guatemala and El Salvador that operate on congenital heart disease; neither performs this procedure on "
-        "children with MAPCAs. For this reason I referred Mateo to Gulf Coast Children's Hospital in Houston, whose "
-        "Heart Center has accepted him.",
-        "<b>Duration and fitness to travel.</b> The U.S. team estimates about five months from pre-operative evaluation "
-        "to clearance to fly home. Mateo is fit to travel on a commercial flight with supplemental oxygen, "
+        "children with MAPCAs. For this reason I have referred Mateo to Gulf Coast Children's Hospital in Houston, "
+        "whose Heart Center has agreed to review his case for surgery.",
+        "<b>Duration and fitness to travel.</b> From my discussions with the U.S. team, I expect about five months from "
+        "pre-operative evaluation to clearance to fly home. Mateo is fit to travel on a commercial flight with supplemental oxygen, "
         "accompanied by his mother, Ana Gabriela Castillo Mejía, who is his primary caregiver and must consent to "
         "and take part in his care.",
         "I am available to provide his full clinical record, imaging and laboratory results on request.",
@@ -211,7 +214,7 @@ def statement(path):
         "Mateo is seven years old. He is the son of my brother, José Daniel Reyes Flores, and of Ana. He was born with a "
         "complex heart defect, tetralogy of Fallot with pulmonary atresia. His cardiologist in Tegucigalpa, Dr. Rafael "
         "Medina Zúniga, has told the family that his condition is getting worse and that he needs an operation within "
-        "the next three months. That operation is not performed in Honduras or in the neighbouring countries.",
+        "the next four months, by the middle of February 2027 at the latest. That operation is not performed in Honduras or in the neighbouring countries.",
         "Gulf Coast Children's Hospital in Houston accepted Mateo on October 28, 2026 and scheduled his surgery for "
         "February 9, 2027. The hospital expects the whole treatment, including the tests before surgery, the stay "
         "in hospital and the follow-up visits, to take about five months.",
@@ -274,30 +277,223 @@ JOSE_PASSPORT = PassportData("HND", "H0058213", "Reyes Flores", "José Daniel", 
                              "San Pedro Sula, Cortés", D(2024, 8, 12), D(2029, 8, 11))
 
 
-def father_consent(path):
-    """The other parent's signed consent to the travel and the treatment, with a copy of his passport."""
-    paras = [
-        "I am a citizen of Honduras, born on April 3, 1986 in San Pedro Sula. My identity card number is "
-        "0501-1986-04471; a copy of my passport, H0058213, is attached. I live in Tegucigalpa with my wife, Ana "
-        "Gabriela Castillo Mejía, and our children. I read and understand English, the language of this declaration.",
-        "I am the father of <b>Mateo Andrés Reyes Castillo</b>, born July 2, 2019 in Tegucigalpa, Honduras "
-        "(birth registration 0801-2019-03417). Ana and I share parental authority over him; no court order limits "
-        "it.",
-        "I consent to Mateo travelling to the United States with his mother, Ana Gabriela Castillo Mejía, on or about "
-        "January 25, 2027, and staying there for about six months, until his doctors clear him to fly home. They will "
-        "live with my sister, Lucía Isabel Reyes, at 4410 Fannin Street, Apt 12B, Houston, Texas 77004. I will stay "
-        "in Tegucigalpa with our younger daughter and keep working while they are away.",
-        "I consent to Mateo's evaluation, heart surgery and all related treatment at Gulf Coast Children's Hospital "
-        "in Houston, Texas, and I authorize his mother to make every decision about his medical care while he is in "
-        "the United States, including consent to surgery and anaesthesia.",
-    ]
-    attachment = [Paragraph("ATTACHMENT: COPY OF THE PASSPORT OF JOSÉ DANIEL REYES FLORES", S["h2"]),
-                  Paragraph("Biographic page of Honduran passport H0058213, copied on November 16, 2026.", S["small"]),
-                  Spacer(1, 8), Drawn(lambda c, w, h: draw_booklet(c, w, h, JOSE_PASSPORT), booklet_size(), 5.6 * inch)]
-    declaration(path, "Declaration and consent of the father of Mateo Andrés Reyes Castillo", "José Daniel Reyes Flores",
-                "I, <b>José Daniel Reyes Flores</b>, declare as follows:", paras, "Tegucigalpa, Honduras",
-                D(2026, 11, 16), ["Colonia Palmira, Avenida República de Chile 1520, Tegucigalpa, Honduras",
-                                  "+504 9555 0103 \u00b7 jose.reyes@example.org"], attachment=attachment)
+# The father's consent: signed in Spanish, his language, before a Honduran notary (the consent a minor's exit
+# from Honduras with one parent also needs), with its English translation (8 CFR 103.2(b)(3)).
+NOTARY = ("Abog. Luis Fernando Matute Rivera", "Notario P\u00fablico, Exequ\u00e1tur No. 2417",
+          "Colonia Palmira, Avenida Rep\u00fablica de Panam\u00e1 2030, Tegucigalpa, M.D.C.")
+
+CONSENT_ES = [
+    "Soy ciudadano hondure\u00f1o, nacido el 3 de abril de 1986 en San Pedro Sula, Cort\u00e9s, con Documento Nacional de "
+    "Identificaci\u00f3n n\u00famero 0501-1986-04471 y pasaporte hondure\u00f1o n\u00famero H0058213, cuya copia se adjunta. Vivo "
+    "en Colonia Palmira, Avenida Rep\u00fablica de Chile 1520, Tegucigalpa, con mi esposa, Ana Gabriela Castillo "
+    "Mej\u00eda, y nuestros hijos.",
+    "Soy el padre de <b>Mateo Andr\u00e9s Reyes Castillo</b>, nacido el 2 de julio de 2019 en Tegucigalpa, Honduras "
+    "(inscripci\u00f3n de nacimiento n\u00famero 0801-2019-03417). Ana y yo ejercemos juntos la patria potestad sobre \u00e9l; "
+    "ninguna resoluci\u00f3n judicial la limita.",
+    "Autorizo a Mateo a viajar a los Estados Unidos de Am\u00e9rica con su madre, Ana Gabriela Castillo Mej\u00eda, el 25 de "
+    "enero de 2027 o en fecha cercana, y a permanecer all\u00e1 unos seis meses, hasta que sus m\u00e9dicos le autoricen "
+    "regresar en avi\u00f3n. Vivir\u00e1n con mi hermana, Luc\u00eda Isabel Reyes, en 4410 Fannin Street, Apt 12B, Houston, "
+    "Texas 77004. Yo me quedar\u00e9 en Tegucigalpa con nuestra hija menor y seguir\u00e9 trabajando mientras ellos est\u00e9n "
+    "fuera.",
+    "Autorizo la evaluaci\u00f3n, la cirug\u00eda de coraz\u00f3n y todo el tratamiento relacionado de Mateo en Gulf Coast "
+    "Children's Hospital, en Houston, Texas, y autorizo a su madre a tomar todas las decisiones sobre su atenci\u00f3n "
+    "m\u00e9dica mientras est\u00e9 en los Estados Unidos, incluido el consentimiento para la cirug\u00eda y la anestesia.",
+]
+CONSENT_EN = [
+    "I am a Honduran citizen, born on April 3, 1986 in San Pedro Sula, Cort\u00e9s, holder of National Identity "
+    "Document number 0501-1986-04471 and of Honduran passport number H0058213, a copy of which is attached. I live "
+    "in Colonia Palmira, Avenida Rep\u00fablica de Chile 1520, Tegucigalpa, with my wife, Ana Gabriela Castillo Mej\u00eda, "
+    "and our children.",
+    "I am the father of <b>Mateo Andr\u00e9s Reyes Castillo</b>, born on July 2, 2019 in Tegucigalpa, Honduras (birth "
+    "registration number 0801-2019-03417). Ana and I jointly hold parental authority over him; no court order "
+    "limits it.",
+    "I authorize Mateo to travel to the United States of America with his mother, Ana Gabriela Castillo Mej\u00eda, on "
+    "or about January 25, 2027, and to stay there for about six months, until his doctors clear him to return by "
+    "air. They will live with my sister, Luc\u00eda Isabel Reyes, at 4410 Fannin Street, Apt 12B, Houston, Texas "
+    "77004. I will stay in Tegucigalpa with our younger daughter and keep working while they are away.",
+    "I authorize Mateo's evaluation, heart surgery and all related treatment at Gulf Coast Children's Hospital in "
+    "Houston, Texas, and I authorize his mother to make all decisions about his medical care while he is in the "
+    "United States, including consent to the surgery and the anesthesia.",
+]
+
+
+def _notary_seal(c, w, h):
+    _seal(c, w / 2, h / 2, min(w, h) / 2 - 2, "#5b2a86", "NOTARIO P\u00daBLICO \u00b7 EXEQU\u00c1TUR 2417 \u00b7 HONDURAS \u00b7")
+
+
+def father_consent(out: Path):
+    """The other parent's consent to the journey and the treatment, in Spanish with the notary's authentication of
+    his signature, a copy of his passport, and the English translation."""
+    story: list = [Paragraph("DECLARACI\u00d3N JURADA Y AUTORIZACI\u00d3N DE VIAJE Y TRATAMIENTO M\u00c9DICO DE MENOR DE EDAD",
+                             S["h1"]), Spacer(1, 8),
+                   Paragraph("Yo, <b>Jos\u00e9 Daniel Reyes Flores</b>, declaro lo siguiente:", S["body"])]
+    story += [Paragraph(f"{i}.\u00a0\u00a0\u00a0{p}", S["num"]) for i, p in enumerate(CONSENT_ES, 1)]
+    story += [Paragraph("Declaro bajo pena de perjurio, conforme a las leyes de los Estados Unidos de Am\u00e9rica, que lo "
+                        "anterior es verdadero y correcto.", S["body"]),
+              Paragraph("Firmado en Tegucigalpa, Honduras, el 16 de noviembre de 2026.", S["body"]),
+              *signature_block("Jos\u00e9 Daniel Reyes Flores", ["DNI 0501-1986-04471 \u00b7 Tel. +504 9555 0103"],
+                               closing=""),
+              Spacer(1, 10),
+              Table([[Paragraph("<b>AUT\u00c9NTICA DE FIRMA.</b> El infrascrito Notario P\u00fablico, del domicilio de "
+                                "Tegucigalpa, Municipio del Distrito Central, DA FE: que la firma que antecede es "
+                                "AUT\u00c9NTICA por haber sido puesta en mi presencia por el se\u00f1or JOS\u00c9 DANIEL REYES "
+                                "FLORES, mayor de edad, casado, hondure\u00f1o, de este domicilio, a quien identifiqu\u00e9 por "
+                                "medio de su Documento Nacional de Identificaci\u00f3n n\u00famero 0501-1986-04471, y quien "
+                                "manifest\u00f3 comprender y aceptar el contenido del documento. Tegucigalpa, M.D.C., "
+                                "diecis\u00e9is de noviembre de dos mil veintis\u00e9is. Registro de autenticas n\u00famero 1188.",
+                                S["small"]),
+                      Drawn(_notary_seal, (80, 80), 0.95 * inch)],
+                     [signature_block(NOTARY[0], NOTARY[1:], closing="", style=S["small"])[0]._content, ""]],
+                    colWidths=[5.4 * inch, 1.2 * inch],
+                    style=TableStyle([("BOX", (0, 0), (-1, -1), 0.6, colors.grey), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))]
+    story += [PageBreak(), Paragraph("ANEXO: COPIA DEL PASAPORTE DE JOS\u00c9 DANIEL REYES FLORES", S["h2"]),
+              Paragraph("P\u00e1gina de datos del pasaporte hondure\u00f1o H0058213, fotocopiada el 16 de noviembre de 2026.",
+                        S["small"]),
+              Spacer(1, 8), Drawn(lambda c, w, h: draw_booklet(c, w, h, JOSE_PASSPORT), booklet_size(), 5.6 * inch)]
+    build_doc(out / "father-consent-es.pdf", story, title="Declaraci\u00f3n y autorizaci\u00f3n del padre",
+              author="Jos\u00e9 Daniel Reyes Flores", margins=(1.0 * inch, 1.0 * inch, 0.95 * inch, 0.9 * inch))
+
+    en: list = [Paragraph("<i>English translation of the attached declaration and authorization, signed in Spanish by "
+                          "Jos\u00e9 Daniel Reyes Flores in Tegucigalpa, Honduras, on November 16, 2026, with the notary's "
+                          "authentication of his signature and a copy of his passport. Translated on November 18, "
+                          "2026.</i>", S["small"]), Spacer(1, 8),
+                Paragraph("SWORN DECLARATION AND AUTHORIZATION FOR THE TRAVEL AND MEDICAL TREATMENT OF A MINOR",
+                          S["h1"]), Spacer(1, 8),
+                Paragraph("I, <b>Jos\u00e9 Daniel Reyes Flores</b>, declare as follows:", S["body"])]
+    en += [Paragraph(f"{i}.\u00a0\u00a0\u00a0{p}", S["num"]) for i, p in enumerate(CONSENT_EN, 1)]
+    en += [Paragraph("I declare under penalty of perjury under the laws of the United States of America that the "
+                     "foregoing is true and correct.", S["body"]),
+           Paragraph("Signed in Tegucigalpa, Honduras, on November 16, 2026.", S["body"]),
+           Paragraph("[Signature]<br/><b>Jos\u00e9 Daniel Reyes Flores</b><br/>DNI 0501-1986-04471 \u00b7 Tel. +504 9555 0103",
+                     S["bodyL"]), Spacer(1, 6),
+           Paragraph("<b>AUTHENTICATION OF SIGNATURE.</b> The undersigned Notary Public, domiciled in Tegucigalpa, "
+                     "Municipality of the Distrito Central, ATTESTS: that the foregoing signature is AUTHENTIC, having "
+                     "been affixed in my presence by Mr. JOS\u00c9 DANIEL REYES FLORES, of legal age, married, Honduran, "
+                     "domiciled here, whom I identified by his National Identity Document number 0501-1986-04471, and "
+                     "who stated that he understands and accepts the contents of the document. Tegucigalpa, M.D.C., "
+                     "the sixteenth of November of two thousand twenty-six. Register of authentications number 1188.",
+                     S["body"]),
+           Paragraph("[Round seal: NOTARIO P\u00daBLICO \u00b7 EXEQU\u00c1TUR 2417 \u00b7 HONDURAS] [Signature]", S["bodyL"]),
+           Paragraph("<b>Abog. Luis Fernando Matute Rivera</b><br/>Notary Public, Exequ\u00e1tur No. 2417<br/>Colonia "
+                     "Palmira, Avenida Rep\u00fablica de Panam\u00e1 2030, Tegucigalpa, M.D.C.", S["bodyL"]), Spacer(1, 6),
+           Paragraph("ATTACHMENT: COPY OF THE PASSPORT OF JOS\u00c9 DANIEL REYES FLORES. Biographic page of Honduran passport "
+                     "H0058213, photocopied on November 16, 2026. [The facing page, headed OBSERVACIONES / OBSERVATIONS, "
+                     "reads in Spanish: \u201cThe holder of this passport is under the protection of the authorities of "
+                     "the issuing country.\u201d The biographic page is printed in Spanish and English; it shows: surname REYES FLORES; given names JOS\u00c9 DANIEL; nationality HONDURAN; date of birth "
+                     "April 3, 1986; sex M; place of birth San Pedro Sula, Cort\u00e9s; date of issue August 12, 2024; "
+                     "date of expiry August 11, 2029.]", S["small"])]
+    build_doc(out / "father-consent-en.pdf", en, title="Translation - declaration and authorization of the father",
+              author="translator")
+
+
+SCHOOL = Letterhead(
+    "Centro de Educaci\u00f3n B\u00e1sica Juan Ram\u00f3n Molina",
+    ["Secretar\u00eda de Estado en el Despacho de Educaci\u00f3n \u00b7 Direcci\u00f3n Departamental de Francisco Moraz\u00e1n",
+     "Colonia Palmira, Calle Rep\u00fablica de Colombia, Tegucigalpa, M.D.C., Honduras",
+     "Tel. +504 2555 0130 \u00b7 cebjrm@example.org"],
+    color="#1c3f8c", logo="JRM", footer="Centro de Educaci\u00f3n B\u00e1sica Juan Ram\u00f3n Molina \u00b7 Tegucigalpa")
+
+SCHOOL_ES = [
+    "La suscrita Directora del Centro de Educaci\u00f3n B\u00e1sica Juan Ram\u00f3n Molina, de Tegucigalpa, Municipio del Distrito "
+    "Central, hace constar:",
+    "Que la se\u00f1ora <b>Ana Gabriela Castillo Mej\u00eda</b>, con Documento Nacional de Identificaci\u00f3n n\u00famero "
+    "0301-1991-01288, labora en este centro como Maestra de Educaci\u00f3n B\u00e1sica (primero a sexto grado), en plaza "
+    "permanente, desde el 6 de febrero de 2017, con buena conducta y cumplimiento de sus deberes.",
+    "Que, por resoluci\u00f3n de la Direcci\u00f3n Departamental de Educaci\u00f3n n\u00famero DDE-FM-LSG-0944-2026 del 6 de "
+    "noviembre de 2026, se le concedi\u00f3 <b>licencia sin goce de sueldo del 25 de enero al 31 de julio de 2027</b>, para "
+    "acompa\u00f1ar a su hijo menor durante su tratamiento m\u00e9dico en el extranjero. Su plaza le queda reservada y debe "
+    "reintegrarse a sus labores el <b>lunes 2 de agosto de 2027</b>.",
+    "Que la conozco desde que ingres\u00f3 a este centro. Es una maestra responsable y puntual, apreciada por sus alumnos "
+    "y por los padres de familia. Me consta que es ella quien lleva a su hijo Mateo a sus controles m\u00e9dicos, para lo "
+    "cual esta Direcci\u00f3n le ha concedido permisos, y que es quien lo cuida.",
+    "Y para los fines que a la interesada convengan, se extiende la presente en Tegucigalpa, M.D.C., a los diez d\u00edas "
+    "del mes de noviembre de dos mil veintis\u00e9is.",
+]
+SCHOOL_EN = [
+    "The undersigned Director of the Centro de Educaci\u00f3n B\u00e1sica Juan Ram\u00f3n Molina (Juan Ram\u00f3n Molina Basic "
+    "Education School), Tegucigalpa, Municipality of the Distrito Central, certifies:",
+    "That Mrs. <b>Ana Gabriela Castillo Mej\u00eda</b>, holder of National Identity Document number 0301-1991-01288, has "
+    "worked at this school as a Basic Education Teacher (first to sixth grade), in a permanent position, since "
+    "February 6, 2017, with good conduct and fulfilment of her duties.",
+    "That, by resolution of the Departmental Directorate of Education number DDE-FM-LSG-0944-2026 of November 6, "
+    "2026, she was granted <b>unpaid leave from January 25 to July 31, 2027</b>, to accompany her minor son during his "
+    "medical treatment abroad. Her position is reserved for her, and she must return to work on <b>Monday, August 2, "
+    "2027</b>.",
+    "That I have known her since she joined this school. She is a responsible and punctual teacher, appreciated by her "
+    "students and by their parents. I know that it is she who takes her son Mateo to his medical check-ups, for which "
+    "this Directorate has granted her time off, and that she is the one who cares for him.",
+    "Issued for whatever purposes may suit the interested party, in Tegucigalpa, M.D.C., on the tenth day of the "
+    "month of November of two thousand twenty-six.",
+]
+
+
+def school_letter(out: Path):
+    """Ana's school: her permanent post, the approved unpaid leave and her return date, and the director's word."""
+    letter(out / "school-letter-es.pdf", SCHOOL, D(2026, 11, 10), SCHOOL_ES, "Lic. Gloria Esperanza Banegas Ord\u00f3\u00f1ez",
+           ["Directora", "Centro de Educaci\u00f3n B\u00e1sica Juan Ram\u00f3n Molina", "Tel. +504 2555 0131"],
+           re=["CONSTANCIA DE TRABAJO Y DE LICENCIA"], salutation="", closing="Atentamente,",
+           title="Constancia de trabajo y licencia", lang="es",
+           extra=[Spacer(1, 4), Drawn(lambda c, w, h: _seal(c, w / 2, h / 2, min(w, h) / 2 - 2, "#1c3f8c",
+                                                            "C.E.B. JUAN RAM\u00d3N MOLINA \u00b7 TEGUCIGALPA \u00b7 DIRECCI\u00d3N \u00b7"),
+                                      (80, 80), 0.95 * inch)])
+    en = [Paragraph("<i>English translation of the attached certificate issued in Spanish by the Centro de Educaci\u00f3n "
+                    "B\u00e1sica Juan Ram\u00f3n Molina, Tegucigalpa, Honduras, on November 10, 2026. Translated on November "
+                    "18, 2026.</i>", S["small"]), Spacer(1, 8),
+          Paragraph("[Letterhead:] Centro de Educaci\u00f3n B\u00e1sica Juan Ram\u00f3n Molina \u00b7 Ministry of Education, "
+                    "Departmental Directorate of Francisco Moraz\u00e1n \u00b7 Colonia Palmira, Calle Rep\u00fablica de "
+                    "Colombia, Tegucigalpa, M.D.C., Honduras \u00b7 Tel. +504 2555 0130", S["small"]), Spacer(1, 6),
+          Paragraph("November 10, 2026", S["bodyL"]),
+          Paragraph("RE:\u00a0\u00a0\u00a0CERTIFICATE OF EMPLOYMENT AND OF LEAVE", S["re"])]
+    en += [Paragraph(p, S["body"]) for p in SCHOOL_EN]
+    en += [Paragraph("Sincerely,", S["bodyL"]),
+           Paragraph("[Signature] [Round seal: C.E.B. JUAN RAM\u00d3N MOLINA \u00b7 TEGUCIGALPA \u00b7 DIRECTORATE]", S["bodyL"]),
+           Paragraph("<b>Lic. Gloria Esperanza Banegas Ord\u00f3\u00f1ez</b><br/>Director<br/>Centro de Educaci\u00f3n B\u00e1sica "
+                     "Juan Ram\u00f3n Molina<br/>Tel. +504 2555 0131", S["bodyL"])]
+    build_doc(out / "school-letter-en.pdf", en, title="Translation - certificate of employment and leave",
+              author="translator")
+
+
+AIRLINE = Letterhead(
+    "Aerol\u00edneas del Caribe Central", ["Reservations and ticketing \u00b7 reservas@example.org",
+                                           "Tel. +504 2555 0140 \u00b7 (713) 555-0141"],
+    color="#0d6a7a", logo="ACC", footer="Aerol\u00edneas del Caribe Central (fictional) \u00b7 this is not a boarding pass")
+
+
+def flight_reservation(path):
+    """Ana's and Mateo's round-trip tickets, bought by Lucía, with a changeable return date."""
+    rows = [["Flight", "Date", "From", "To", "Departs", "Arrives", "Class", "Status"],
+            ["CC 402", "Mon 25 JAN 2027", "Tegucigalpa (XPL)", "Houston (IAH)", "10:40", "14:55", "Economy", "Confirmed"],
+            ["CC 403", "Tue 20 JUL 2027", "Houston (IAH)", "Tegucigalpa (XPL)", "16:20", "18:45", "Economy", "Confirmed"]]
+    t = Table(rows, colWidths=[0.6 * inch, 1.05 * inch, 1.25 * inch, 1.15 * inch, 0.55 * inch, 0.55 * inch,
+                               0.65 * inch, 0.7 * inch])
+    t.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 8), ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8),
+                           ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#d9eef1")),
+                           ("BOX", (0, 0), (-1, -1), 0.5, colors.grey),
+                           ("INNERGRID", (0, 0), (-1, -1), 0.25, colors.lightgrey)]))
+    pax = Table([["Passenger", "Passport", "E-ticket"],
+                 ["CASTILLO MEJIA / ANA GABRIELA MRS", "HND H0067890", "744 2611873310"],
+                 ["REYES CASTILLO / MATEO ANDRES MSTR (child)", "HND H0012345", "744 2611873311"]],
+                colWidths=[3.2 * inch, 1.4 * inch, 1.6 * inch])
+    pax.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 8.5), ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8.5),
+                             ("BOX", (0, 0), (-1, -1), 0.5, colors.grey),
+                             ("INNERGRID", (0, 0), (-1, -1), 0.25, colors.lightgrey)]))
+    fare = Table([["Base fare, 2 passengers", "$1,052.00"], ["Taxes, fees and charges", "$434.40"],
+                  ["Total paid (Visa ...2207, cardholder LUCIA I REYES)", "$1,486.40"]],
+                 colWidths=[3.4 * inch, 1.1 * inch])
+    fare.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 9), ("FONT", (0, -1), (-1, -1), "Helvetica-Bold", 9),
+                              ("ALIGN", (1, 0), (1, -1), "RIGHT"), ("LINEABOVE", (0, -1), (-1, -1), 0.8, colors.black)]))
+    story = [Paragraph("<b>ITINERARY RECEIPT / RECIBO DE ITINERARIO</b>", S["h2"]),
+             Paragraph("Issued November 19, 2026 \u00b7 Booking reference <b>CC8HT2</b> \u00b7 Fare: Economy Flex "
+                       "(date changes without a change fee; any fare difference applies)", S["sans"]),
+             Spacer(1, 4), pax, Spacer(1, 8), t, Spacer(1, 10), fare, Spacer(1, 10),
+             Paragraph("Special service requests: MEDA / POC \u2014 passenger 2 (REYES CASTILLO / MATEO ANDRES) travels with a "
+                       "portable oxygen concentrator; medical information form (MEDIF) received November 18, 2026, "
+                       "approved for both flights.", S["sans"]),
+             Paragraph("Baggage: 1 checked bag of up to 23 kg per passenger on each flight. Travel to the United States "
+                       "requires a valid visa or other travel document; the airline may deny boarding to passengers "
+                       "without one.", S["sans"]),
+             Paragraph("Purchased online by LUCIA I REYES, Houston, TX, for the passengers named above.", S["sansS"])]
+    build_doc(path, story, letterhead=AIRLINE, title="Itinerary receipt CC8HT2", author=AIRLINE.name)
 
 
 CERT = {

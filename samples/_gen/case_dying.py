@@ -88,12 +88,13 @@ def statement(path):
         "one cycle of chemotherapy, and on October 30, 2026 she entered home hospice care with Valley Oaks Hospice.",
         "Her hospice doctor, Dr. Samuel K. Adeyemi, has told us that she has weeks to a few months to live, most "
         "likely less than three months. She is too weak to travel to Guatemala. Every day she asks whether Jorge is "
-        "coming. He is her only son and my only brother; she has not seen him since 2019.",
+        "coming. He is her only son and my only brother; she has not seen him since his last visit to the United "
+        "States, in August 2016.",
         "Jorge applied for a B-2 visitor visa to visit our mother and was interviewed at the U.S. Embassy in Guatemala "
         "City on October 27, 2026. His application was refused under section 214(b) of the Immigration and "
         "Nationality Act. The next interview appointment the embassy offered him was in September 2027. His request "
         "for an emergency appointment was declined on November 3, 2026 because he had just been refused.",
-        "We ask for parole for three months, from January 4 to April 3, 2027. That is the time the doctor expects our "
+        "We ask for parole for three months, from January 4 to about April 4, 2027. That is the time the doctor expects our "
         "mother to live, and would let Jorge help care for her and, if she dies while he is here, attend her funeral "
         "and help with the arrangements before he goes home.",
         "Jorge has every reason to return to Guatemala. He has run his own hardware store, Ferretería Los Altos, in "
