@@ -84,13 +84,27 @@ def check() -> None:
         raise Interrupted(received[0])
 
 
+def _unraisable(args) -> None:
+    """An :class:`Interrupted` that C code could not pass on (pydantic-core compiling a pattern, a ``__del__``)
+    is not printed as "Exception ignored ... Traceback": :func:`check` acts on it before outputs are committed."""
+    if isinstance(args.exc_value, Interrupted):
+        return
+    _previous_unraisable(args)
+
+
+_previous_unraisable = sys.unraisablehook
+
+
 def install() -> None:
     """Route the three signals to :class:`Interrupted` (main thread only; a no-op elsewhere)."""
-    global _owner_pid
+    global _owner_pid, _previous_unraisable
     _owner_pid = os.getpid()
     for sig in SIGNALS:
         with contextlib.suppress(ValueError, OSError):
             signal.signal(sig, _handler)
+    if sys.unraisablehook is not _unraisable:
+        _previous_unraisable = sys.unraisablehook
+        sys.unraisablehook = _unraisable
 
 
 def run_main(load_main) -> None:

@@ -129,3 +129,28 @@ def test_sigterm_stops_a_batch_and_its_workers_clean_up(tmp_path):
     assert _litter(tmp_path, out) == []
     for sub in out.iterdir() if out.exists() else []:
         assert not [p.name for p in sub.iterdir() if p.name.endswith(".part") or p.name == ".packetgen-commit"]
+
+
+def test_an_interrupt_that_c_code_swallows_prints_no_traceback(tmp_path):
+    """A signal raised inside a callback from C (seen: pydantic-core compiling a pattern under load) is
+    'unraisable': Python would print "Exception ignored in ... Traceback". The build still stops at the next
+    check(); what the user reads is only the one-line message."""
+    script = (
+        "import sys\n"
+        "from packetgen import interrupts\n"
+        "interrupts.install()\n"
+        "class Dying:\n"
+        "    def __del__(self):\n"
+        "        raise interrupts.Interrupted(15)\n"
+        "Dying()\n"
+        "print('went on', file=sys.stderr)\n"
+        "class Other:\n"
+        "    def __del__(self):\n"
+        "        raise ValueError('not an interrupt')\n"
+        "Other()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=_env(tmp_path))
+    assert done.returncode == 0, done.stderr
+    before, _, after = done.stderr.partition("went on")
+    assert before.strip() == "", before            # the interrupt: nothing printed
+    assert "ValueError: not an interrupt" in after  # anything else is still reported as Python reports it
