@@ -14,7 +14,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Optional
 
-TODO = "TODO:"
+from packetgen.case.todo import TODO  # noqa: F401  (re-exported: init writes it)
+
 CASE_NAME = "case.json"
 SCHEMA_NAME = "case.schema.json"
 EVIDENCE_DIR = "evidence"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from packetgen.case.answers_evidence import EvidenceSlot, _ids, expected_evidence
+from packetgen.case.todo import todo_paths
 from packetgen.case.answers_input import (CASE_NAME, EVIDENCE_DIR, LANGUAGES, README_NAME, SCHEMA_NAME, STATUSES,
                                           TODO, US, _README_MARK, AddressAnswers, Answers, PersonAnswers, person_name,
                                           slug)
@@ -256,20 +257,6 @@ def set_path(data: dict, path: str, value) -> None:
             if isinstance(key, str) and not isinstance(node.get(key), (dict, list)):
                 node[key] = {}
             node = node[key]
-
-
-def todo_paths(data, prefix: str = "") -> list[tuple[str, str]]:
-    """Every place in the case data still holding a ``TODO:`` placeholder: (path, what to write)."""
-    out = []
-    if isinstance(data, dict):
-        for k, v in data.items():
-            out += todo_paths(v, f"{prefix}.{k}" if prefix else k)
-    elif isinstance(data, list):
-        for i, v in enumerate(data):
-            out += todo_paths(v, f"{prefix}[{i}]")
-    elif isinstance(data, str) and data.startswith(TODO):
-        out.append((prefix, data[len(TODO):].strip()))
-    return out
 
 
 def validate(data: dict, where: Path):

@@ -10,7 +10,7 @@ from packetgen.wording import long_date
 
 def _placeholders(case, out: _Out):
     """'TODO:' placeholders left by 'packetgen init' would print in the letter and on the forms."""
-    from packetgen.case.answers import TODO, todo_paths
+    from packetgen.case.todo import TODO, todo_paths
 
     data = case.model_dump(mode="json", by_alias=True, exclude_none=True)
     for where, what in todo_paths(data):
