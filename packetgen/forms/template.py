@@ -8,9 +8,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -21,7 +19,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from packetgen.errors import FormError
 from packetgen.forms.fieldmap import FormDef
 from packetgen.forms.library import FF_BITS, compare_fields, file_sha256, identify, locate_form, open_pdf, read_widgets
-from packetgen.resources import user_data_dir
+from packetgen.resources import user_data_dir, write_cache_file
 
 DEFAULT_SIZE = 10.0                # /DA size 0 (auto) is filled at 10 pt
 
@@ -108,27 +106,9 @@ def _prepare_official(fd: FormDef, path: Path, *, cache: bool = True) -> bytes:
     if data is None:
         data = _prepare_uncached(fd, path)
         if cache:
-            _write_cache(cpath, data)
+            write_cache_file(cpath, data)
     _templates[key] = data
     return data
-
-
-def _write_cache(path: Path, data: bytes) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fdesc, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
-        try:
-            with os.fdopen(fdesc, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
-    except OSError:
-        pass  # a read-only home folder only costs the preparation time
 
 
 def template_for(fd: FormDef, forms_dir: Optional[Path] = None) -> tuple[bytes, bool, Optional[Path]]:
@@ -250,7 +230,7 @@ def _template_info(template: bytes, *, cache: bool = True) -> _TemplateInfo:
         finally:
             pdf.close()
         if cache:
-            _write_cache(cpath, json.dumps(_info_to_json(info), separators=(",", ":")).encode("utf-8"))
+            write_cache_file(cpath, json.dumps(_info_to_json(info), separators=(",", ":")).encode("utf-8"))
     if len(_infos) >= 16:
         _infos.clear()
     _infos[key] = info
