@@ -176,10 +176,13 @@ def build(case_path, *, outdir: Optional[Path] = None, forms_dir: Optional[Path]
                 forms.extend(fill_companion_forms(case, b, forms_dir=forms_dir, flatten=flatten))
             say("writing the cover letter")
             error = 0.0       # how far the guess was off for the sets laid out so far (the case's own style)
+            from packetgen.letter import lengths
+
+            last_build = lengths.recall(case, [st.key for st in sets], templates_dir)   # a rebuild: exact
             for st in sets:
                 model = _letter_pages_model(st)
-                first_pass.append(_letter_first_pass(case, st, _set_forms(forms, st), estimate,
-                                                     max(1, round(model + error)), date=date,
+                guess = last_build.get(st.key) or max(1, round(model + error))
+                first_pass.append(_letter_first_pass(case, st, _set_forms(forms, st), estimate, guess, date=date,
                                                      templates_dir=templates_dir))
                 error = first_pass[-1].result.page_count - model
 
@@ -266,6 +269,9 @@ def _finish(case, sets, exhibits, forms, first_pass, findings, warnings, *, date
                              keep_links=keep_links)
         out.add(MANIFEST_NAME, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
         out.commit()
+    from packetgen.letter import lengths
+
+    lengths.remember(case, {b.plan.key: b.letter.page_count for b in built}, templates_dir)
     total = sum(b.page_map.total for b in built)
     say(f"wrote {total} pages" + (f" in {len(built)} sets" if len(built) > 1 else ""))
     results = [SetResult(number=b.plan.number, key=b.plan.key, beneficiary_ids=list(b.plan.beneficiary_ids),

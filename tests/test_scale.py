@@ -181,3 +181,39 @@ def test_samples_lay_the_letter_out_twice_per_set(sample, tmp_path, monkeypatch)
     result = api.build(SAMPLES / sample / "case.json", outdir=tmp_path / "out", forms_dir=tmp_path / "forms",
                        force=True)
     assert len(calls) <= 2 * len(result.sets)
+
+
+def test_a_rebuild_lays_each_letter_out_once_and_writes_the_same_packet(tmp_path, monkeypatch):
+    """The letter's length from the last build of the same case file is the first layout's guess: a rebuild
+    (edit, build, read: the usual loop) lays each set's letter out once.  The packet does not depend on it,
+    and the remembered lengths hold no text, name or path of the case."""
+    import packetgen.letter.render as render
+    from packetgen import api
+    from packetgen.letter import lengths
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    case = tmp_path / "child-surgery"
+    shutil.copytree(SAMPLES / "child-surgery", case, ignore=shutil.ignore_patterns("out"))
+    calls = []
+    real = render.render_letter
+    monkeypatch.setattr(render, "render_letter", lambda *a, **k: calls.append(1) or real(*a, **k))
+    (tmp_path / "forms").mkdir()
+
+    def build(out):
+        calls.clear()
+        result = api.build(case / "case.json", outdir=tmp_path / out, forms_dir=tmp_path / "forms", force=True)
+        return result, len(calls)
+
+    first, first_layouts = build("one")
+    again, layouts = build("two")
+    assert len(first.sets) == 2
+    assert layouts == len(again.sets), (first_layouts, layouts)
+    for a, b in zip(first.sets, again.sets):
+        assert a.path.read_bytes() == b.path.read_bytes()
+    stored = lengths._path().read_text()
+    assert "child" not in stored and "Mateo" not in stored and str(tmp_path) not in stored
+    # a wrong remembered length costs one more layout, never a different packet
+    lengths.remember(api.load_case(case / "case.json"), {s.key: 1 for s in again.sets})
+    third, layouts = build("three")
+    assert layouts == 2 * len(third.sets)
+    assert [s.path.read_bytes() for s in third.sets] == [s.path.read_bytes() for s in first.sets]
