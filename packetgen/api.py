@@ -178,7 +178,7 @@ def build(case_path, *, outdir: Optional[Path] = None, forms_dir: Optional[Path]
             error = 0.0       # how far the guess was off for the sets laid out so far (the case's own style)
             from packetgen.letter import lengths
 
-            last_build = lengths.recall(case, [st.key for st in sets], templates_dir)   # a rebuild: exact
+            last_build = lengths.recall(case, [st.key for st in sets], templates_dir, draft=draft)   # a rebuild
             for st in sets:
                 model = _letter_pages_model(st)
                 guess = last_build.get(st.key) or max(1, round(model + error))
@@ -271,7 +271,7 @@ def _finish(case, sets, exhibits, forms, first_pass, findings, warnings, *, date
         out.commit()
     from packetgen.letter import lengths
 
-    lengths.remember(case, {b.plan.key: b.letter.page_count for b in built}, templates_dir)
+    lengths.remember(case, {b.plan.key: b.letter.page_count for b in built}, templates_dir, draft=draft)
     total = sum(b.page_map.total for b in built)
     say(f"wrote {total} pages" + (f" in {len(built)} sets" if len(built) > 1 else ""))
     results = [SetResult(number=b.plan.number, key=b.plan.key, beneficiary_ids=list(b.plan.beneficiary_ids),

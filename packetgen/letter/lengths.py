@@ -7,7 +7,7 @@ starts from the length the last build found.  A stale or wrong value costs what 
 layout; the packet is the same either way.
 
 Stored in ``user_data_dir()/cache/letter-pages.json``: a hash of (packetgen version, case file path, templates
-folder, set) -> page count.  No name, text or path of the case is written.
+folder, set, draft or not) -> page count.  No name, text or path of the case is written.
 """
 
 from __future__ import annotations
@@ -28,10 +28,11 @@ def _path() -> Path:
     return user_data_dir() / "cache" / _FILE
 
 
-def _key(case, set_key: str, templates_dir) -> Optional[str]:
+def _key(case, set_key: str, templates_dir, draft: bool) -> Optional[str]:
     if case.source is None:
         return None
-    raw = f"{__version__}\0{Path(case.source).resolve()}\0{templates_dir or ''}\0{set_key}"
+    # a draft's documents to come change exhibit titles, so its letter is remembered apart from the final one
+    raw = f"{__version__}\0{Path(case.source).resolve()}\0{templates_dir or ''}\0{set_key}\0{int(draft)}"
     return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
@@ -43,20 +44,20 @@ def _load() -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def recall(case, set_keys: list[str], templates_dir=None) -> dict[str, int]:
+def recall(case, set_keys: list[str], templates_dir=None, *, draft: bool = False) -> dict[str, int]:
     """The page count each set's letter had in the last build of this case file (sets never built: absent)."""
     data = _load()
     out = {}
     for k in set_keys:
-        v = data.get(_key(case, k, templates_dir) or "")
+        v = data.get(_key(case, k, templates_dir, draft) or "")
         if isinstance(v, int) and v > 0:
             out[k] = v
     return out
 
 
-def remember(case, pages: dict[str, int], templates_dir=None) -> None:
+def remember(case, pages: dict[str, int], templates_dir=None, *, draft: bool = False) -> None:
     """Record each set's final letter length (a read-only or missing cache folder is no error)."""
-    keyed = {_key(case, k, templates_dir): n for k, n in pages.items()}
+    keyed = {_key(case, k, templates_dir, draft): n for k, n in pages.items()}
     keyed.pop(None, None)
     if not keyed:
         return
