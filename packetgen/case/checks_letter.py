@@ -8,6 +8,7 @@ import re
 import unicodedata
 
 from packetgen.case.checks_base import _Out, _people
+from packetgen.case.checks_voice import check_voice
 from packetgen.case.model import add_months
 from packetgen.wording import age_on, long_date
 
@@ -55,6 +56,7 @@ def check_letter(case, out: _Out, today: dt.date) -> None:
     _argument(case, out, letter_date)
     _scripts_shown(case, out)
     _case_letter(case, out)
+    check_voice(case, out)
 
 
 def _letter_date(case, out: _Out, today: dt.date) -> None:
