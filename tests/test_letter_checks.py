@@ -125,3 +125,40 @@ def test_a_fee_element_without_facts_of_its_own_is_a_warning_when_it_would_resta
         data["request"]["visa"]["why_not_possible"] = "The embassy's next interview is in September 2027."
 
     assert not _codes(_case(DYING, drop_b_short), "letter.fee_element_restated")   # a sentence is fine
+
+
+def test_a_tie_to_home_is_backed_only_by_an_exhibit_about_the_beneficiary():
+    """Jorge 'employs four people' at his store in Quetzaltenango: his sister's employer letter ('Employment
+    verification', a supporter's document) says nothing of his work; only an exhibit about Jorge backs it."""
+    assert not _codes(_case(DYING), "letter.asserted_without_evidence")   # the registry and the priest's letter
+
+    def no_store(d):
+        d["evidence"] = [e for e in d["evidence"] if e["id"] not in ("business_registration", "parish_reference")]
+    found = _codes(_case(DYING, no_store), "letter.asserted_without_evidence")
+    assert [f.where for f in found] == ["discretion.departure_plan"]
+    assert "employment at home" in found[0].message and "(jorge)" in found[0].message
+
+    def supporters_document(d):                 # a supporter's document, even one naming him, does not count
+        no_store(d)
+        d["evidence"].append({"id": "store_note", "file": "evidence/employer-letter.pdf", "category": "supporter_financial",
+                              "title": "Note on Jorge's business", "shows": "Jorge's business employs four people.",
+                              "supporter": "marisol", "about": ["marisol", "jorge"]})
+    assert _codes(_case(DYING, supporters_document), "letter.asserted_without_evidence")
+
+    def his_document(d):
+        no_store(d)
+        d["evidence"].append({"id": "store_license", "file": "evidence/employer-letter.pdf", "category": "other",
+                              "title": "Business license of Ferretería Los Altos", "shows": "Jorge owns the business.",
+                              "about": ["jorge"]})
+    assert not _codes(_case(DYING, his_document), "letter.asserted_without_evidence")
+
+    def own_plan(d):                            # a beneficiary's own return plan: evidence about that beneficiary
+        d["beneficiaries"][1]["discretion"] = {"departure_plan": "Ana is a teacher at a public school; she is on "
+                                                                 "unpaid leave until July 31, 2027."}
+        for e in d["evidence"]:
+            if e["id"] == "ana_school_letter":
+                e["about"] = ["mateo"]
+    found = _codes(_case(CHILD, own_plan), "letter.asserted_without_evidence")
+    assert {f.where for f in found} == {"beneficiaries[1].discretion.departure_plan"}
+    assert {m for f in found for m in ("leave from work", "employment at home") if m in f.message} == \
+        {"leave from work", "employment at home"}

@@ -38,6 +38,11 @@ How to read the tables:
   Other fields refer to a person or a document by its id.
 - **File paths** of evidence are relative to the folder of the case file: `evidence/passport.pdf`.
 - A field that holds an object (a name, an address) links to the table for that object.
+- **Voice.** The cover letter prints the story fields (`request.narrative`, `urgency`, `discretion`, ...) as its
+  own sentences, so write them as the person who signs the letter (`letter.signer`, by default the petitioner)
+  would: "I" and "my" for the signer, names for everyone else. `request.summary` is the petitioner's own answer on
+  Form I-131 and `will_provide` each supporter's own on Form I-134. `packetgen check` warns (`letter.voice`) when a
+  text names its own author in the third person; see [letter.md](letter.md#whose-voice).
 
 Mistakes are reported all at once, each with its place in the file, e.g.
 `beneficiaries[0].date_of_birth: expected a date as YYYY-MM-DD`. `packetgen schema` prints the same rules as a
@@ -55,8 +60,10 @@ TYPE_NOTES = {
     "Name": "A name exactly as in the passport.",
     "Address": "For a U.S. address give `state` and `zip_code`; for a foreign one `province` and `postal_code` "
                "where they exist.",
-    "Request": "What is asked for and why: the heart of the cover letter and of I-131 Part 8.",
-    "Discretion": "Facts USCIS weighs in deciding whether to grant parole (the letter's discretion section).",
+    "Request": "What is asked for and why: the heart of the cover letter and of I-131 Part 8. The texts the letter "
+               "prints as its own are in the voice of the letter's signer (see **Voice** above).",
+    "Discretion": "Facts USCIS weighs in deciding whether to grant parole (the letter's discretion section), in the "
+                  "voice of the letter's signer (see **Voice** above).",
     "Evidence": "One exhibit. Exhibits are lettered A, B, C... in packet order when the packet is built: first "
                 "each supporter's evidence, then the rest in the order of this list.",
     "Translation": "The English translation of a document that is not in English (8 CFR 103.2(b)(3)).",

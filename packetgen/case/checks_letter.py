@@ -8,6 +8,7 @@ import re
 import unicodedata
 
 from packetgen.case.checks_base import _Out, _people
+from packetgen.case.checks_voice import check_voice
 from packetgen.case.model import add_months
 from packetgen.wording import age_on, long_date
 
@@ -55,6 +56,7 @@ def check_letter(case, out: _Out, today: dt.date) -> None:
     _argument(case, out, letter_date)
     _scripts_shown(case, out)
     _case_letter(case, out)
+    check_voice(case, out)
 
 
 def _letter_date(case, out: _Out, today: dt.date) -> None:
@@ -153,17 +155,20 @@ def _time_frame_tension(case, out: _Out, letter_date: dt.date) -> None:
 
 # --------------------------------------------------------------------------- assertions without evidence
 
-# A claim a paragraph of the letter makes (pattern in the case text) and the words an exhibit's title or
-# "shows" must contain to back it.
+# A claim a paragraph of the letter makes (pattern in the case text), the words an exhibit's title or "shows"
+# must contain to back it, and whether it is a tie to home: a tie is the beneficiary's own, so it is looked for in
+# the return-home paragraph only and backed only by an exhibit about that beneficiary (``about``), never by a
+# supporter's document (the supporter's employer letter says nothing of the beneficiary's store).
 _CLAIMS = (
-    ("return tickets", r"\breturn (?:ticket|flight)s?\b|\bround[- ]trip\b", r"ticket|itinerar|flight|booking|airline|airfare|travel"),
-    ("leave from work", r"\b(?:unpaid|paid|approved|on) leave\b", r"\bleave\b"),
+    ("return tickets", r"\breturn (?:ticket|flight)s?\b|\bround[- ]trip\b", r"ticket|itinerar|flight|booking|airline|airfare|travel",
+     False),
+    ("leave from work", r"\b(?:unpaid|paid|approved|on) leave\b", r"\bleave\b", True),
     ("the visa appointment wait", r"\b(?:next|first|earliest) (?:interview|appointment)\b|\bwait(?:ing)? time\b",
-     r"appointment|wait|interview"),
+     r"appointment|wait|interview", False),
     ("property at home", r"\b(?:owns?|owned) (?:a |the |his |her |their )?(?:home|house|land|property|farm)\b",
-     r"deed|property|title|land|registry"),
+     r"deed|property|title|land|registry", True),
     ("employment at home", r"\b(?:employs?|employed|works? as|teacher|business)\b",
-     r"employ|work|school|business|payroll|licen[cs]e|service|salary"),
+     r"employ|work|school|business|payroll|licen[cs]e|service|salary", True),
 )
 
 # Each factor paragraph of the letter and the evidence categories that can stand behind it.
@@ -187,12 +192,33 @@ def check_assertions(case, out: _Out) -> None:
                     f"{where} ({what}) is asserted without evidence: no exhibit of category "
                     f"{' or '.join(repr(c) for c in need)}",
                     "add the document that proves it, or leave the paragraph out of the letter", where)
-    fields = [("discretion.departure_plan", d.departure_plan), ("discretion.payment_plan", d.payment_plan),
-              ("request.visa.why_not_possible", req.visa.why_not_possible), ("request.urgency", req.urgency)]
-    for where, text in fields:
+    ben_ids = {b.id for b in case.beneficiaries}
+
+    def about(ids):     # the title and "shows" of the exhibits about these beneficiaries (not a supporter's)
+        return " ".join(_fold(f"{e.title} {e.shows or ''}") for e in case.evidence
+                        if not e.supporter and ids & set(e.about))
+
+    # (field, text, the beneficiaries whose ties it states: None where it states none)
+    fields = [("discretion.departure_plan", d.departure_plan, ben_ids), ("discretion.payment_plan", d.payment_plan, None),
+              ("request.visa.why_not_possible", req.visa.why_not_possible, None), ("request.urgency", req.urgency, None)]
+    fields += [(f"beneficiaries[{i}].discretion.departure_plan", b.discretion.departure_plan, {b.id})
+               for i, b in enumerate(case.beneficiaries) if b.discretion and b.discretion.departure_plan]
+    for where, text, whose in fields:
         low = _fold(text or "")
-        for claim, pattern, backed_by in _CLAIMS:
-            if re.search(pattern, low) and not re.search(backed_by, texts):
+        for claim, pattern, backed_by, tie in _CLAIMS:
+            if tie and whose is None:
+                continue
+            if re.search(pattern, low) and not re.search(backed_by, about(whose) if tie else texts):
+                if tie:
+                    names = " or ".join(sorted(whose))
+                    out.add("warning", "letter.asserted_without_evidence", "Identity and discretion",
+                            f"asserted without evidence: {claim} ({where}); no exhibit about "
+                            f"{'the beneficiary' if len(whose) == 1 else 'a beneficiary'} ({names}) mentions it in its title or 'shows' (a supporter's documents do not show "
+                            "the beneficiary's ties)",
+                            f"add the beneficiary's own document (e.g. an employer's letter or business registration, "
+                            f"with '{sorted(whose)[0]}' in its 'about' and what it proves in 'shows'), or take the "
+                            f"claim out of {where}", where)
+                    continue
                 out.add("warning", "letter.asserted_without_evidence", "Identity and discretion",
                         f"asserted without evidence: {claim} ({where}); no exhibit's title or 'shows' mentions it",
                         f"add the document (and say in its 'shows' what it proves), or take the claim out of {where}",

@@ -229,7 +229,9 @@ class Supporter(Person):
     annual_income: Annotated[float, Field(ge=0)] = 0
     assets: list[Asset] = Field(default_factory=list)
     dependents: Annotated[int, Field(ge=0, le=99)] = 0
-    will_provide: Optional[Str] = Field(None, description="What support is provided (housing, food, medical costs).")
+    will_provide: Optional[Str] = Field(
+        None, description="What support is provided (housing, food, medical costs), as the supporter writes it on Form "
+        "I-134 ('a room in my apartment'); a letter the supporter does not sign quotes it.")
     reads_english: Optional[bool] = Field(
         None, description="I-134 Part 4/5 Item 1: true = 'I can read and understand English'; false = the case's "
                           "interpreter read the form to the supporter. Required, never assumed.")
@@ -310,8 +312,11 @@ class FeeException(_Model):
 
 class Request(_Model):
     reason: Literal["medical", "family_emergency", "public_benefit", "other"]
-    summary: Str = Field(description="One or two sentences: who needs to come, why, and how urgently. Goes on I-131 Part 8 Item 1.")
-    narrative: Str = Field(description="Why parole is needed and how urgent it is (for the cover letter).")
+    summary: Str = Field(description="One or two sentences: who needs to come, why, and how urgently. Goes on I-131 "
+                         "Part 8 Item 1, so it is the petitioner's own words ('my nephew'); a letter the petitioner does "
+                         "not sign quotes it.")
+    narrative: Str = Field(description="Why parole is needed and how urgent it is (for the cover letter), in the voice "
+                           "of the letter's signer (letter.signer).")
     urgency: Optional[Str] = Field(None, description="Why it cannot wait; dates that matter.")
     stay: Stay
     intended_arrival: dt.date
@@ -422,7 +427,10 @@ class Evidence(_Model):
 
 class Letter(_Model):
     date: Optional[dt.date] = Field(None, description="Letter date; default: the build date.")
-    signer: Optional[ShortStr] = Field(None, description="Who signs the letter; default: the petitioner.")
+    signer: Optional[ShortStr] = Field(
+        None, description="Who signs the letter; default: the petitioner. The case texts the letter prints as its own "
+        "(request.narrative, discretion ...) are written in the signer's voice: 'I' for a petitioner who signs, the "
+        "third person throughout when an attorney signs (docs/letter.md, 'Whose voice').")
     signer_title: Optional[ShortStr] = None
     letterhead: list[ShortStr] = Field(default_factory=list, description="Letterhead lines (firm name, address).")
     template: ShortStr = Field("letter.j2", description="Top-level letter template.")

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 
 from packetgen.case.checks_letter import law_enforcement_witness
+from packetgen.case.checks_voice import letter_signer, norm_name as _norm_name
 from packetgen.case.model import add_months
 from packetgen.facts import rule
 from packetgen.letter.citations import ExhibitRef, _page_range, _pages
@@ -23,21 +22,13 @@ _STATUS_TEXT = {
 }
 
 
-def _norm_name(s: str) -> str:
-    s = unicodedata.normalize("NFKD", s or "")
-    return " ".join("".join(c for c in s if not unicodedata.combining(c)).lower().split())
-
-
 def _context(case, exhibits: list[ExhibitRef], sections: list[dict], today: dt.date, *,
              for_beneficiary: str | None = None, related_requests: list[str] | None = None) -> dict:
     req = case.request
     pet = case.petitioner
     signer = case.letter.signer or pet.name.full
-    petitioner_voice = _norm_name(signer) in {_norm_name(pet.name.full),
-                                              _norm_name(f"{pet.name.given} {pet.name.family}")}
-    att = case.attorney
-    attorney_voice = bool(att) and not petitioner_voice and _norm_name(signer) in {
-        _norm_name(att.name.full), _norm_name(f"{att.name.given} {att.name.family}")}
+    role = letter_signer(case)      # whose voice the letter is in: docs/letter.md ("Whose voice")
+    petitioner_voice, attorney_voice = role == "petitioner", role == "attorney"
     letter_date = case.letter.date or today
     patients = [b for b in case.beneficiaries if b.role and "patient" in b.role.lower()]
     if not patients and req.reason == "medical":
@@ -49,17 +40,19 @@ def _context(case, exhibits: list[ExhibitRef], sections: list[dict], today: dt.d
     fee = rule("fees.i131_paper")
     fex = req.parole_fee_exception
     exceptions = rule("parole_fee.exceptions")
+    # the beneficiary the signer is (a self-petitioner who signs): "me", "my brother" (docs/letter.md, "Whose voice")
+    self_id = pet.is_beneficiary if petitioner_voice else None
     supporter_rows = []
     for s in case.supporters:
         supported = [case.beneficiary(b) for b in s.supports]
         assets = sum(a.amount for a in s.assets)
         supporter_rows.append({
             "person": s, "name": s.name.full, "supports": supported,
-            "supports_names": _and_list(b.name.full for b in supported),
+            "supports_names": _and_list("me" if b.id == self_id else b.name.full for b in supported),
             "status_text": _STATUS_TEXT.get(s.status, s.status_other or "other status"),
             "income": s.annual_income, "assets_total": assets,
             "asset_types": _and_list(a.type for a in s.assets),
-            "relationship_text": _and_list(f"{rel} of {case.beneficiary(b).name.given}"
+            "relationship_text": _and_list(f"my {rel}" if b == self_id else f"{rel} of {case.beneficiary(b).name.given}"
                                            for b, rel in s.relationship.items() if b in s.supports),
             "same_as_petitioner": _norm_name(s.name.full) == _norm_name(pet.name.full)
                                   and s.date_of_birth == pet.date_of_birth,
@@ -80,6 +73,7 @@ def _context(case, exhibits: list[ExhibitRef], sections: list[dict], today: dt.d
         "pet_p": pronouns(pet.sex),
         "for_beneficiary": for_beneficiary, "related_requests": list(related_requests or []),
         "signer": signer, "signer_title": case.letter.signer_title, "petitioner_voice": petitioner_voice,
+        "self_id": self_id,
         "patients": patients,
         "companions": [b for b in case.beneficiaries if b.accompanies],
         "beneficiary_names": _and_list(b.name.full for b in case.beneficiaries),

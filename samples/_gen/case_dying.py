@@ -8,7 +8,7 @@ from pathlib import Path
 from reportlab.lib.pagesizes import LETTER
 
 from .bank import Account, bank_statements
-from .civil import certificate_es, translation_en
+from .civil import _seal, certificate_es, translation_en
 from .common import (S, Drawn, Letterhead, Paragraph, Spacer, Table, TableStyle, appointment_table, build_doc, colors,
                      inch, letter)
 from .forms import declaration
@@ -47,6 +47,8 @@ def generate(out: Path) -> None:
     itinerary(out / "return-itinerary.pdf")
     appointment(out / "visa-appointment.pdf")
     prior_travel(out / "prior-passport-pages.pdf")
+    business(out)
+    reference(out)
     photos(out)
 
 
@@ -176,6 +178,138 @@ def birth(out: Path):
     translation_en(out / "birth-certificate-en.pdf", CERT_EN,
                    "English translation of the attached birth certificate issued in Spanish by the Registro Nacional "
                    "de las Personas (RENAP), Guatemala, on November 5, 2026. Translated on November 10, 2026.")
+
+
+# Jorge's hardware store: the certification of its entry in the commercial registry (Registro Mercantil), with the
+# same CUI as his birth certificate and passport.
+BUSINESS = {
+    "header": ["REPÚBLICA DE GUATEMALA, C.A.", "REGISTRO MERCANTIL GENERAL DE LA REPÚBLICA",
+               "Ministerio de Economía · Delegación departamental de Quetzaltenango"],
+    "title": "CERTIFICACIÓN DE INSCRIPCIÓN DE EMPRESA MERCANTIL",
+    "reg": [("Registro", "412807"), ("Folio", "118"), ("Libro", "389"), ("Expediente", "14873-2004")],
+    "sections": [
+        ("DATOS DE LA EMPRESA", [("Nombre comercial", "FERRETERÍA LOS ALTOS"),
+                                 ("Dirección", "15 AVENIDA 4-18, ZONA 3, QUETZALTENANGO"),
+                                 ("Actividad", "VENTA DE ARTÍCULOS DE FERRETERÍA"),
+                                 ("Fecha de inscripción", "14 DE JUNIO DE 2004"),
+                                 ("Situación", "VIGENTE")]),
+        ("DATOS DEL PROPIETARIO", [("Nombre", "JORGE ALBERTO MORALES PÉREZ"), ("CUI", "2548 71963 0901"),
+                                   ("Nacionalidad", "GUATEMALTECA"),
+                                   ("Calidad", "COMERCIANTE INDIVIDUAL, ÚNICO PROPIETARIO")]),
+    ],
+    "notes_title": "ANOTACIONES:",
+    "notes": "Patente de Comercio de Empresa extendida el 14 de junio de 2004. No constan anotaciones de cancelación, "
+             "traspaso, embargo ni cambio de propietario.",
+    "closing": "El infrascrito Registrador Mercantil CERTIFICA que los datos anteriores concuerdan con la inscripción "
+               "que obra en este Registro y que la empresa se encuentra vigente. Quetzaltenango, doce de noviembre de "
+               "dos mil veintiséis.",
+    "registrar": ("Lic. Hugo Leonel Barrios Cajas", "Registrador Mercantil, Delegación de Quetzaltenango"),
+    "seal_text": "REGISTRO MERCANTIL · QUETZALTENANGO · GUATEMALA ·",
+    "code": "Certificación No. RM-QZ-2026-0317764 · Código de verificación: 4HXT-9QBC-22MR",
+    "verify": "Esta certificación puede verificarse en el portal del Registro Mercantil con el código de verificación.",
+    "fee": "Valor: Q. 20.00",
+    "color": "#5b3a12",
+}
+
+BUSINESS_EN = {
+    "header": ["REPUBLIC OF GUATEMALA, C.A.", "GENERAL COMMERCIAL REGISTRY OF THE REPUBLIC",
+               "Ministry of Economy · Departmental office of Quetzaltenango"],
+    "title": "CERTIFICATION OF REGISTRATION OF A COMMERCIAL BUSINESS",
+    "reg": [("Registration", "412807"), ("Page", "118"), ("Book", "389"), ("File", "14873-2004")],
+    "sections": [
+        ("DETAILS OF THE BUSINESS", [("Trade name", "FERRETERÍA LOS ALTOS"),
+                                     ("Address", "15 AVENIDA 4-18, ZONA 3, QUETZALTENANGO"),
+                                     ("Activity", "SALE OF HARDWARE GOODS"),
+                                     ("Date of registration", "JUNE 14, 2004"),
+                                     ("Status", "IN FORCE")]),
+        ("DETAILS OF THE OWNER", [("Name", "JORGE ALBERTO MORALES PÉREZ"),
+                                  ("CUI (personal identification code)", "2548 71963 0901"),
+                                  ("Nationality", "GUATEMALAN"),
+                                  ("Capacity", "INDIVIDUAL MERCHANT, SOLE OWNER")]),
+    ],
+    "notes_title": "ENTRIES:",
+    "notes": "Business license (Patente de Comercio de Empresa) issued on June 14, 2004. There are no entries of "
+             "cancellation, transfer, attachment or change of owner.",
+    "closing": "The undersigned Commercial Registrar CERTIFIES that the above details agree with the registration kept "
+               "in this Registry and that the business is in force. Quetzaltenango, the twelfth of November of two "
+               "thousand twenty-six.",
+    "registrar": ("Lic. Hugo Leonel Barrios Cajas", "Commercial Registrar, Quetzaltenango office"),
+    "seal_text": "COMMERCIAL REGISTRY · QUETZALTENANGO · GUATEMALA",
+    "code": "Certification no. RM-QZ-2026-0317764 · Verification code: 4HXT-9QBC-22MR",
+    "verify": "This certification can be verified on the Commercial Registry portal with the verification code.",
+    "fee": "Fee: Q. 20.00",
+}
+
+
+def business(out: Path):
+    certificate_es(out / "business-registration-es.pdf", BUSINESS, pagesize=LETTER)
+    translation_en(out / "business-registration-en.pdf", BUSINESS_EN,
+                   "English translation of the attached certification issued in Spanish by the Registro Mercantil "
+                   "General de la República, Guatemala, on November 12, 2026. Translated on November 17, 2026.")
+
+
+PARISH = Letterhead(
+    "Parroquia San Antonio de Padua", ["Diócesis de Quetzaltenango",
+                                       "15 Avenida 6-30, Zona 3, Quetzaltenango, Guatemala",
+                                       "Tel. +502 7555 0161 · parroquia.sanantonio@example.org"],
+    color="#6b2d1f", logo="cross", footer="Parroquia San Antonio de Padua · Quetzaltenango, Guatemala")
+
+REFERENCE_ES = [
+    "El suscrito, párroco de la Parroquia San Antonio de Padua, zona 3 de la ciudad de Quetzaltenango, hace constar:",
+    "Que conozco al señor <b>Jorge Alberto Morales Pérez</b>, con Código Único de Identificación 2548 71963 0901, desde "
+    "hace más de veinte años, desde que llegué a servir a esta parroquia. Es miembro activo de nuestra comunidad, "
+    "donde vive con su esposa, la señora Claudia Ajú de Morales, y sus dos hijos.",
+    "Que el señor Morales Pérez es el propietario de la Ferretería Los Altos, en la 15 avenida 4-18 de la zona 3, que "
+    "atiende personalmente desde el año 2004 y en la que da trabajo a cuatro personas de nuestra comunidad. En el barrio "
+    "se le conoce como un comerciante honrado y responsable, que cumple sus compromisos.",
+    "Que es un buen padre de familia y que desde hace más de diez años colabora como voluntario en la pastoral social "
+    "de la parroquia, en la ayuda a las familias necesitadas.",
+    "Que me consta que su señora madre, doña Rosa Elena Pérez Cifuentes, está gravemente enferma en los Estados Unidos "
+    "y que él desea acompañarla. Su familia, su negocio y su vida están aquí, en Quetzaltenango.",
+    "Y para los usos que al interesado convengan, extiendo la presente en la ciudad de Quetzaltenango, a los dieciséis "
+    "días del mes de noviembre de dos mil veintiséis.",
+]
+REFERENCE_EN = [
+    "The undersigned, parish priest of the Parish of San Antonio de Padua, zone 3 of the city of Quetzaltenango, "
+    "certifies:",
+    "That I have known Mr. <b>Jorge Alberto Morales Pérez</b>, holder of Personal Identification Code 2548 71963 0901, "
+    "for more than twenty years, since I came to serve this parish. He is an active member of our community, where he "
+    "lives with his wife, Mrs. Claudia Ajú de Morales, and their two children.",
+    "That Mr. Morales Pérez is the owner of Ferretería Los Altos, at 15 avenida 4-18, zone 3, which he has run in "
+    "person since 2004 and where he gives work to four people of our community. In the neighbourhood he is known as an "
+    "honest and responsible businessman who keeps his commitments.",
+    "That he is a good father and that for more than ten years he has volunteered in the social ministry of the "
+    "parish, helping families in need.",
+    "That I know that his mother, Mrs. Rosa Elena Pérez Cifuentes, is gravely ill in the United States and that he "
+    "wishes to be with her. His family, his business and his life are here, in Quetzaltenango.",
+    "Issued for whatever purposes may suit the interested party, in the city of Quetzaltenango, on the sixteenth day "
+    "of the month of November of two thousand twenty-six.",
+]
+
+
+def reference(out: Path):
+    """The parish priest's letter of reference: Jorge's character, his store and its four employees, his family."""
+    letter(out / "reference-letter-es.pdf", PARISH, D(2026, 11, 16), REFERENCE_ES, "Pbro. Julio César Tzoc Mendoza",
+           ["Párroco", "Parroquia San Antonio de Padua, Quetzaltenango", "Tel. +502 7555 0162"],
+           re=["CONSTANCIA DE BUENA CONDUCTA Y REFERENCIA"], salutation="A quien interese:", closing="Atentamente,",
+           title="Constancia de referencia", lang="es",
+           extra=[Spacer(1, 4), Drawn(lambda c, w, h: _seal(c, w / 2, h / 2, min(w, h) / 2 - 2, "#6b2d1f",
+                                                            "PARROQUIA SAN ANTONIO DE PADUA · QUETZALTENANGO ·"),
+                                      (80, 80), 0.95 * inch)])
+    en = [Paragraph("<i>English translation of the attached letter issued in Spanish by the Parroquia San Antonio de "
+                    "Padua, Quetzaltenango, Guatemala, on November 16, 2026. Translated on November 17, 2026.</i>",
+                    S["small"]), Spacer(1, 8),
+          Paragraph("[Letterhead:] Parroquia San Antonio de Padua · Diocese of Quetzaltenango · 15 Avenida "
+                    "6-30, Zona 3, Quetzaltenango, Guatemala · Tel. +502 7555 0161", S["small"]), Spacer(1, 6),
+          Paragraph("November 16, 2026", S["bodyL"]),
+          Paragraph("RE:\u00a0\u00a0\u00a0CERTIFICATE OF GOOD CONDUCT AND REFERENCE", S["re"]),
+          Paragraph("To whom it may concern:", S["bodyL"])]
+    en += [Paragraph(p, S["body"]) for p in REFERENCE_EN]
+    en += [Paragraph("Sincerely,", S["bodyL"]),
+           Paragraph("[Signature] [Round seal: PARROQUIA SAN ANTONIO DE PADUA · QUETZALTENANGO]", S["bodyL"]),
+           Paragraph("<b>Father Julio César Tzoc Mendoza</b><br/>Parish priest<br/>Parroquia San Antonio de Padua, "
+                     "Quetzaltenango<br/>Tel. +502 7555 0162", S["bodyL"])]
+    build_doc(out / "reference-letter-en.pdf", en, title="Translation - letter of reference", author="translator")
 
 
 def employer(path):
