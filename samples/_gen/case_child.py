@@ -8,7 +8,7 @@ from pathlib import Path
 from .bank import Account, bank_statements
 from .civil import _seal, certificate_es, translation_en
 from .common import (A4, S, Drawn, Letterhead, PageBreak, Paragraph, Spacer, Table, TableStyle, appointment_table, build_doc,
-                     colors, esc, inch, letter, signature_block)
+                     colors, esc, fare_table, flight_table, inch, letter, signature_block, translated_letter)
 from .forms import cost_estimate, declaration
 from .passport import PassportData, booklet_size, draw_booklet
 from .photos import passport_photo, refusal_photo
@@ -429,28 +429,22 @@ SCHOOL_EN = [
 
 def school_letter(out: Path):
     """Ana's school: her permanent post, the approved unpaid leave and her return date, and the director's word."""
-    letter(out / "school-letter-es.pdf", SCHOOL, D(2026, 11, 10), SCHOOL_ES, "Lic. Gloria Esperanza Banegas Ord\u00f3\u00f1ez",
-           ["Directora", "Centro de Educaci\u00f3n B\u00e1sica Juan Ram\u00f3n Molina", "Tel. +504 2555 0131"],
-           re=["CONSTANCIA DE TRABAJO Y DE LICENCIA"], salutation="", closing="Atentamente,",
-           title="Constancia de trabajo y licencia", lang="es",
-           extra=[Spacer(1, 4), Drawn(lambda c, w, h: _seal(c, w / 2, h / 2, min(w, h) / 2 - 2, "#1c3f8c",
-                                                            "C.E.B. JUAN RAM\u00d3N MOLINA \u00b7 TEGUCIGALPA \u00b7 DIRECCI\u00d3N \u00b7"),
-                                      (80, 80), 0.95 * inch)])
-    en = [Paragraph("<i>English translation of the attached certificate issued in Spanish by the Centro de Educaci\u00f3n "
-                    "B\u00e1sica Juan Ram\u00f3n Molina, Tegucigalpa, Honduras, on November 10, 2026. Translated on November "
-                    "18, 2026.</i>", S["small"]), Spacer(1, 8),
-          Paragraph("[Letterhead:] Centro de Educaci\u00f3n B\u00e1sica Juan Ram\u00f3n Molina \u00b7 Ministry of Education, "
-                    "Departmental Directorate of Francisco Moraz\u00e1n \u00b7 Colonia Palmira, Calle Rep\u00fablica de "
-                    "Colombia, Tegucigalpa, M.D.C., Honduras \u00b7 Tel. +504 2555 0130", S["small"]), Spacer(1, 6),
-          Paragraph("November 10, 2026", S["bodyL"]),
-          Paragraph("RE:\u00a0\u00a0\u00a0CERTIFICATE OF EMPLOYMENT AND OF LEAVE", S["re"])]
-    en += [Paragraph(p, S["body"]) for p in SCHOOL_EN]
-    en += [Paragraph("Sincerely,", S["bodyL"]),
-           Paragraph("[Signature] [Round seal: C.E.B. JUAN RAM\u00d3N MOLINA \u00b7 TEGUCIGALPA \u00b7 DIRECTORATE]", S["bodyL"]),
-           Paragraph("<b>Lic. Gloria Esperanza Banegas Ord\u00f3\u00f1ez</b><br/>Director<br/>Centro de Educaci\u00f3n B\u00e1sica "
-                     "Juan Ram\u00f3n Molina<br/>Tel. +504 2555 0131", S["bodyL"])]
-    build_doc(out / "school-letter-en.pdf", en, title="Translation - certificate of employment and leave",
-              author="translator")
+    translated_letter(
+        out, "school-letter", SCHOOL, D(2026, 11, 10), es=SCHOOL_ES, en=SCHOOL_EN,
+        signer="Lic. Gloria Esperanza Banegas Ord\u00f3\u00f1ez",
+        signer_lines=["Directora", "Centro de Educaci\u00f3n B\u00e1sica Juan Ram\u00f3n Molina", "Tel. +504 2555 0131"],
+        re_es="CONSTANCIA DE TRABAJO Y DE LICENCIA", re_en="CERTIFICATE OF EMPLOYMENT AND OF LEAVE",
+        title_es="Constancia de trabajo y licencia", title_en="Translation - certificate of employment and leave",
+        seal=("#1c3f8c", "C.E.B. JUAN RAM\u00d3N MOLINA \u00b7 TEGUCIGALPA \u00b7 DIRECCI\u00d3N \u00b7"),
+        translator_note="English translation of the attached certificate issued in Spanish by the Centro de "
+                        "Educaci\u00f3n B\u00e1sica Juan Ram\u00f3n Molina, Tegucigalpa, Honduras, on November 10, 2026. "
+                        "Translated on November 18, 2026.",
+        letterhead_en="Centro de Educaci\u00f3n B\u00e1sica Juan Ram\u00f3n Molina \u00b7 Ministry of Education, "
+                      "Departmental Directorate of Francisco Moraz\u00e1n \u00b7 Colonia Palmira, Calle Rep\u00fablica de "
+                      "Colombia, Tegucigalpa, M.D.C., Honduras \u00b7 Tel. +504 2555 0130",
+        seal_en="C.E.B. JUAN RAM\u00d3N MOLINA \u00b7 TEGUCIGALPA \u00b7 DIRECTORATE",
+        signer_en="<b>Lic. Gloria Esperanza Banegas Ord\u00f3\u00f1ez</b><br/>Director<br/>Centro de Educaci\u00f3n "
+                  "B\u00e1sica Juan Ram\u00f3n Molina<br/>Tel. +504 2555 0131")
 
 
 AIRLINE = Letterhead(
@@ -464,12 +458,7 @@ def flight_reservation(path):
     rows = [["Flight", "Date", "From", "To", "Departs", "Arrives", "Class", "Status"],
             ["CC 402", "Mon 25 JAN 2027", "Tegucigalpa (XPL)", "Houston (IAH)", "10:40", "14:55", "Economy", "Confirmed"],
             ["CC 403", "Tue 20 JUL 2027", "Houston (IAH)", "Tegucigalpa (XPL)", "16:20", "18:45", "Economy", "Confirmed"]]
-    t = Table(rows, colWidths=[0.6 * inch, 1.05 * inch, 1.25 * inch, 1.15 * inch, 0.55 * inch, 0.55 * inch,
-                               0.65 * inch, 0.7 * inch])
-    t.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 8), ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8),
-                           ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#d9eef1")),
-                           ("BOX", (0, 0), (-1, -1), 0.5, colors.grey),
-                           ("INNERGRID", (0, 0), (-1, -1), 0.25, colors.lightgrey)]))
+    t = flight_table(rows, to_width=1.15)
     pax = Table([["Passenger", "Passport", "E-ticket"],
                  ["CASTILLO MEJIA / ANA GABRIELA MRS", "HND H0067890", "744 2611873310"],
                  ["REYES CASTILLO / MATEO ANDRES MSTR (child)", "HND H0012345", "744 2611873311"]],
@@ -477,11 +466,8 @@ def flight_reservation(path):
     pax.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 8.5), ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8.5),
                              ("BOX", (0, 0), (-1, -1), 0.5, colors.grey),
                              ("INNERGRID", (0, 0), (-1, -1), 0.25, colors.lightgrey)]))
-    fare = Table([["Base fare, 2 passengers", "$1,052.00"], ["Taxes, fees and charges", "$434.40"],
-                  ["Total paid (Visa ...2207, cardholder LUCIA I REYES)", "$1,486.40"]],
-                 colWidths=[3.4 * inch, 1.1 * inch])
-    fare.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 9), ("FONT", (0, -1), (-1, -1), "Helvetica-Bold", 9),
-                              ("ALIGN", (1, 0), (1, -1), "RIGHT"), ("LINEABOVE", (0, -1), (-1, -1), 0.8, colors.black)]))
+    fare = fare_table([["Base fare, 2 passengers", "$1,052.00"], ["Taxes, fees and charges", "$434.40"],
+                       ["Total paid (Visa ...2207, cardholder LUCIA I REYES)", "$1,486.40"]], label_width=3.4)
     story = [Paragraph("<b>ITINERARY RECEIPT / RECIBO DE ITINERARIO</b>", S["h2"]),
              Paragraph("Issued November 19, 2026 \u00b7 Booking reference <b>CC8HT2</b> \u00b7 Fare: Economy Flex "
                        "(date changes without a change fee; any fare difference applies)", S["sans"]),

@@ -8,9 +8,9 @@ from pathlib import Path
 from reportlab.lib.pagesizes import LETTER
 
 from .bank import Account, bank_statements
-from .civil import _seal, certificate_es, translation_en
+from .civil import certificate_es, translation_en
 from .common import (S, Drawn, Letterhead, Paragraph, Spacer, Table, TableStyle, appointment_table, build_doc, colors,
-                     inch, letter)
+                     fare_table, flight_table, inch, letter, translated_letter)
 from .forms import declaration
 from .passport import PassportData
 from .photos import passport_photo, refusal_photo
@@ -289,27 +289,21 @@ REFERENCE_EN = [
 
 def reference(out: Path):
     """The parish priest's letter of reference: Jorge's character, his store and its four employees, his family."""
-    letter(out / "reference-letter-es.pdf", PARISH, D(2026, 11, 16), REFERENCE_ES, "Pbro. Julio César Tzoc Mendoza",
-           ["Párroco", "Parroquia San Antonio de Padua, Quetzaltenango", "Tel. +502 7555 0162"],
-           re=["CONSTANCIA DE BUENA CONDUCTA Y REFERENCIA"], salutation="A quien interese:", closing="Atentamente,",
-           title="Constancia de referencia", lang="es",
-           extra=[Spacer(1, 4), Drawn(lambda c, w, h: _seal(c, w / 2, h / 2, min(w, h) / 2 - 2, "#6b2d1f",
-                                                            "PARROQUIA SAN ANTONIO DE PADUA · QUETZALTENANGO ·"),
-                                      (80, 80), 0.95 * inch)])
-    en = [Paragraph("<i>English translation of the attached letter issued in Spanish by the Parroquia San Antonio de "
-                    "Padua, Quetzaltenango, Guatemala, on November 16, 2026. Translated on November 17, 2026.</i>",
-                    S["small"]), Spacer(1, 8),
-          Paragraph("[Letterhead:] Parroquia San Antonio de Padua · Diocese of Quetzaltenango · 15 Avenida "
-                    "6-30, Zona 3, Quetzaltenango, Guatemala · Tel. +502 7555 0161", S["small"]), Spacer(1, 6),
-          Paragraph("November 16, 2026", S["bodyL"]),
-          Paragraph("RE:\u00a0\u00a0\u00a0CERTIFICATE OF GOOD CONDUCT AND REFERENCE", S["re"]),
-          Paragraph("To whom it may concern:", S["bodyL"])]
-    en += [Paragraph(p, S["body"]) for p in REFERENCE_EN]
-    en += [Paragraph("Sincerely,", S["bodyL"]),
-           Paragraph("[Signature] [Round seal: PARROQUIA SAN ANTONIO DE PADUA · QUETZALTENANGO]", S["bodyL"]),
-           Paragraph("<b>Father Julio César Tzoc Mendoza</b><br/>Parish priest<br/>Parroquia San Antonio de Padua, "
-                     "Quetzaltenango<br/>Tel. +502 7555 0162", S["bodyL"])]
-    build_doc(out / "reference-letter-en.pdf", en, title="Translation - letter of reference", author="translator")
+    translated_letter(
+        out, "reference-letter", PARISH, D(2026, 11, 16), es=REFERENCE_ES, en=REFERENCE_EN,
+        signer="Pbro. Julio César Tzoc Mendoza",
+        signer_lines=["Párroco", "Parroquia San Antonio de Padua, Quetzaltenango", "Tel. +502 7555 0162"],
+        re_es="CONSTANCIA DE BUENA CONDUCTA Y REFERENCIA", re_en="CERTIFICATE OF GOOD CONDUCT AND REFERENCE",
+        title_es="Constancia de referencia", title_en="Translation - letter of reference",
+        seal=("#6b2d1f", "PARROQUIA SAN ANTONIO DE PADUA · QUETZALTENANGO ·"),
+        salutation_es="A quien interese:", salutation_en="To whom it may concern:",
+        translator_note="English translation of the attached letter issued in Spanish by the Parroquia San Antonio de "
+                        "Padua, Quetzaltenango, Guatemala, on November 16, 2026. Translated on November 17, 2026.",
+        letterhead_en="Parroquia San Antonio de Padua · Diocese of Quetzaltenango · 15 Avenida 6-30, Zona 3, "
+                      "Quetzaltenango, Guatemala · Tel. +502 7555 0161",
+        seal_en="PARROQUIA SAN ANTONIO DE PADUA · QUETZALTENANGO",
+        signer_en="<b>Father Julio César Tzoc Mendoza</b><br/>Parish priest<br/>Parroquia San Antonio de Padua, "
+                  "Quetzaltenango<br/>Tel. +502 7555 0162")
 
 
 def employer(path):
@@ -353,16 +347,9 @@ def itinerary(path):
     rows = [["Flight", "Date", "From", "To", "Departs", "Arrives", "Class", "Status"],
             ["QZ 512", "Mon 04 JAN 2027", "Guatemala City (GUA)", "Los Angeles (LAX)", "08:15", "13:05", "Economy", "Confirmed"],
             ["QZ 513", "Fri 02 APR 2027", "Los Angeles (LAX)", "Guatemala City (GUA)", "14:30", "21:10", "Economy", "Confirmed"]]
-    t = Table(rows, colWidths=[0.6 * inch, 1.05 * inch, 1.25 * inch, 1.25 * inch, 0.55 * inch, 0.55 * inch,
-                               0.65 * inch, 0.7 * inch])
-    t.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 8), ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8),
-                           ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#d9eef1")),
-                           ("BOX", (0, 0), (-1, -1), 0.5, colors.grey),
-                           ("INNERGRID", (0, 0), (-1, -1), 0.25, colors.lightgrey)]))
-    fare = Table([["Base fare", "$388.00"], ["Taxes, fees and charges", "$164.37"], ["Total paid (Visa ...4471)", "$552.37"]],
-                 colWidths=[2.4 * inch, 1.1 * inch])
-    fare.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 9), ("FONT", (0, -1), (-1, -1), "Helvetica-Bold", 9),
-                              ("ALIGN", (1, 0), (1, -1), "RIGHT"), ("LINEABOVE", (0, -1), (-1, -1), 0.8, colors.black)]))
+    t = flight_table(rows)
+    fare = fare_table([["Base fare", "$388.00"], ["Taxes, fees and charges", "$164.37"],
+                       ["Total paid (Visa ...4471)", "$552.37"]], label_width=2.4)
     story = [Paragraph("<b>ITINERARY RECEIPT / RECIBO DE ITINERARIO</b>", S["h2"]),
              Paragraph("Issued November 21, 2026 \u00b7 Booking reference <b>QZ7R4M</b> \u00b7 E-ticket "
                        "<b>871 2604419035</b>", S["sans"]),

@@ -385,3 +385,48 @@ def appointment_table(rows: list, *, top: bool = False) -> Table:
     t.setStyle(TableStyle(style))
     return t
 
+
+
+def flight_table(rows: list, *, to_width: float = 1.25) -> Table:
+    """An airline receipt's flight table (header row shaded)."""
+    t = Table(rows, colWidths=[0.6 * inch, 1.05 * inch, 1.25 * inch, to_width * inch, 0.55 * inch, 0.55 * inch,
+                               0.65 * inch, 0.7 * inch])
+    t.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 8), ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8),
+                           ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#d9eef1")),
+                           ("BOX", (0, 0), (-1, -1), 0.5, colors.grey),
+                           ("INNERGRID", (0, 0), (-1, -1), 0.25, colors.lightgrey)]))
+    return t
+
+
+def fare_table(rows: list, *, label_width: float) -> Table:
+    """An airline receipt's fare lines, the total (last row) in bold under a rule."""
+    fare = Table(rows, colWidths=[label_width * inch, 1.1 * inch])
+    fare.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 9), ("FONT", (0, -1), (-1, -1), "Helvetica-Bold", 9),
+                              ("ALIGN", (1, 0), (1, -1), "RIGHT"), ("LINEABOVE", (0, -1), (-1, -1), 0.8, colors.black)]))
+    return fare
+
+
+def translated_letter(out: Path, stem: str, lh: "Letterhead", date: dt.date, *, es: Sequence, en: Sequence,
+                      signer: str, signer_lines: Sequence[str], re_es: str, re_en: str, title_es: str, title_en: str,
+                      seal: tuple[str, str], salutation_es: str = "", salutation_en: str = "",
+                      translator_note: str, letterhead_en: str, seal_en: str, signer_en: str) -> None:
+    """A letter issued in Spanish (``<stem>-es.pdf``, with its round seal) and its full English translation by the
+    translator (``<stem>-en.pdf``): the translator's note, the letterhead and seal described in brackets."""
+    from .civil import _seal
+
+    color, ring = seal
+    letter(out / f"{stem}-es.pdf", lh, date, es, signer, signer_lines, re=[re_es], salutation=salutation_es,
+           closing="Atentamente,", title=title_es, lang="es",
+           extra=[Spacer(1, 4), Drawn(lambda c, w, h: _seal(c, w / 2, h / 2, min(w, h) / 2 - 2, color, ring),
+                                      (80, 80), 0.95 * inch)])
+    story = [Paragraph(f"<i>{translator_note}</i>", S["small"]), Spacer(1, 8),
+             Paragraph(f"[Letterhead:] {letterhead_en}", S["small"]), Spacer(1, 6),
+             Paragraph(long_date(date), S["bodyL"]),
+             Paragraph(f"RE:\u00a0\u00a0\u00a0{re_en}", S["re"])]
+    if salutation_en:
+        story.append(Paragraph(salutation_en, S["bodyL"]))
+    story += [Paragraph(p, S["body"]) for p in en]
+    story += [Paragraph("Sincerely,", S["bodyL"]),
+              Paragraph(f"[Signature] [Round seal: {seal_en}]", S["bodyL"]),
+              Paragraph(signer_en, S["bodyL"])]
+    build_doc(out / f"{stem}-en.pdf", story, title=title_en, author="translator")
