@@ -57,6 +57,32 @@ def test_every_file_problem_is_reported_in_one_pass(tmp_path, sample_copy, monke
     assert "Secret medical" not in text and "\u2063" not in text
 
 
+def test_files_read_in_worker_processes_give_the_same_report(tmp_path, sample_copy, monkeypatch):
+    """A first check of a large case opens its files in worker processes (9.9 s -> 5.5 s wall at 1,600 pages):
+    the same findings, in the same order, as reading them one by one here."""
+    import packetgen.packet.probe as probe
+    from packetgen.evidence import workers
+
+    case_path = sample_copy("child-surgery")
+    _break_five_files(case_path)
+    case = load_case(case_path)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "here"))
+    monkeypatch.setenv("PACKETGEN_NO_WORKERS", "1")
+    here = evidence_file_findings(case)
+    monkeypatch.delenv("PACKETGEN_NO_WORKERS")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "pool"))
+    monkeypatch.setattr(probe, "POOL_MIN_FILES", 1)
+    monkeypatch.setattr(probe, "POOL_MIN_BYTES", 0)
+    pools = []
+    real = workers.worker_pool
+    monkeypatch.setattr(workers, "worker_pool", lambda *a, **k: pools.append(k.get("enabled")) or real(*a, **k))
+    pooled = evidence_file_findings(case)
+    assert pools == [True]
+    assert pooled == here and any(f.severity == "error" for f in here)
+    assert sorted(p.name for p in (tmp_path / "pool").rglob("*.json")) == \
+        sorted(p.name for p in (tmp_path / "here").rglob("*.json"))
+
+
 def test_second_check_uses_the_cache(tmp_path, sample_copy, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     case = load_case(sample_copy("child-surgery"))

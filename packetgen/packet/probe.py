@@ -7,6 +7,7 @@ folder, so a second check reads each file only to hash it.  Policy: docs/errors.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -82,7 +83,7 @@ def _clean(text: str) -> str:
     return re.sub(r'a text file: "[^"]*"', "a text file", text)
 
 
-def _read(job: FileJob, data_hash: str) -> ProbeResult:
+def _read(job: FileJob) -> ProbeResult:
     from packetgen.errors import PacketgenError
     from packetgen.evidence.normalize import normalize
 
@@ -140,18 +141,47 @@ def _hash(path: Path) -> Optional[str]:
 def probe_file(job: FileJob) -> Optional[ProbeResult]:
     """Open one file with the build's reader (or take the cached result); None if it cannot be read at all
     (missing, a folder, no permission: the 'evidence.file_missing' check reports those)."""
-    if not job.path.is_file():
-        return None
-    data_hash = _hash(job.path)
-    if data_hash is None:
-        return None
-    key = _cache_key(data_hash, job.password)
-    hit = _cached(key)
-    if hit is not None:
-        return hit
-    result = _read(job, data_hash)
-    _store(key, result)
-    return result
+    return probe_files([job])[0]
+
+
+# Files not in the cache are opened in worker processes when there are enough of them (measured on the 1,600-page
+# case, 426 files, nothing cached: 9.4 -> 5.6 s wall, docs/errors.md "Evidence files"); a few small files are not worth a fork.
+POOL_MIN_FILES = 4
+POOL_MIN_BYTES = 8 << 20
+
+
+def probe_files(jobs: list[FileJob]) -> list[Optional[ProbeResult]]:
+    """:func:`probe_file` for each job, in order; the files not cached are read in worker processes if worthwhile."""
+    from packetgen.evidence.workers import worker_pool
+
+    keys: list[Optional[str]] = []
+    found: dict[str, ProbeResult] = {}  # cache key -> result: cached, or read below
+    todo: dict[str, int] = {}           # cache key -> the first job with that content (read once, as one by one)
+    size = 0
+    for i, job in enumerate(jobs):
+        data_hash = _hash(job.path) if job.path.is_file() else None
+        key = _cache_key(data_hash, job.password) if data_hash is not None else None
+        keys.append(key)
+        if key is None or key in todo or key in found:
+            continue
+        hit = _cached(key)
+        if hit is not None:
+            found[key] = hit
+            continue
+        todo[key] = i
+        with contextlib.suppress(OSError):
+            size += job.path.stat().st_size
+    worth = len(todo) >= POOL_MIN_FILES and size >= POOL_MIN_BYTES
+    with worker_pool(enabled=worth) as pool:
+        if pool is None:
+            done = {key: _read(jobs[i]) for key, i in todo.items()}
+        else:
+            futures = {key: pool.submit(_read, jobs[i]) for key, i in todo.items()}
+            done = {key: f.result() for key, f in futures.items()}
+    for key, result in done.items():
+        _store(key, result)
+    found.update(done)
+    return [None if key is None else found[key] for key in keys]
 
 
 _CODES = {
@@ -166,8 +196,8 @@ def evidence_file_findings(case) -> list[Finding]:
     """Every evidence file opened as the build would; one finding per problem, all in one pass."""
     g = "Evidence files"
     out: list[Finding] = []
-    for job in _jobs(case):
-        r = probe_file(job)
+    jobs = _jobs(case)
+    for job, r in zip(jobs, probe_files(jobs)):
         if r is None:
             continue
         if r.status != "ok":
