@@ -145,7 +145,8 @@ def probe_file(job: FileJob) -> Optional[ProbeResult]:
 
 
 # Files not in the cache are opened in worker processes when there are enough of them (measured on the 1,600-page
-# case, 426 files, nothing cached: 9.4 -> 5.6 s wall, docs/errors.md "Evidence files"); a few small files are not worth a fork.
+# case, 426 files, nothing cached: 9.4 -> 5.6 s wall, docs/errors.md "Evidence files"); a few small files are not
+# worth a fork.
 POOL_MIN_FILES = 4
 POOL_MIN_BYTES = 8 << 20
 

@@ -391,7 +391,8 @@ def flight_table(rows: list, *, to_width: float = 1.25) -> Table:
     """An airline receipt's flight table (header row shaded)."""
     t = Table(rows, colWidths=[0.6 * inch, 1.05 * inch, 1.25 * inch, to_width * inch, 0.55 * inch, 0.55 * inch,
                                0.65 * inch, 0.7 * inch])
-    t.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 8), ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8),
+    t.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 8),
+                           ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8),
                            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#d9eef1")),
                            ("BOX", (0, 0), (-1, -1), 0.5, colors.grey),
                            ("INNERGRID", (0, 0), (-1, -1), 0.25, colors.lightgrey)]))
@@ -401,8 +402,9 @@ def flight_table(rows: list, *, to_width: float = 1.25) -> Table:
 def fare_table(rows: list, *, label_width: float) -> Table:
     """An airline receipt's fare lines, the total (last row) in bold under a rule."""
     fare = Table(rows, colWidths=[label_width * inch, 1.1 * inch])
-    fare.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 9), ("FONT", (0, -1), (-1, -1), "Helvetica-Bold", 9),
-                              ("ALIGN", (1, 0), (1, -1), "RIGHT"), ("LINEABOVE", (0, -1), (-1, -1), 0.8, colors.black)]))
+    fare.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 9),
+                              ("FONT", (0, -1), (-1, -1), "Helvetica-Bold", 9), ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+                              ("LINEABOVE", (0, -1), (-1, -1), 0.8, colors.black)]))
     return fare
 
 
