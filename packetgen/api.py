@@ -332,7 +332,9 @@ def _exhibit_refs(plan, page_map=None) -> list:
         out.append(ExhibitRef(
             evidence_id=ev.id, letter=px.letter, title=ev.title, shows=ev.shows,
             first_page=xp.original.first if xp else None, last_page=xp.span.last if xp else None,
-            translation_pages=(xp.translation.first, xp.translation.last) if xp and xp.translation else None))
+            translation_pages=(xp.translation.first, xp.translation.last) if xp and xp.translation else None,
+            translation_text=((xp.translation_text.first, xp.translation_text.last)
+                              if xp and xp.translation else None)))
     return out
 
 
@@ -369,7 +371,10 @@ def _letter_first_pass(case: Case, st, forms, estimate: dict, letter_pages: int,
     parts = []
     for px in st.plan.exhibits:
         docs, tr = estimate.get(px.evidence.id, ([1], 0))
-        parts.append(ExhibitParts(px.letter, px.evidence.id, [(str(i), n) for i, n in enumerate(docs)], tr))
+        # the certificate: one page, generated or the translator's own (its real length is known at pass two)
+        cert = 1 if px.evidence.translation and (px.evidence.translation.certificate_file
+                                                 or px.evidence.translation.translator) else 0
+        parts.append(ExhibitParts(px.letter, px.evidence.id, [(str(i), n) for i, n in enumerate(docs)], tr, cert))
     page_map = paginate(letter_pages, [f.page_count for f in forms], parts,
                         forms_before_letter=_forms_before_letter(forms))
     result = render_letter(case, _exhibit_refs(st.plan, page_map), _form_sections(forms, page_map),
@@ -404,7 +409,8 @@ def _render_and_assemble(case: Case, st, exhibits: list[_Exhibit], forms, first_
     form_pages = [f.page_count for f in forms]
     front = _forms_before_letter(forms)
     parts_spec = [ExhibitParts(x.letter, x.evidence.id, [(str(i), d.page_count) for i, d in enumerate(x.docs)],
-                               sum(d.page_count for d in x.translation) + (1 if x.certificate else 0))
+                               sum(d.page_count for d in x.translation) + (1 if x.certificate else 0),
+                               sum(d.page_count for d in x.translation[1:]) + (1 if x.certificate else 0))
                   for x in exhibits]
 
     result = first_pass.result

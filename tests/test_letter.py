@@ -31,10 +31,11 @@ def fake_refs(case, start=30, paged=True):
     for i, e in enumerate(case.evidence):
         letter = chr(ord("A") + i) if i < 26 else "A" + chr(ord("A") + i - 26)
         n = 1 if i % 3 == 1 else 3          # some single-page exhibits
-        tr = (page + n, page + n + 1) if e.translation else None
-        last = page + n - 1 + (2 if tr else 0)
+        tr = (page + n, page + 2 * n) if e.translation else None     # page for page, then the certificate
+        text = (page + n, page + 2 * n - 1) if e.translation else None
+        last = page + n - 1 + (n + 1 if tr else 0)
         refs.append(ExhibitRef(e.id, letter, e.title, e.shows, page if paged else None, last if paged else None,
-                               tr if paged else None))
+                               tr if paged else None, text if paged else None))
         page = last + 1
     return refs
 
@@ -104,9 +105,11 @@ def test_each_sample_letter_renders_with_its_citations(path):
     if case.request.parole_fee_exception.claimed:
         assert "8 U.S.C. 1804(b)" in text
     # every exhibit is cited with its letter and its pages (en dash), and listed in the index
-    for r in refs:
-        pages = f"pp. {r.first_page}–{r.last_page}" if r.last_page != r.first_page else f"p. {r.first_page}"
-        assert f"Exhibit {r.letter}, {pages}" in text, (r.evidence_id, pages)
+    for r in refs:     # its range, or the page of a passage it names; a translation is cited apart
+        last = r.translation_pages[0] - 1 if r.translation_pages else r.last_page
+        pages = f"pp. {r.first_page}–{last}" if last != r.first_page else f"p. {r.first_page}"
+        named = {f"p. {r.first_page + n - 1}" for n in case.evidence_by_id(r.evidence_id).pages.values()}
+        assert any(f"Exhibit {r.letter}, {p}" in text for p in {pages} | named), (r.evidence_id, pages)
     assert res.cited == {r.evidence_id for r in refs}
     assert res.warnings == []
     assert "Exhibit index" in text

@@ -147,3 +147,17 @@ def test_a_character_sentence_cites_every_exhibit_it_relies_on():
     letters = {e.id: chr(ord("A") + i) for i, e in enumerate(case.evidence)}
     part = _section(letter_text(case), "Character", "Thank you for considering")
     assert f"Exhibit {letters['usao_letter']}, p." in part and f"Exhibit {letters['employment_certificate']}, p" in part
+
+
+def test_ability_to_pay_cites_a_named_cost_page_once():
+    """dying-parent: the travel insurance is stated once, in the payment plan, and cited by its 'cost' page."""
+    from .test_letter import fake_refs
+
+    case = _case(DYING)
+    refs = fake_refs(case)
+    ins = next(r for r in refs if r.evidence_id == "travel_insurance")
+    text = flat(text_of(render_letter(case, refs, fake_sections(case), today=TODAY).pdf))
+    pay = text.split("Ability to pay for the stay")[1].split("own means are shown by")[0]
+    assert f"insurance policy for him that covers the whole stay, from January 4 to April 4, 2027 (see Exhibit " \
+           f"{ins.letter}, p. {ins.first_page})." in pay
+    assert pay.count("insurance") == 1

@@ -117,3 +117,18 @@ def test_the_letter_prints_each_text_in_its_authors_voice():
     assert "In her own words on Form I-131: \u201cMateo has a complex congenital heart defect" in attorney
     assert "describes what she will provide: \u201cHousing in my apartment" in attorney
     assert "I will" not in re.sub("\u201c[^\u201d]*\u201d", " ", attorney)
+
+
+def test_the_only_supporter_called_the_supporter_is_the_signer_in_the_third_person():
+    def sponsor(d):                             # Lucía signs and is the only supporter
+        d["discretion"]["payment_plan"] = "The sponsor will pay the remaining $29,720 from the supporter's savings."
+    found = _voice(CHILD, sponsor)
+    assert [f.where for f in found] == ["discretion.payment_plan"] and "'the sponsor'" in found[0].message
+
+    def someone_elses(d):                       # Rowena signs; the supporter is Paolo: no finding
+        d["request"]["narrative"] = "The sponsor, my cousin, will house me; the other sponsor's letter is enclosed."
+    assert not _voice(WITNESS, someone_elses)
+
+    def own_form(d):                            # Paolo's own words on his I-134
+        d["supporters"][0]["will_provide"] = "The financial sponsor will provide a room and meals."
+    assert [f.where for f in _voice(WITNESS, own_form)] == ["supporters[0].will_provide"]

@@ -83,14 +83,27 @@ def _people(case):
     return out
 
 
+# 'the supporter', 'the financial sponsor': the case's only supporter ("the other sponsor" is not matched).
+_SUPPORTER_ROLE = r"the (?:financial )?(?:supporter|sponsor)"
+
+
+def _sole_supporter(case, person) -> bool:
+    """``person`` is the case's only financial supporter, so 'the supporter' can mean no one else."""
+    return len(case.supporters) == 1 and norm_name(case.supporters[0].name.full) in _names(person)
+
+
 def _third_person_pattern(case, person, *, petitioner: bool) -> re.Pattern:
     """The ways a text names ``person`` in the third person: full name, given and family name, the given name
-    alone when no one else in the case has it, and 'the petitioner' for the petitioner."""
+    alone when no one else in the case has it, 'the petitioner' for the petitioner, and 'the supporter' /
+    'the sponsor' for the case's only supporter.  Pronouns ('her apartment') are not: they may be about anyone
+    (docs/letter.md, 'Whose voice')."""
     given = norm_name(person.name.given)
     shared = sum(1 for p in _people(case) if norm_name(p.name.given) == given) > 1
     names = _names(person) | ({given} if len(given) > 1 and not shared else set())
-    alts = sorted(names, key=len, reverse=True) + (["the petitioner"] if petitioner else [])
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a) for a in alts) + r")(?!\w)")
+    alts = [re.escape(a) for a in sorted(names, key=len, reverse=True)] + (["the petitioner"] if petitioner else [])
+    if _sole_supporter(case, person):
+        alts.append(_SUPPORTER_ROLE)
+    return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)")
 
 
 def _unquoted(text: str) -> str:

@@ -405,6 +405,12 @@ class Translation(_Model):
     translator: Optional[Slug] = Field(None, description="Id of the translator; a certificate page is generated.")
     certificate_file: Optional[ShortStr] = Field(None, description="A signed certificate, if you have one instead.")
     date: Optional[dt.date] = None
+    pages: dict[Slug, Annotated[int, Field(ge=1, le=9999)]] = Field(
+        default_factory=dict, description="The translation's page of each passage the evidence entry's 'pages' "
+        "names, counted from the translation's first page, e.g. {\"prognosis\": 3}: the letter cites it with the "
+        "original's page ('Exhibit H, p. 76, English translation at p. 79'). Needed only when the translation does not "
+        "follow the original page for page (a different number of pages); otherwise page k of the original is cited "
+        "with page k of the translation.")
 
 
 class Evidence(_Model):
@@ -533,6 +539,12 @@ class Case(_Model):
             if e.translation and e.translation.translator and e.translation.translator not in tr_ids:
                 problems.append((f"evidence[{i}].translation.translator",
                                  f"no translator with id '{e.translation.translator}'"))
+            for key in (e.translation.pages if e.translation else {}):
+                if key not in e.pages:
+                    problems.append((f"evidence[{i}].translation.pages.{key}",
+                                     f"names passage '{key}', which evidence[{i}].pages does not name: add "
+                                     f"\"{key}\": N (its page in the original) to evidence[{i}].pages, or remove it "
+                                     f"here"))
             for j, who in enumerate(e.about):
                 if who not in person_ids:
                     problems.append((f"evidence[{i}].about[{j}]", f"no beneficiary or supporter with id '{who}'"))

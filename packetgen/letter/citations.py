@@ -20,6 +20,19 @@ class ExhibitRef:
     first_page: Optional[int]   # packet page numbers (1-based); None where pages are not known yet (letter source)
     last_page: Optional[int]
     translation_pages: Optional[tuple[int, int]] = None  # packet pages of its translation + certificate, if any
+    translation_text: Optional[tuple[int, int]] = None   # of those, the English translation itself (no certificate)
+
+    @property
+    def original_last(self) -> Optional[int]:
+        """The last packet page of the document itself (before its translation)."""
+        if self.translation_pages and self.first_page is not None:
+            return self.translation_pages[0] - 1
+        return self.last_page
+
+    @property
+    def english(self) -> Optional[tuple[int, int]]:
+        """The packet pages of the English translation (without the certificate), if it has one."""
+        return self.translation_text or self.translation_pages
 
 
 @dataclass
@@ -72,6 +85,8 @@ class _Citer:
         self.case_ids = [e.id for e in case.evidence]
         self.by_id = {e.id: e for e in case.evidence}
         self.bad_keys: dict[tuple[str, str], int] = {}   # (evidence id, passage) -> the document's page count
+        self.bad_translation_keys: dict[tuple[str, str], int] = {}   # ... -> the translation's page count
+        self.unmapped: dict[tuple[str, str], tuple[int, int]] = {}   # ... -> (original's, translation's pages)
         self.cited: set[str] = set()
         self.listed: set[str] = set()     # exhibits already shown as a bullet item (never listed twice)
 
@@ -86,13 +101,44 @@ class _Citer:
     def exhibit(self, evidence_id, key=None) -> Markup:
         """'Exhibit H, pp. 75–76' (the document's own pages, never its separator sheet), or with ``key`` the page
         the evidence entry names for it (``"pages": {"prognosis": 2}`` -> 'Exhibit H, p. 76'); the range when the
-        entry names no such page."""
+        entry names no such page.  A translated document adds the English translation's pages, which are what
+        the officer reads: 'Exhibit J, p. 80, English translation at p. 81' (docs/letter.md, 'Citations')."""
         ref = self._ref(evidence_id)
         self.cited.add(ref.evidence_id)
         page = self.key_page(ref, key)
         if page is not None:
-            return escape(f"Exhibit {ref.letter}, p. {page}")
-        return escape(f"Exhibit {ref.letter}, {_pages(ref.first_page, ref.last_page)}")
+            text = f"Exhibit {ref.letter}, p. {page}"
+        else:
+            text = f"Exhibit {ref.letter}, {_pages(ref.first_page, ref.original_last)}"
+        ev = self.by_id.get(ref.evidence_id)
+        if ev is not None and ev.translation is not None and (ref.translation_pages or ref.first_page is None):
+            text += f", English translation at {self.translation_cite(ref, ev, key if page is not None else None)}"
+        return escape(text)
+
+    def translation_cite(self, ref: "ExhibitRef", ev, key) -> str:
+        """'p. 81' (the translation's page of passage ``key``) or 'pp. 81–82' (the whole translation).
+
+        The translation's page is the one ``translation.pages`` names; else, when the translation has as many pages
+        as the original, the same page of it (a page-for-page translation); else the whole translation is cited
+        and the build warns (``unmapped``)."""
+        if ref.first_page is None or not ref.translation_pages:
+            return "p. 000" if key is not None else "pp. 000–000"
+        t0, t1 = ref.english
+        whole = _pages(t0, t1)
+        if key is None:
+            return whole
+        count, own = t1 - t0 + 1, ref.original_last - ref.first_page + 1
+        named = (ev.translation.pages or {}).get(str(key))
+        n = ev.pages[str(key)]
+        if named:
+            if named <= count:
+                return f"p. {t0 + named - 1}"
+            self.bad_translation_keys[(ref.evidence_id, str(key))] = count
+            return whole
+        if count == own:
+            return f"p. {t0 + n - 1}"
+        self.unmapped[(ref.evidence_id, str(key))] = (own, count)
+        return whole
 
     def key_page(self, ref: "ExhibitRef", key) -> Optional[object]:
         """The packet page of a named passage (an int), '000' before pagination, or None when not named."""
@@ -104,8 +150,7 @@ class _Citer:
             return None
         if ref.first_page is None:
             return "000"
-        own = (ref.translation_pages[0] - ref.first_page if ref.translation_pages
-               else (ref.last_page or ref.first_page) - ref.first_page + 1)
+        own = ref.original_last - ref.first_page + 1
         if 1 <= n <= own:
             return ref.first_page + n - 1
         self.bad_keys[(ref.evidence_id, str(key))] = own

@@ -68,6 +68,17 @@ def render_letter(case, exhibits: list[ExhibitRef], sections: list[dict], *, tem
         i = next(i for i, e in enumerate(case.evidence) if e.id == eid)
         warnings.append(f"evidence[{i}].pages.{key} points past the end of '{eid}', which has {own} page(s): "
                         f"the letter cites the whole document instead; correct the page number")
+    for (eid, key), count in citer.bad_translation_keys.items():
+        i = next(i for i, e in enumerate(case.evidence) if e.id == eid)
+        warnings.append(f"evidence[{i}].translation.pages.{key} points past the end of the English translation of "
+                        f"'{eid}', which has {count} page(s) (its certificate not counted): the letter cites the "
+                        f"whole translation instead; correct the page number")
+    for (eid, key), (own, count) in citer.unmapped.items():
+        i = next(i for i, e in enumerate(case.evidence) if e.id == eid)
+        warnings.append(f"evidence[{i}].pages.{key}: the English translation of '{eid}' has {count} page(s) and the "
+                        f"original {own}, so its page for '{key}' is not known and the letter cites the whole "
+                        f"translation; name it in evidence[{i}].translation.pages.{key} (counted from the "
+                        f"translation's first page)")
     if fonts.missing:
         chars = " ".join(f"{c} (U+{ord(c):04X})" for c in list(fonts.missing)[:12])
         warnings.append(f"the cover letter has characters no bundled font can show: {chars}; they print as nothing "

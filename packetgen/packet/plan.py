@@ -160,6 +160,7 @@ class ExhibitParts:
     evidence_id: str
     files: list[tuple[str, int]]      # (file label, pages) per input file of the document
     translation_pages: int = 0        # translation and certificate together
+    certificate_pages: int = 0        # of those, the translator's certificate (the last pages)
 
 
 @dataclass
@@ -181,6 +182,14 @@ class ExhibitPages:
     original: Span                     # the document itself (all its files)
     translation: Optional[Span] = None  # translation + certificate
     files: list[tuple[str, Span]] = field(default_factory=list)  # each input file's pages
+    certificate_pages: int = 0         # the translator's certificate, at the end of ``translation``
+
+    @property
+    def translation_text(self) -> Optional[Span]:
+        """The English translation itself, without the translator's certificate."""
+        if self.translation is None:
+            return None
+        return Span(self.translation.first, max(self.translation.first, self.translation.last - self.certificate_pages))
 
     @property
     def span(self) -> Span:
@@ -225,5 +234,6 @@ def paginate(letter_pages: int, form_pages: list[int], exhibit_parts: list[Exhib
         if tr_pages:
             tr = Span(page, page + tr_pages - 1)
             page += tr_pages
-        exhibits.append(ExhibitPages(letter_, eid, sep, original, tr, file_spans))
+        exhibits.append(ExhibitPages(letter_, eid, sep, original, tr, file_spans,
+                                     min(part.certificate_pages, tr_pages) if tr else 0))
     return PageMap(letter=letter, forms=forms, exhibits=exhibits, total=page - 1)

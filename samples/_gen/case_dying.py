@@ -49,6 +49,7 @@ def generate(out: Path) -> None:
     prior_travel(out / "prior-passport-pages.pdf")
     business(out)
     reference(out)
+    insurance(out / "travel-insurance.pdf")
     photos(out)
 
 
@@ -339,7 +340,7 @@ def bank(path):
                 shops=["VALLEY FRESH MARKET", "NORTHGATE FOODS #7", "CVS PHARMACY #9120", "CHEVRON VAN NUYS",
                        "RALPHS #418", "TARGET T-0291", "PANADERIA LA GUADALUPANA"],
                 to_savings=900.00,
-                extras=[(D(2026, 10, 29), "POS PURCHASE GUARDIAN TRAVEL INSURANCE", -412.50)])
+                extras=[(D(2026, 10, 29), "POS PURCHASE CORDILLERA TRAVEL INS", -412.50)])
     bank_statements(path, BANK, a, [(2026, 9), (2026, 10)], seed="marisol")
 
 
@@ -360,6 +361,51 @@ def itinerary(path):
                        "travel document; the airline may deny boarding to passengers without one.", S["sans"]),
              Paragraph("Purchased at: Agencia de Viajes Xelajú, 14 Avenida 3-21, Zona 1, Quetzaltenango.", S["sansS"])]
     build_doc(path, story, letterhead=AIRLINE, title="Itinerary receipt QZ7R4M", author="Quetzal Air")
+
+
+INSURER = Letterhead(
+    "Cordillera Travel Insurance Company", ["Visitor medical plans \u00b7 1800 Riverside Drive, Suite 400, Burbank, CA 91506",
+                                            "Claims and assistance 24/7: (818) 555-0166 \u00b7 claims@example.org"],
+    color="#5b3a82", logo="CT", footer="Cordillera Travel Insurance Company (fictional) \u00b7 certificate of coverage")
+
+
+def insurance(path):
+    """The certificate of the visitor medical policy Marisol bought for Jorge's stay (the $412.50 card charge of
+    October 29, 2026 on her credit union statement)."""
+    rows = [["Certificate number", "CTI-VM-2026-0481735"],
+            ["Insured person", "MORALES PEREZ, JORGE ALBERTO, born May 9, 1969"],
+            ["Passport", "Guatemala, 235487196"],
+            ["Purchased by", "Marisol Morales, 14822 Sherman Way, Apt 207, Van Nuys, CA 91405"],
+            ["Plan", "Visitor Medical Plus, individual; area of coverage: United States"],
+            ["Period of coverage", "January 4, 2027 to April 4, 2027 (91 days)"],   # the sixth row is in bold
+            ["Premium", "$412.50, paid in full on October 29, 2026"]]
+    t = appointment_table(rows, top=True)
+    benefits = Table([["Benefit", "Limit"],
+                      ["Medical expenses for a sickness or injury, incl. hospital and physician", "$100,000"],
+                      ["Deductible, per period of coverage", "$250"],
+                      ["Emergency room visit (co-payment $100 after deductible)", "included"],
+                      ["Emergency medical evacuation", "$50,000"],
+                      ["Return of mortal remains", "$25,000"]], colWidths=[4.6 * inch, 1.9 * inch])
+    benefits.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 9.5),
+                                  ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 9.5),
+                                  ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#ece6f3")),
+                                  ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+                                  ("BOX", (0, 0), (-1, -1), 0.6, colors.grey),
+                                  ("INNERGRID", (0, 0), (-1, -1), 0.3, colors.lightgrey)]))
+    story = [Paragraph("<b>CERTIFICATE OF COVERAGE</b>", S["h2"]),
+             Paragraph("Issued October 29, 2026. This certificate confirms that the person named below is insured "
+                       "under the plan and for the period shown.", S["sans"]), Spacer(1, 8), t, Spacer(1, 12),
+             Paragraph("<b>Schedule of benefits</b> (per insured person, per period of coverage)", S["sansB"]),
+             Spacer(1, 4), benefits, Spacer(1, 10),
+             Paragraph("Hospitals and physicians may bill the company directly: show this certificate and call the "
+                       "assistance line above. Pre-existing conditions are excluded except their acute, unexpected "
+                       "onset (up to $25,000). The policy wording, which governs, is available on request.",
+                       S["sans"]),
+             Spacer(1, 24),
+             Paragraph("Cordillera Travel Insurance Company \u00b7 Policy services \u00b7 certificate printed "
+                       "10/29/2026", S["sansS"])]
+    build_doc(path, story, letterhead=INSURER, title="Certificate of coverage CTI-VM-2026-0481735",
+              author=INSURER.name)
 
 
 VISA = Letterhead(
