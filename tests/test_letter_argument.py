@@ -122,6 +122,17 @@ def test_a_minors_other_parent_consent_is_cited_or_explained_or_reported():
     assert "On the consent of Mateo's other parent: His father travels with them" in text
 
 
+def test_an_exhibit_described_in_the_argument_is_not_described_again_in_the_identity_list():
+    """The father's consent is described where Mateo's travel is argued; the identity list names it by title and
+    citation only, so the officer reads what it shows once."""
+    text, letters = _text(_case(CHILD))
+    assert text.count("Mateo's father consents") == 1
+    part = _section(text, "Identity and relationships", "Why the beneficiaries merit")
+    assert "Declaration and consent of Mateo's father" in part and f"Exhibit {letters['father_consent']}," in part
+    assert "Mateo's father consents" not in part
+    assert "Identity and Honduran citizenship of the patient" in part    # the others keep what they show
+
+
 def test_a_law_enforcement_witness_gets_the_channel_sentence_and_a_warning():
     case = _case(WITNESS)
     text, letters = _text(case)

@@ -89,6 +89,7 @@ class _Citer:
         self.unmapped: dict[tuple[str, str], tuple[int, int]] = {}   # ... -> (original's, translation's pages)
         self.cited: set[str] = set()
         self.listed: set[str] = set()     # exhibits already shown as a bullet item (never listed twice)
+        self.described: set[str] = set()  # exhibits whose ``shows`` the argument already states (not stated twice)
 
     def _ref(self, evidence_id) -> ExhibitRef:
         eid = str(evidence_id)
@@ -198,6 +199,15 @@ class _Citer:
     def mark_listed(self, evidence_id) -> str:
         self.listed.add(str(evidence_id))
         return ""
+
+    def mark_described(self, evidence_id) -> str:
+        """Note that the letter has stated what this exhibit shows; a later bullet item gives its title and
+        citation only (the ``evidence_items`` macro)."""
+        self.described.add(str(evidence_id))
+        return ""
+
+    def is_described(self, evidence_id) -> bool:
+        return str(evidence_id) in self.described
 
     def not_listed(self, evidence) -> list:
         """The items not yet listed as a bullet item in the letter (so no exhibit is listed twice)."""
