@@ -125,3 +125,20 @@ def test_missing_file_suggests_the_same_stem(sample_copy):
     f = next(f for f in fs if f.code == "evidence.file_missing")
     assert "mateo-passport.pdf does not exist" in f.message and "mateo-passport.jpg is there" in f.message
     assert "mateo-passport.jpg" in f.fix
+
+
+def test_check_warns_of_a_cited_page_the_translation_cannot_be_matched_to(tmp_path, sample_copy, monkeypatch):
+    """The father's consent is two pages, its translation one: without translation.pages the letter cannot say
+    which translation page shows the consent, and check says so before any build."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    case_path = sample_copy("child-surgery")
+    code = "evidence.file_translation_page_unknown"
+    assert not [f for f in evidence_file_findings(load_case(case_path)) if f.code == code]   # named: no warning
+    case = json.loads(case_path.read_text(encoding="utf-8"))
+    i = next(i for i, e in enumerate(case["evidence"]) if e["id"] == "father_consent")
+    del case["evidence"][i]["translation"]["pages"]
+    case_path.write_text(json.dumps(case), encoding="utf-8")
+    fs = [f for f in evidence_file_findings(load_case(case_path)) if f.code == code]
+    assert len(fs) == 1 and fs[0].severity == "warning" and fs[0].where == f"evidence[{i}].pages.consent"
+    assert "1 page(s) and the original 2" in fs[0].message and "father_consent" in fs[0].message
+    assert f"evidence[{i}].translation.pages.consent" in fs[0].fix

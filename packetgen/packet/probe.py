@@ -198,7 +198,8 @@ def evidence_file_findings(case) -> list[Finding]:
     g = "Evidence files"
     out: list[Finding] = []
     jobs = _jobs(case)
-    for job, r in zip(jobs, probe_files(jobs)):
+    results = probe_files(jobs)
+    for job, r in zip(jobs, results):
         if r is None:
             continue
         if r.status != "ok":
@@ -214,4 +215,34 @@ def evidence_file_findings(case) -> list[Finding]:
                                f"{w.removeprefix(_NAME + ': ').replace(_NAME, job.rel)}",
                                "look at the pages in 'packetgen preview'; replace the file if they are not right",
                                job.where))
+    out += _translation_page_findings(case, jobs, results)
+    return out
+
+
+def _translation_page_findings(case, jobs: list[FileJob], results: list[Optional[ProbeResult]]) -> list[Finding]:
+    """A passage named in ``evidence[].pages`` of a translated document whose translation has not as many pages
+    as the original, with no ``translation.pages`` for it: the letter cannot know the translation's page and
+    cites the whole translation (the build's warning, known here from the probed page counts)."""
+    pages = {job.where: r.pages for job, r in zip(jobs, results) if r is not None and r.status == "ok"}
+    out = []
+    for i, ev in enumerate(case.evidence):
+        if not ev.translation or not ev.pages:
+            continue
+        wheres = [f"evidence[{i}].file"] + [f"evidence[{i}].more_files[{j}]" for j in range(len(ev.more_files))]
+        if not all(w in pages for w in wheres + [f"evidence[{i}].translation.file"]):
+            continue                       # a file that cannot be read is reported above
+        own, count = sum(pages[w] for w in wheres), pages[f"evidence[{i}].translation.file"]
+        if own == count:
+            continue                       # page for page: the same page of the translation
+        named = ev.translation.pages or {}
+        for key, n in ev.pages.items():
+            if str(key) in named or not 1 <= n <= own:
+                continue                   # named, or past the end (the build warns of that)
+            out.append(Finding(
+                "warning", "evidence.file_translation_page_unknown", "Evidence files",
+                f"evidence[{i}].pages.{key}: the English translation of exhibit '{ev.id}' "
+                f"({ev.translation.file}) has {count} page(s) and the original {own}, so the letter cannot tell "
+                f"which translation page shows '{key}' and cites the whole translation",
+                f"name it in evidence[{i}].translation.pages.{key} (counted from the translation's first page)",
+                f"evidence[{i}].pages.{key}"))
     return out
