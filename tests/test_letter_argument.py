@@ -133,6 +133,19 @@ def test_an_exhibit_described_in_the_argument_is_not_described_again_in_the_iden
     assert "Identity and Honduran citizenship of the patient" in part    # the others keep what they show
 
 
+def test_a_supporters_passport_is_cited_for_the_status_and_the_financial_evidence_for_the_income():
+    text, letters = _text(_case(WITNESS))
+    f, g = letters["paolo_passport"], letters["paolo_employer_letter"]
+    assert f"a U.S. citizen and my brother (see Exhibit {f}, " in text
+    earn = text.split("Paolo earns", 1)[1].split("On Form I-134", 1)[0]
+    assert f"Exhibit {g}," in earn and f"Exhibit {f}," not in earn
+
+    def unrelated(d):
+        d["supporters"][0]["relationship"] = {}
+    text, _ = _text(_case(WITNESS, unrelated))
+    assert f"Paolo Santos Macaraeg, a U.S. citizen (see Exhibit {f}, " in text and "), has signed Form I-134" in text
+
+
 def test_a_law_enforcement_witness_gets_the_channel_sentence_and_a_warning():
     case = _case(WITNESS)
     text, letters = _text(case)
