@@ -53,6 +53,14 @@ def number_word(n: int) -> str:
     return _SMALL[n] if 0 <= n < len(_SMALL) else str(n)
 
 
+def months_text(m: float) -> str:
+    """A length in months for running text: 'two months', 'one month', '1.5 months', '24 months'."""
+    if float(m).is_integer():
+        n = int(m)
+        return f"{number_word(n)} {'month' if n == 1 else 'months'}"
+    return f"{m:g} months"
+
+
 def noun(n: int, singular: str, plural: str | None = None) -> str:
     """The noun that fits the count: noun(1, 'beneficiary') -> 'beneficiary', noun(2, ...) -> 'beneficiaries'."""
     if n == 1:

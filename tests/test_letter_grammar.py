@@ -235,3 +235,19 @@ def test_the_fee_amount_is_never_printed_in_the_fee_exception(rendered):
     part = text.split("Request for exception from the parole fee")
     if len(part) > 1:
         assert "$" not in part[1].split("Enclosures")[0], f"{name}: the parole fee amount may be stale"
+
+
+def test_lengths_in_months_are_written_in_words_and_assets_without_a_second_parenthesis(rendered):
+    """One style for durations in the letter ("two months", as the case text writes them), and the supporter's
+    assets in running text, so that no parenthesis is followed by a citation's parenthesis."""
+    import re
+
+    from packetgen.letter.context import _asset_phrase
+    from packetgen.wording import months_text
+    assert [months_text(m) for m in (1, 2, 6, 1.5, 24)] == [
+        "one month", "two months", "six months", "1.5 months", "24 months"]
+    assert [_asset_phrase(k) for k in ("savings account", "IRA account", "real estate")] == [
+        "a savings account", "an IRA account", "real estate"]
+    name, case, text = rendered
+    assert not re.search(r"\b\d+ months?\b", text.split("Exhibit index")[0]), name
+    assert not re.search(r"\([^()]* [^()]*\)\s*\(see ", text), name     # "INA 214(b) (see" is fine

@@ -108,7 +108,7 @@ def test_the_letter_prints_each_text_in_its_authors_voice():
     assert re.search(r"Paolo Santos Macaraeg, a U\.S\. citizen and my brother \(see Exhibit [A-Z], [^)]*\), has signed "
                      r"Form I-134, Declaration of Financial Support, for me\.", witness)
     assert "Why I merit a favorable exercise of discretion" in witness
-    assert "for myself for 2 months from February 15, 2027. I am a public-school teacher" in witness
+    assert "for myself for two months from February 15, 2027. I am a public-school teacher" in witness
     dying = _letter(DYING)
     assert "I will provide a room in my apartment, where our mother is cared for" in dying
     assert "Marisol Morales provides" not in dying

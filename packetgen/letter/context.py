@@ -9,7 +9,7 @@ from packetgen.case.checks_voice import letter_signer, norm_name as _norm_name
 from packetgen.case.model import add_months
 from packetgen.facts import rule
 from packetgen.letter.citations import ExhibitRef, _page_range, _pages
-from packetgen.wording import and_list as _and_list, age_on, noun, pronouns
+from packetgen.wording import and_list as _and_list, age_on, months_text, noun, pronouns
 
 _FEE_BASIS = {
     "b1_medical_emergency", "b2_parent_of_minor_patient", "b3_organ_donor",
@@ -20,6 +20,14 @@ _STATUS_TEXT = {
     "nonimmigrant": "nonimmigrant", "asylee": "asylee", "refugee": "refugee", "parolee": "parolee",
     "tps": "holder of Temporary Protected Status", "deferred_action": "recipient of deferred action",
 }
+
+
+def _asset_phrase(kind: str) -> str:
+    """An asset type as it follows "assets of $X in": "a savings account", but "real estate", "stocks"."""
+    k = kind.strip()
+    if k.lower().endswith("account"):
+        return ("an " if k[:1].lower() in "aeiou" else "a ") + k
+    return k
 
 
 def _context(case, exhibits: list[ExhibitRef], sections: list[dict], today: dt.date, *,
@@ -51,7 +59,7 @@ def _context(case, exhibits: list[ExhibitRef], sections: list[dict], today: dt.d
             "supports_names": _and_list("me" if b.id == self_id else b.name.full for b in supported),
             "status_text": _STATUS_TEXT.get(s.status, s.status_other or "other status"),
             "income": s.annual_income, "assets_total": assets,
-            "asset_types": _and_list(a.type for a in s.assets),
+            "asset_types": _and_list(_asset_phrase(a.type) for a in s.assets),
             "relationship_text": _and_list(f"my {rel}" if b == self_id else f"{rel} of {case.beneficiary(b).name.given}"
                                            for b, rel in s.relationship.items() if b in s.supports),
             "same_as_petitioner": _norm_name(s.name.full) == _norm_name(pet.name.full)
@@ -78,7 +86,8 @@ def _context(case, exhibits: list[ExhibitRef], sections: list[dict], today: dt.d
         "companions": [b for b in case.beneficiaries if b.accompanies],
         "beneficiary_names": _and_list(b.name.full for b in case.beneficiaries),
         "n_beneficiaries": n, "plural": n > 1,
-        "stay_text": req.stay.as_text, "arrival": arrival, "stay_end": stay_end,
+        # in words in running text, as every other number in the letter ("two months"); stay.text as written
+        "stay_text": req.stay.text or months_text(req.stay.months), "arrival": arrival, "stay_end": stay_end,
         "typical_max_months": rule("parole.typical_max_months"),
         "lockbox": rule("address.lockbox_usps"), "lockbox_courier": rule("address.lockbox_courier"),
         "i131_edition": rule("forms.i131.edition"), "i134_edition": rule("forms.i134.edition"),

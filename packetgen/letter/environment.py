@@ -12,8 +12,8 @@ from markupsafe import Markup, escape
 
 from packetgen.case.model import add_months
 from packetgen.letter.citations import _Citer
-from packetgen.wording import (and_list as _and_list, country_in_sentence, long_date, money, noun, number_word,
-                               possessive, pronouns)
+from packetgen.wording import (and_list as _and_list, country_in_sentence, long_date, money, months_text, noun,
+                               number_word, possessive, pronouns)
 
 def _template_location(exc: BaseException, names: set[str]) -> tuple[Optional[str], Optional[int]]:
     """The innermost template frame of a traceback: (template file, line)."""
@@ -193,7 +193,7 @@ def _environment(search: list[Path], *, source: bool = False):
         from packetgen.letter.source_mode import source_longdate
         env.filters["longdate"] = lambda d: source_longdate(d, long_date)
     env.filters.update(noun=lambda word, n, plural=None: noun(n, word, plural), possessive=possessive,
-                       number_word=number_word)
+                       number_word=number_word, months=months_text)
     env.globals.update(and_list=_and_list, add_months=add_months, noun=noun, pronouns=pronouns)
     with _ENV_LOCK:
         if key not in _ENVIRONMENTS:
