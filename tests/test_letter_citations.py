@@ -161,3 +161,15 @@ def test_ability_to_pay_cites_a_named_cost_page_once():
     assert f"insurance policy for him that covers the whole stay, from January 4 to April 4, 2027 (see Exhibit " \
            f"{ins.letter}, p. {ins.first_page})." in pay
     assert pay.count("insurance") == 1
+
+
+def test_the_public_benefit_paragraph_cites_the_named_page_not_the_signature_page():
+    """The witness letter cited the whole trial order (its second page is only the judge's signature) for the
+    public benefit; the order now names its 'public_benefit' page, and the paragraph cites that page alone."""
+    case = _case(SAMPLES / "trial-witness" / "case.json")
+    refs = _refs(case, {"trial_order": 2})
+    order = next(r for r in refs if r.evidence_id == "trial_order")
+    text = flat(text_of(render_letter(case, refs, fake_sections(case), today=TODAY).pdf))
+    part = _section(text, "Significant public benefit", "Why I merit")
+    assert re.search(rf"Exhibit {order.letter}, p\. {order.first_page}[);]", part), part
+    assert f"Exhibit {order.letter}, pp. {order.first_page}–{order.last_page}" not in part
