@@ -370,10 +370,7 @@ def _letter_first_pass(case: Case, st, forms, estimate: dict, letter_pages: int,
 
     parts = []
     for px in st.plan.exhibits:
-        docs, tr = estimate.get(px.evidence.id, ([1], 0))
-        # the certificate: one page, generated or the translator's own (its real length is known at pass two)
-        cert = 1 if px.evidence.translation and (px.evidence.translation.certificate_file
-                                                 or px.evidence.translation.translator) else 0
+        docs, tr, cert = estimate.get(px.evidence.id, ([1], 0, 0))
         parts.append(ExhibitParts(px.letter, px.evidence.id, [(str(i), n) for i, n in enumerate(docs)], tr, cert))
     page_map = paginate(letter_pages, [f.page_count for f in forms], parts,
                         forms_before_letter=_forms_before_letter(forms))

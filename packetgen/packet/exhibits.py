@@ -167,19 +167,20 @@ def _normalize_exhibits(case: Case, plan, say: Progress, warnings: list[str], *,
     return _exhibits_from(case, plan, jobs, results, warnings)
 
 
-def _estimated_pages(case: Case, plan, jobs: list[_EvidenceJob], partial: list) -> dict[str, tuple[list[int], int]]:
-    """Per evidence id: the page count of each of its files and of its translation (with a generated
-    certificate), as far as known; a file still being normalized (a photo, in a worker) counts as one page."""
-    out: dict[str, tuple[list[int], int]] = {}
+def _estimated_pages(case: Case, plan, jobs: list[_EvidenceJob],
+                     partial: list) -> dict[str, tuple[list[int], int, int]]:
+    """Per evidence id: the page count of each of its files, of its translation with the certificate, and of the
+    certificate alone (the translator's file, or the generated page), as far as known; a file still being
+    normalized (a photo, in a worker) counts as one page."""
+    out: dict[str, tuple[list[int], int, int]] = {}
     for i, px in enumerate(plan.exhibits):
         ev = px.evidence
-        docs = [r.page_count if r is not None and not isinstance(r, PacketgenError) else 1
-                for job, r in zip(jobs, partial) if job.exhibit == i and job.role == "doc"]
-        tr = sum(r.page_count if r is not None and not isinstance(r, PacketgenError) else 1
-                 for job, r in zip(jobs, partial) if job.exhibit == i and job.role == "translation")
-        if _generates_certificate(ev):
-            tr += 1
-        out[ev.id] = (docs, tr)
+        known = [(job.role, r.page_count if r is not None and not isinstance(r, PacketgenError) else 1)
+                 for job, r in zip(jobs, partial) if job.exhibit == i]
+        docs = [n for role, n in known if role == "doc"]
+        tr = [n for role, n in known if role == "translation"]     # the translation, then the certificate file
+        generated = 1 if _generates_certificate(ev) else 0
+        out[ev.id] = (docs, sum(tr) + generated, sum(tr[1:]) + generated)
     return out
 
 
