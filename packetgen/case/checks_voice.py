@@ -7,9 +7,8 @@ I-131), ``supporters[].will_provide`` in that supporter's (Form I-134).  Policy:
 from __future__ import annotations
 
 import re
-import unicodedata
 
-from packetgen.case.checks_base import _Out
+from packetgen.case.checks_base import _Out, _fold as norm_name   # the checks' one name key (accents, case, spaces)
 
 # The case texts the letter prints as its own sentences (spliced, never quoted): the signer's voice.
 _REQUEST_TEXTS = ("narrative", "urgency", "public_benefit", "agency_channel", "stay.justification",
@@ -21,11 +20,6 @@ _DISCRETION_TEXTS = ("criminal_history", "immigration_history", "payment_plan", 
 _FIRST_PERSON = re.compile(r"(?<![\w\-.])(?:I(?=[\s,;:']|$)|(?:me|my|myself|mine)(?![\w\-]))", re.I)
 # A quotation keeps its speaker's own words: “...”, "...".
 _QUOTED = re.compile(r"\u201c[^\u201d]*\u201d|\"[^\"]*\"")
-
-
-def norm_name(s: str) -> str:
-    s = unicodedata.normalize("NFKD", s or "")
-    return " ".join("".join(c for c in s if not unicodedata.combining(c)).casefold().split())
 
 
 def _names(person) -> set[str]:

@@ -9,7 +9,7 @@ from packetgen.case.checks_voice import letter_signer, norm_name as _norm_name
 from packetgen.case.model import add_months
 from packetgen.facts import rule
 from packetgen.letter.citations import ExhibitRef, _page_range, _pages
-from packetgen.wording import and_list as _and_list, age_on, months_text, noun, pronouns
+from packetgen.wording import and_list as _and_list, age_on, months_text, pronouns
 
 _FEE_BASIS = {
     "b1_medical_emergency", "b2_parent_of_minor_patient", "b3_organ_donor",
