@@ -217,3 +217,19 @@ def test_a_rebuild_lays_each_letter_out_once_and_writes_the_same_packet(tmp_path
     third, layouts = build("three")
     assert layouts == 2 * len(third.sets)
     assert [s.path.read_bytes() for s in third.sets] == [s.path.read_bytes() for s in first.sets]
+
+
+def test_a_build_does_not_import_lxml_for_the_forms_xmp(official_forms_dir, tmp_path):
+    """The official I-131 carries XMP.  Writing a filled form for the merge must not have pikepdf update that
+    XMP (the packet takes the form's pages, not its metadata): doing so imports lxml and parses the XMP, about
+    20 ms of a 0.8 s small build (issue 16 item 4).  The first build prepares and caches the blank form (its
+    XMP updated once, as before); the build after it, the usual one, is checked."""
+    code = ("import sys; from packetgen import api; "
+            f"api.build({str(SAMPLES / 'child-surgery' / 'case.json')!r}, outdir={str(tmp_path / 'out')!r}, "
+            f"forms_dir={str(official_forms_dir)!r}, force=True); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'lxml'))")
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"), "PYTHONPATH": str(REPO)}
+    for _ in range(2):
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip().splitlines()[-1] == "[]"

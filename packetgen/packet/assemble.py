@@ -113,7 +113,9 @@ def form_part_file(workdir, pdf: pikepdf.Pdf) -> Path:
         with os.fdopen(fd, "wb") as fh:
             # streams encoded here as a stand-alone save would (the merge re-reads them, and the packet keeps
             # the same bytes); no object streams, which the packet's save makes anyway
-            pdf.save(fh, object_stream_mode=pikepdf.ObjectStreamMode.disable)
+            # fix_metadata_version=False: the packet takes pages, not the form's XMP, so updating it would only
+            # import lxml (about 20 ms) for nothing
+            pdf.save(fh, object_stream_mode=pikepdf.ObjectStreamMode.disable, fix_metadata_version=False)
     finally:
         for obj in moved:
             obj.Annots = obj[_ANNOTS_KEY]
