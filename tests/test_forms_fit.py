@@ -1,5 +1,6 @@
 """Identity boxes hold their value (issue 12 §3): the font shrinks to a 6 pt floor; only what still does not fit
-continues in Part 13, and the box then shows the value's beginning, never just a reference."""
+continues in Part 13, and the box then shows the beginning of a name or address line, never just a reference; a
+number, date or e-mail address that does not fit is never cut: its box stays blank (see ATOMIC_FORMATS)."""
 
 from __future__ import annotations
 
@@ -73,12 +74,34 @@ def test_long_names_emails_and_phones_stay_in_their_boxes():
         raise AssertionError("family-name widget not found")
 
 
-def test_a_phone_too_long_for_its_box_continues_in_part_13_with_the_beginning_in_the_box():
+def test_a_phone_too_long_for_its_box_leaves_the_box_blank_and_continues_whole_in_part_13():
+    """The beginning of a phone number is another phone number, which the intake clerk would key ("+639175550"
+    for +63 917 555 0108): the box stays blank, Part 13 holds the number whole with its item, and the build says
+    so.  (Issue 12 had the box hold "what fits"; an attorney's read found the cut number wrong under oath.)"""
     f = fill_case_forms(_long_case())[0]
-    box = next(v["value"] for v in f.values if (v["part"], v["item"]) == ("10", "2") and v["kind"] == "text")
-    assert box and "+50495550101".startswith(box) and len(box) <= 10
+    assert not [v for v in f.values if (v["part"], v["item"]) == ("10", "2") and v["kind"] == "text"]
     moved = [o for o in f.overflow if (o["part"], o["item"]) == ("10", "2")]
     assert moved and moved[0]["where"].startswith("Part 13")
+    pdf = pikepdf.open(io.BytesIO(f.pdf))
+    values = [str(a.get("/V", a.get("/Parent", {}).get("/V", ""))) for page in pdf.pages
+              for a in page.obj.get("/Annots", [])]
+    assert "Applicant's mobile telephone number: +504 9555 0101" in values, "Part 13 should hold the whole number"
+    assert any("Part 10, Item 2" in w and "left blank" in w and "+504" not in w for w in f.warnings)
+
+
+def test_names_and_address_lines_keep_their_beginning_in_the_box():
+    """Only atomic values (numbers, dates, e-mail addresses) are left blank; a long name or street keeps its
+    beginning in the box (issue 12 §3), the whole in Part 13."""
+    from packetgen.forms.plan import ATOMIC_FORMATS
+
+    assert {"phone", "email", "a_number", "date", "zip"} <= ATOMIC_FORMATS
+    assert not {"name", "text", "paragraphs"} & ATOMIC_FORMATS
+    case = load_case(SAMPLE)
+    case.beneficiaries[0].mailing_address.street = "Colonia Palmira, Avenida Republica de Chile 1520, Bloque Norte"
+    f = fill_case_forms(case)[0]
+    assert [o for o in f.overflow if (o["part"], o["item"]) == ("2", "24")]
+    heads = [v["value"] for v in f.values if str(v["value"]).startswith("Colonia Palmira")]
+    assert heads and all(len(h) < len(case.beneficiaries[0].mailing_address.street) for h in heads)
 
 
 def test_stand_in_check_marks_are_drawn_without_a_dingbats_font(tmp_path):

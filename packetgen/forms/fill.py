@@ -169,7 +169,7 @@ def fill_form(fd: FormDef, ctx: dict, *, template: bytes, official: bool, root_n
                   "fields, but check every filled page before filing")
     if plan.moved and fd.model.overflow is None:
         plan.warn(f"{len(plan.moved)} answer(s) did not fit their fields and the form has no additional-information "
-                  "part: the box shows the beginning; complete by hand: "
+                  "part: the box shows the beginning (a number, date or e-mail address: nothing); complete by hand: "
                   + "; ".join(f"{m.label}" for m in plan.moved))
     elif plan.moved:
         plan.warn(f"{len(plan.moved)} answer(s) did not fit their fields and are in Part {fd.model.overflow.part}"

@@ -113,6 +113,12 @@ def fit_size(text: str, w: Widget) -> Optional[float]:
     return None
 
 
+#: Values whose beginning is a different value (a phone number, an A-number, a date, an e-mail address, an
+#: amount): when one does not fit its box even at the floor size, the box stays blank and the value goes whole to
+#: the form's additional-information part.  Names and address lines keep their beginning in the box (issue 12 §3).
+ATOMIC_FORMATS = frozenset({"phone", "email", "a_number", "date", "digits", "int", "money", "zip"})
+
+
 def head_that_fits(text: str, w: Widget) -> tuple[str, Optional[float]]:
     """The beginning of a value that does not fit: as much as fits at the floor size (and /MaxLen), cut at a word if possible."""
     limit = w.maxlen if w.maxlen is not None else len(text)
@@ -419,8 +425,16 @@ class _Plan:
                 self.add(Write(w.name, text, e, e.part, e.item, w.page, e.label, "text",
                                size=None if size == w.size else size))
                 return
-            head, size = head_that_fits(text, w)
             self._continue(e, w, display, text)
+            if e.format in ATOMIC_FORMATS:
+                # the beginning of a number, date or e-mail address is another number, date or address, which
+                # the intake clerk would key: the box stays blank and Part 13 / Part 8 holds the value whole
+                where_whole = (f"the whole value is in Part {fd.model.overflow.part}" if fd.model.overflow is not None
+                               else "the form has no additional-information part: write it by hand")
+                self.warn(f"Part {e.part}, Item {e.item} ({e.label}): the value does not fit the box; the box is "
+                          f"left blank and {where_whole}")
+                return
+            head, size = head_that_fits(text, w)
             if head:
                 self.add(Write(w.name, head, e, e.part, e.item, w.page, e.label, "text", size=size))
             return
