@@ -42,6 +42,31 @@ def run(mutate, path=CHILD, today=TODAY):
 
 # --- fee-exception evidence -------------------------------------------------------------------------------
 
+
+def test_a_request_an_exception_covers_warns_when_none_is_claimed_or_explained_away():
+    """An attorney's read: the trial-witness request (a witness for a federal prosecution) did not ask for the
+    law-enforcement exception from the parole fee, and nothing said so."""
+    def unclaim(d):
+        d["request"]["parole_fee_exception"] = {"claimed": False}
+        for b in d["beneficiaries"]:
+            b.pop("parole_fee_exception", None)
+    for path, words in ((CHILD, "(b)(1) medical emergency"), (DYING, "(b)(4)"), (WITNESS, "law enforcement")):
+        f = one(run(unclaim, path), "fees.parole_exception_not_claimed")
+        assert f.severity == "warning" and words in f.message and f.where == "request.parole_fee_exception"
+
+    def explained(d):
+        unclaim(d)
+        d["request"]["parole_fee_exception"]["explanation"] = "The AUSA's office pays the fee."
+    assert not by_code(run(explained, WITNESS), "fees.parole_exception_not_claimed")
+    for path in (CHILD, DYING):          # claimed: nothing to say
+        assert not by_code(run(lambda d: None, path), "fees.parole_exception_not_claimed")
+
+    def other_reason(d):
+        unclaim(d)
+        d["request"]["reason"] = "other"
+    assert not by_code(run(other_reason), "fees.parole_exception_not_claimed")
+
+
 def test_parent_of_minor_basis_without_relationship_evidence_is_an_error():
     def m(d):
         d["request"]["parole_fee_exception"]["basis"] = "b2_parent_of_minor_patient"

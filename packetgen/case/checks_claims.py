@@ -21,6 +21,36 @@ EXPEDITE_MIN_CHARS = 40
 EXPEDITE_MIN_WORDS = 7
 
 
+def _exception_may_apply(case) -> str:
+    """The 8 U.S.C. 1804(b) exception a request of this kind may fall under ('' when none is likely)."""
+    from packetgen.case.checks_letter import law_enforcement_witness
+
+    reason = case.request.reason
+    if law_enforcement_witness(case):
+        return "the exception for a person assisting U.S. law enforcement"
+    if reason == "medical":
+        return "1804(b)(1) medical emergency, or (b)(2) the parent of a minor patient"
+    if reason == "family_emergency":
+        return "1804(b)(4) a close family member whose death is imminent, or (b)(5) a funeral"
+    return ""
+
+
+def _exception_not_claimed(case, out: _Out) -> None:
+    """A request that may fall under an exception from the parole fee, with no claim and no reason given."""
+    if case.request.parole_fee_exception.explanation or any(
+            b.parole_fee_exception and b.parole_fee_exception.claimed for b in case.beneficiaries):
+        return
+    which = _exception_may_apply(case)
+    if not which:
+        return
+    out.add("warning", "fees.parole_exception_not_claimed", "Forms and fees",
+            f"this {case.request.reason.replace('_', ' ')} request may fall under an exception from the immigration "
+            f"parole fee of 8 U.S.C. 1804 ({which}), and the letter does not ask for it",
+            "if it applies, set request.parole_fee_exception.claimed to true with its basis and the facts of each "
+            "element (docs/letter.md); if it does not, say why in request.parole_fee_exception.explanation (not "
+            "printed while the exception is not claimed)", "request.parole_fee_exception")
+
+
 def _mentions(e, words) -> bool:
     text = f"{e.title} {e.shows or ''}".lower()
     return any(w in text for w in words)
@@ -31,6 +61,7 @@ def fee_exception(case, out: _Out):
     g = "Forms and fees"
     fex = case.request.parole_fee_exception
     if not fex.claimed:
+        _exception_not_claimed(case, out)
         return
     where = "request.parole_fee_exception"
     if not fex.basis:
