@@ -134,3 +134,28 @@ def test_stand_in_check_marks_are_drawn_without_a_dingbats_font(tmp_path):
 
     assert ink(rects["P4_Line1_YesNo[1]"]) > 5          # 'No' is checked and visible
     assert ink(rects["P4_Line1_YesNo[0]"]) == 0          # 'Yes' stays empty
+
+
+def test_a_number_too_long_for_its_comb_boxes_is_never_cut():
+    """The comb branch (one character per box: A-Number, SSN) follows the same rule as the others: a number that
+    does not fit leaves its boxes blank, never its first digits (here the boxes are narrowed to 8)."""
+    import dataclasses
+
+    from packetgen.forms.fill import _template_info, i131_context
+    from packetgen.forms.fieldmap import load_formdef
+    from packetgen.forms.plan import _Plan
+    from packetgen.forms.template import template_for
+
+    case = load_case(SAMPLE)
+    case.beneficiaries[0].a_number = "A123456789"
+    fd = load_formdef("I-131")
+    widgets = dict(_template_info(template_for(fd, None)[0]).widgets)
+    name = next(n for n in widgets if n.endswith("P2_Line23_AlienNumber[0]"))
+    assert widgets[name].comb
+    widgets[name] = dataclasses.replace(widgets[name], maxlen=8)
+    plan = _Plan(fd, i131_context(case, case.beneficiaries[0]), widgets, "I-131")
+    for i, e in enumerate(fd.model.entries):
+        plan.plan_entry(i, e)
+    assert not [w for w in plan.writes if w.field == name]
+    assert [m for m in plan.moved if (m.part, m.item) == ("2", "23")]
+    assert any("Part 2, Item 23" in w and "left blank" in w for w in plan.warnings)

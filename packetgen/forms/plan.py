@@ -427,12 +427,7 @@ class _Plan:
                 return
             self._continue(e, w, display, text)
             if e.format in ATOMIC_FORMATS:
-                # the beginning of a number, date or e-mail address is another number, date or address, which
-                # the intake clerk would key: the box stays blank and Part 13 / Part 8 holds the value whole
-                where_whole = (f"the whole value is in Part {fd.model.overflow.part}" if fd.model.overflow is not None
-                               else "the form has no additional-information part: write it by hand")
-                self.warn(f"Part {e.part}, Item {e.item} ({e.label}): the value does not fit the box; the box is "
-                          f"left blank and {where_whole}")
+                self._left_blank(e)
                 return
             head, size = head_that_fits(text, w)
             if head:
@@ -442,11 +437,24 @@ class _Plan:
         if ok:
             self.add(Write(w.name, out, e, e.part, e.item, w.page, e.label, "text", multiline=w.multiline))
             return
+        if not narrative and e.format in ATOMIC_FORMATS:      # a comb field (A-Number boxes) too short for it
+            self._continue(e, w, display, text)
+            self._left_blank(e)
+            return
         # a narrative answer: the box shows its beginning, the whole text continues in the Additional Information part
         self._continue(e, w, display, text)
         head = narrative_head(text, w)
         if head:
             self.add(Write(w.name, head, e, e.part, e.item, w.page, e.label, "text", multiline=w.multiline))
+
+    def _left_blank(self, e: Entry) -> None:
+        # the beginning of a number, date or e-mail address is another number, date or address, which the intake
+        # clerk would key: the box stays blank and Part 13 / Part 8 holds the value whole
+        ov = self.fd.model.overflow
+        where_whole = (f"the whole value is in Part {ov.part}" if ov is not None
+                       else "the form has no additional-information part: write it by hand")
+        self.warn(f"Part {e.part}, Item {e.item} ({e.label}): the value does not fit the box; the box is left "
+                  f"blank and {where_whole}")
 
     def _continue(self, e: Entry, w: Widget, display: str, text: str) -> None:
         body = display if (e.format == "paragraphs" or w.multiline) else f"{e.label}: {display}"
