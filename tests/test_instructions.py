@@ -178,3 +178,16 @@ def test_a_minor_is_named_only_where_a_parent_signs_for_them():
            "packet_page": 30, "set": 1}
     text = _text(render_filing_instructions(case, [sig], today=TODAY, sets=[_one_set()]))
     assert "a parent or legal guardian of Mateo Andrés Reyes Castillo (under 14)" in text
+
+
+def test_signers_elsewhere_may_send_a_scan_of_the_inked_page():
+    """Trial-witness: the petitioner signs in the Philippines, the supporter and card holder in Nevada. A copy of an
+    ink signature is accepted (signatures.wet_ink_only, USCIS Policy Manual); said once there are several signers."""
+    case = load_case(SAMPLES / "trial-witness" / "case.json")
+    alone = _text(render_filing_instructions(case, [], today=TODAY, sets=[_one_set()]))
+    assert "scan or fax" not in alone                                   # only the petitioner signs (the letter)
+    sig = {"form": "I-134", "title": "Form I-134", "page": 8, "part": "5", "item": "6", "who": "supporter",
+           "name": "Paolo Santos Macaraeg", "packet_page": 29, "set": 1}
+    text = _text(render_filing_instructions(case, [sig], today=TODAY, sets=[_one_set()]))
+    assert ("A signer who is not with you (abroad, or a translator elsewhere) signs the printed page in ink and sends "
+            "it back; a scan or fax of the page signed in ink, printed in its place, is accepted.") in text

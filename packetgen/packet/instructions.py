@@ -286,12 +286,15 @@ def render_filing_instructions(case, signatures: list[dict], *, today: dt.date, 
     certs = [s for s in sigs if s.get("kind") == "certificate"]
     if certs:
         translators = and_list(dict.fromkeys(str(s["name"]) for s in certs))
-        used.append("signatures.wet_ink_only")
         extra.append(e(f"Each certificate of translation is signed and dated by the translator named on it "
                        f"({translators}), not by the petitioner: 8 CFR 103.2(b)(3) requires the translator's "
-                       f"certification, and an unsigned certificate invites a request for evidence. A translator "
-                       f"who is not with you signs the printed page in ink; a scan or fax of that signed page, "
-                       f"printed in its place, is accepted."))
+                       f"certification, and an unsigned certificate invites a request for evidence."))
+    if len({_who(case, s, today) for s in sigs}) > 1:
+        ink = facts["signatures.wet_ink_only"]
+        used.append("signatures.wet_ink_only")
+        extra.append(e(_stated(ink, "a signer who is not with you (abroad, or a translator elsewhere) signs the "
+                                    "printed page in ink and sends it back; a scan or fax of the page signed in ink, "
+                                    "printed in its place, is accepted", "re-check on uscis.gov")))
     extra.append("Date each signature with the day you sign (not a future date).")
     story += [bullet(x) for x in extra]
 
