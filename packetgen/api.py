@@ -234,7 +234,7 @@ def _finish(case, sets, exhibits, forms, first_pass, findings, warnings, *, date
         built.append(_BuiltSet(st, set_forms, set_exhibits, pdf, page_map, letter_result))
 
     # 4. Filing instructions (separate; not part of the submission).
-    from packetgen.packet.instructions import render_filing_instructions
+    from packetgen.packet.instructions import other_signatures, render_filing_instructions
 
     signatures = []
     for b in built:
@@ -242,8 +242,14 @@ def _finish(case, sets, exhibits, forms, first_pass, findings, warnings, *, date
             for s in f.signatures:
                 signatures.append({**s, "form": f.form_id, "title": f.title, "set": b.plan.number,
                                    "file": b.plan.file_name, "packet_page": span.first + s["page"] - 1})
+        # additional-information sheets that carry answers, and the translator's certificates packetgen draws
+        signatures += [{**s, "set": b.plan.number, "file": b.plan.file_name}
+                       for s in other_signatures(case, b.forms, b.exhibits, b.page_map)]
     set_rows = [{"number": b.plan.number, "file": b.plan.file_name, "beneficiaries": b.plan.beneficiary_ids,
-                 "pages": b.page_map.total, "forms": [f.form_id for f in b.forms]} for b in built]
+                 "pages": b.page_map.total, "forms": [f.form_id for f in b.forms],
+                 "letter": (b.page_map.letter.first, b.page_map.letter.last),
+                 "i131_first": [s.first for f, s in zip(b.forms, b.page_map.forms) if f.form_id == "I-131"]}
+                for b in built]
     state = fileability(findings, standins)
     instructions = render_filing_instructions(case, signatures, today=date, sets=set_rows,
                                               not_for_filing="" if state.for_filing else state.line)
