@@ -176,10 +176,11 @@ class _Citer:
             out = [e for e in out if about in e.about]
         return out
 
-    def exhibits_with(self, key=None, words=()) -> list:
+    def exhibits_with(self, key=None, words=(), about=None) -> list:
         """Exhibits that name the passage ``key`` in their ``pages``, or whose title or 'shows' mentions one of
         ``words`` (e.g. the ties to home: "employ", "ticket", "leave"), in exhibit order.  A supporter's documents
-        and documents about no beneficiary only count when they name the passage."""
+        and documents about no beneficiary only count when they name the passage.  ``about`` (a beneficiary's id)
+        keeps the documents about that beneficiary and those about no beneficiary (the petitioner's declaration)."""
         import re
 
         pat = re.compile("|".join(re.escape(w) for w in words), re.I) if words else None
@@ -188,6 +189,8 @@ class _Citer:
         for i in self.order:
             e = self.by_id.get(i)
             if e is None:
+                continue
+            if about is not None and about not in e.about and ben & set(e.about):
                 continue
             if not (key and key in (getattr(e, "pages", None) or {})) and (e.supporter or not ben & set(e.about)):
                 continue
