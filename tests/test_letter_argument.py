@@ -45,7 +45,9 @@ def test_the_legal_standard_is_stated_once_in_every_letter():
 def test_a_214b_refusal_is_answered_with_ties_and_why_parole_is_not_a_way_around():
     text, letters = _text(_case(DYING))
     part = _section(text, "The refusal under INA 214(b)", "Identity")
-    assert "not persuaded" in part and "Parole is not requested as a way around the visa process" in part
+    assert "did not establish, to the consular officer's satisfaction, entitlement to the nonimmigrant status" in part
+    assert "short interview" not in part                             # stated neutrally, as the statute does
+    assert "Parole is not requested as a way around the visa process" in part
     assert "hardware store" in part                                  # the ties, from the case's departure plan
     assert f"Exhibit {letters['return_ticket']}," in part            # with the exhibit that shows the return
     assert f"Exhibit {letters['visa_refusal']}," in part

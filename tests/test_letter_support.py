@@ -98,6 +98,14 @@ def test_an_accompanying_parent_is_argued_with_what_each_exhibit_shows():
     assert not _codes(case, "letter.companion_need_unsupported")
 
 
+def test_the_same_point_is_cited_with_the_same_pages_throughout():
+    """The father's consent is cited by its named page where it is argued, and the identity list repeats that
+    citation (it cited the whole document, pp. 54-55, before)."""
+    _, text, refs = _render(CHILD)
+    i = refs["father_consent"].letter
+    cites = set(re.findall(rf"Exhibit {i}, (pp?\. [\d–]+)", text))
+    assert len(cites) == 1 and text.count(f"Exhibit {i},") >= 2, cites
+
 
 # --------------------------------------------------------------------------- the statute's conditions
 
@@ -169,3 +177,21 @@ def test_the_supporters_documents_are_cited_for_what_each_shows():
     assert f"Exhibit {refs['lucia_employer_letter'].letter}," in earn
     ident = _between(text, "Identity and relationships", "Urgent humanitarian reasons")
     assert f"U.S. passport of Lucía Reyes (Exhibit {refs['lucia_passport'].letter}," in ident
+
+
+# --------------------------------------------------------------------------- wording
+
+def test_expedite_is_marked_once_on_the_first_page():
+    for path in (CHILD, DYING, WITNESS):
+        _, text, _ = _render(path)
+        first = text.split("Dear Officer", 1)[0]     # the date line and the RE block
+        assert first.count("EXPEDITE REQUESTED") == 1, path
+
+
+def test_the_stay_claims_nothing_the_treatment_plan_does_not_say():
+    _, text, refs = _render(CHILD)
+    assert "allows for recovery" not in text and "time needed to recover" not in text
+    c = refs["us_hospital_acceptance"].letter
+    assert "The treating doctors expect the treatment to take about five months (see Exhibit " in text
+    assert (f"six months from January 25, 2027 to about July 25, 2027, covers the treatment plan of about five "
+            f"months (see Exhibit {c},") in text
