@@ -7,9 +7,10 @@ import datetime as dt
 import re
 import unicodedata
 
-from packetgen.case.checks_base import _Out, _people
-from packetgen.case.checks_voice import check_voice
+from packetgen.case.checks_base import _Out, _name_key, _people
+from packetgen.case.checks_voice import check_voice, letter_signer, letter_texts
 from packetgen.case.model import add_months
+from packetgen.case.todo import TODO
 from packetgen.wording import age_on, long_date
 
 _WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -53,6 +54,7 @@ def check_letter(case, out: _Out, today: dt.date) -> None:
     _typed_ages(case, out, letter_date)
     _time_frame_tension(case, out, letter_date)
     check_assertions(case, out)
+    check_support(case, out, letter_date)
     _argument(case, out, letter_date)
     _scripts_shown(case, out)
     _case_letter(case, out)
@@ -223,6 +225,117 @@ def check_assertions(case, out: _Out) -> None:
                         f"asserted without evidence: {claim} ({where}); no exhibit's title or 'shows' mentions it",
                         f"add the document (and say in its 'shows' what it proves), or take the claim out of {where}",
                         where)
+
+
+# --------------------------------------------------------------------------- what each claim cites
+
+_NONE_TEXT = re.compile(r"^\s*(?:none|n/?a|no)\.?\s*$", re.I)
+
+# A person's U.S. status the letter's texts state (pattern), and the words an exhibit's title or "shows" must
+# contain to show it (an exhibit that names a "status" page counts too).
+_STATUS_CLAIMS = (
+    ("U.S. permanent resident status", r"\bpermanent resident\b|\bgreen card\b|\blpr\b",
+     r"permanent resident|green card|\blpr\b|\bi-551\b|resident card"),
+    ("U.S. citizenship", r"\bu\.\s?s\. citizen|\bunited states citizen|\bcitizen of the united states|\bnaturali[sz]",
+     r"citizen|naturali[sz]|\bu\.\s?s\. passport"),
+)
+
+
+def _naming(case, key: str, about=None) -> list:
+    """Evidence that names a ``key`` page; with ``about``, only about that beneficiary or about no beneficiary
+    (as the letter's ``exhibits_with(key=..., about=...)`` cites them)."""
+    ben = {b.id for b in case.beneficiaries}
+    return [e for e in case.evidence if key in (e.pages or {})
+            and (about is None or about in e.about or not ben & set(e.about))]
+
+
+def check_support(case, out: _Out, letter_date: dt.date) -> None:
+    """Claims the letter cites only to the pages a case names for them (the immigration history, the need for a
+    parent), a person's U.S. status and the family relationships the letter states: each without an exhibit that
+    shows it is a warning (docs/letter.md, "Citations")."""
+    g = "Identity and discretion"
+    # The immigration history: never the visa refusal or the appointment page, which prove neither "never been to
+    # the United States" nor "never in removal proceedings".
+    fields = [("discretion.immigration_history", case.discretion.immigration_history, None)]
+    fields += [(f"beneficiaries[{i}].discretion.immigration_history", b.discretion.immigration_history, b.id)
+               for i, b in enumerate(case.beneficiaries) if b.discretion and b.discretion.immigration_history]
+    for where, text, who in fields:
+        if not text or _NONE_TEXT.match(text) or text.lstrip().startswith(TODO) \
+                or _naming(case, "immigration_history", who):
+            continue        # (a placeholder is case.placeholder's error: write the text first)
+        out.add("warning", "letter.immigration_history_without_evidence", g,
+                f"{where} states an immigration history (travel to the United States, removal proceedings, visas) "
+                f"and no exhibit{' about ' + repr(who) if who else ''} names the page that shows it, so the letter "
+                "cites nothing for it",
+                "name that page in the exhibit that states it, e.g. the declaration's paragraph or the passport's "
+                "entry stamps: \"pages\": {\"immigration_history\": N} (a visa refusal or an appointment page shows "
+                f"neither fact), or take the unproven claim out of {where}", where)
+    # Why a minor must be accompanied: the letter says it only with the pages a case names as "accompany".
+    for i, b in enumerate(case.beneficiaries):
+        other = next((o for o in case.beneficiaries if o.id == b.accompanies), None)
+        if other is None or age_on(other.date_of_birth, letter_date) >= 18 or b.narrative \
+                or _naming(case, "accompany", other.id):
+            continue
+        out.add("warning", "letter.companion_need_unsupported", g,
+                f"beneficiaries[{i}] ({b.name.given}) accompanies {other.name.given}, a minor, and no exhibit about "
+                f"'{other.id}' names the page that says why a parent must be present (\"accompany\"), so the letter "
+                "does not say it",
+                "name that page in the exhibit that says it (the hospital's letter: a parent must be present to "
+                "consent and stay at the bedside; the other parent's authorization): \"pages\": {\"accompany\": N}, "
+                f"or write beneficiaries[{i}].narrative", f"beneficiaries[{i}]")
+    # A person's U.S. status stated in the letter's texts.
+    texts = [("request.summary", case.request.summary), *letter_texts(case)]
+    shown = " ".join(_fold(f"{e.title} {e.shows or ''}") for e in case.evidence)
+    named = bool(_naming(case, "status"))
+    for what, claim, backed_by in _STATUS_CLAIMS:
+        where = [w for w, t in texts if t and re.search(claim, _fold(t))]
+        if where and not re.search(backed_by, shown) and not named:
+            out.add("warning", "letter.status_without_evidence", g,
+                    f"the letter states {what} ({', '.join(where)}), and no exhibit's title or 'shows' mentions it",
+                    "add the document that shows it (a permanent resident card, a naturalization certificate, a U.S. "
+                    "passport), say in its 'shows' whose status it proves, and name its page as "
+                    f"\"pages\": {{\"status\": 1}} to list it under the letter's identity documents; or take the "
+                    f"claim out of {where[0]}", where[0])
+    # The family relationships the letter states: each shown by a civil document ('relationship' or 'consent')
+    # about both people.
+    pet = case.petitioner
+    pet_sup = {s.id for s in case.supporters
+               if _name_key(s.name) == _name_key(pet.name) and s.date_of_birth == pet.date_of_birth}
+    pet_ids = {"petitioner"} | pet_sup | ({pet.is_beneficiary} if pet.is_beneficiary else set())
+    docs = [set(e.about) for e in case.evidence if e.category in ("relationship", "consent")]
+
+    def shown_between(a: set, b: set) -> bool:
+        return any(d & a and d & b for d in docs)
+
+    pairs = []
+    for i, b in enumerate(case.beneficiaries):
+        rel = (b.relationship_to_petitioner or "").strip()
+        if rel and rel.casefold() != "self" and b.id != pet.is_beneficiary:
+            pairs.append((f"beneficiaries[{i}].relationship_to_petitioner",
+                          f"{b.name.full} is the petitioner's {rel}", {b.id}, pet_ids, "'petitioner'"))
+        other = next((o for o in case.beneficiaries if o.id == b.accompanies), None)
+        if other is not None:
+            pairs.append((f"beneficiaries[{i}].accompanies", f"{b.name.given} ({b.role or 'companion'}) is "
+                          f"related to {other.name.given}, whom {b.name.given} accompanies", {b.id}, {other.id},
+                          f"'{other.id}'"))
+    own_voice = letter_signer(case) == "petitioner"
+    for i, s in enumerate(case.supporters):
+        if own_voice and s.id in pet_sup:     # the petitioner's own I-134: the letter states no relationship
+            continue
+        for bid, rel in s.relationship.items():
+            if bid in s.supports and rel and rel.strip().casefold() != "self":
+                pairs.append((f"supporters[{i}].relationship.{bid}", f"{s.name.full} is the {rel} of "
+                              f"{case.beneficiary(bid).name.given}", {s.id}, {bid}, f"'{bid}'"))
+    for where, what, a, b, b_name in pairs:
+        if shown_between(a, b):
+            continue
+        a_name = " or ".join(f"'{x}'" for x in sorted(a))
+        out.add("warning", "letter.relationship_without_evidence", g,
+                f"the letter states that {what} ({where}), and no 'relationship' or 'consent' exhibit is about both "
+                f"{a_name} and {b_name} (their ids in 'about')",
+                "add the civil documents that show it (birth or marriage certificates), with both ids in 'about' and "
+                "the relationship in 'shows', or put both ids in the 'about' of the exhibit that already shows it",
+                where)
 
 
 def eval_path(case, path: str):

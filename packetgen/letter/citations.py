@@ -89,7 +89,8 @@ class _Citer:
         self.unmapped: dict[tuple[str, str], tuple[int, int]] = {}   # ... -> (original's, translation's pages)
         self.cited: set[str] = set()
         self.listed: set[str] = set()     # exhibits already shown as a bullet item (never listed twice)
-        self.described: set[str] = set()  # exhibits whose ``shows`` the argument already states (not stated twice)
+        # exhibits whose ``shows`` the argument already states (not stated twice) -> the passage it cited, or None
+        self.described: dict[str, Optional[str]] = {}
 
     def _ref(self, evidence_id) -> ExhibitRef:
         eid = str(evidence_id)
@@ -176,10 +177,11 @@ class _Citer:
             out = [e for e in out if about in e.about]
         return out
 
-    def exhibits_with(self, key=None, words=()) -> list:
+    def exhibits_with(self, key=None, words=(), about=None) -> list:
         """Exhibits that name the passage ``key`` in their ``pages``, or whose title or 'shows' mentions one of
         ``words`` (e.g. the ties to home: "employ", "ticket", "leave"), in exhibit order.  A supporter's documents
-        and documents about no beneficiary only count when they name the passage."""
+        and documents about no beneficiary only count when they name the passage.  ``about`` (a beneficiary's id)
+        keeps the documents about that beneficiary and those about no beneficiary (the petitioner's declaration)."""
         import re
 
         pat = re.compile("|".join(re.escape(w) for w in words), re.I) if words else None
@@ -188,6 +190,8 @@ class _Citer:
         for i in self.order:
             e = self.by_id.get(i)
             if e is None:
+                continue
+            if about is not None and about not in e.about and ben & set(e.about):
                 continue
             if not (key and key in (getattr(e, "pages", None) or {})) and (e.supporter or not ben & set(e.about)):
                 continue
@@ -200,14 +204,19 @@ class _Citer:
         self.listed.add(str(evidence_id))
         return ""
 
-    def mark_described(self, evidence_id) -> str:
-        """Note that the letter has stated what this exhibit shows; a later bullet item gives its title and
-        citation only (the ``evidence_items`` macro)."""
-        self.described.add(str(evidence_id))
+    def mark_described(self, evidence_id, key=None) -> str:
+        """Note that the letter has stated what this exhibit shows, citing passage ``key`` (or the whole document);
+        a later bullet item gives its title and the same citation only (the ``evidence_items`` macro), so the
+        same point is cited with the same pages throughout."""
+        self.described[str(evidence_id)] = None if key is None else str(key)
         return ""
 
     def is_described(self, evidence_id) -> bool:
         return str(evidence_id) in self.described
+
+    def described_key(self, evidence_id) -> Optional[str]:
+        """The passage the letter cited where it stated what this exhibit shows (None: the whole document)."""
+        return self.described.get(str(evidence_id))
 
     def not_listed(self, evidence) -> list:
         """The items not yet listed as a bullet item in the letter (so no exhibit is listed twice)."""
