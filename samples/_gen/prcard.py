@@ -124,6 +124,6 @@ def draw_back(c, W, H, p: ResidentCard) -> None:
         t = c.beginText()
         t.setTextOrigin(4 * mm, 12.5 * mm - i * 4.2 * mm)
         t.setFont("Courier-Bold", size)
-        t.setHorizScale(100 * (W - 8 * mm) / c.stringWidth(line, "Courier-Bold", size))
+        t.setHorizScale(100 * (W - 11 * mm) / c.stringWidth(line, "Courier-Bold", size))
         t.textLine(line)
         c.drawText(t)
