@@ -341,19 +341,27 @@ def test_i131_standin_values(sample_forms):
     assert vals[("8", "3.a", "Date of intended arrival in the United States")] == "01/25/2027"
     assert vals[("10", "1", "Applicant's daytime telephone number")] == "7135550148"
     assert vals[("3", "4", "Weight in pounds, digit 1")] == "0"
-    # the Honduran street (48 characters) does not fit the 34-character field: Part 13 row 3
+    # the sample's street, written as a paralegal fits it to the 34-character field, is whole in its box
+    assert vals[("2", "24", "Their mailing address: street number and name")] == "Av. Rep. Chile 1520, Col. Palmira"
+    assert not [o for o in f.overflow if (o["part"], o["item"]) in {("2", "24"), ("2", "25")}]
+    assert vals[("4", "2.a", "Have you ever been issued a Reentry Permit or Refugee Travel Document?: No")] == "/N"
+    assert vals[("4", "3.a", "Have you ever been issued an Advance Parole Document?: No")] == "/N"
+
+
+def test_a_street_too_long_for_its_box_is_continued_whole_in_part_13(case):
+    long = "Colonia Palmira, Avenida República de Chile 1520"      # 48 characters, the field holds 34
+    for b in case.beneficiaries:
+        b.mailing_address.street = long
+    f = fill_i131(case)
     moved = [o for o in f.overflow if (o["part"], o["item"]) == ("2", "24")]
     assert moved and moved[0]["where"].startswith("Part 13 row 3")
     fields = fields_of(f.pdf)
     # the box shows the beginning of the street (never just a reference), the full value is in Part 13
     box = value_of(fields, "i131_mateo.P6[0].P2_Line24_StreetNumberName[0]")
-    assert "Colonia Palmira, Avenida República de Chile 1520".startswith(box) and len(box) >= 20
+    assert long.startswith(box) and len(box) >= 20
     assert "See Part" not in box
     assert value_of(fields, "i131_mateo.#subform[13].Part13_Line3_ItemNumber[0]") == "24"
-    assert "Colonia Palmira, Avenida República de Chile 1520" in norm(
-        value_of(fields, "i131_mateo.#subform[13].Part13_Line3_AdditionalInfo[0]"))
-    assert vals[("4", "2.a", "Have you ever been issued a Reentry Permit or Refugee Travel Document?: No")] == "/N"
-    assert vals[("4", "3.a", "Have you ever been issued an Advance Parole Document?: No")] == "/N"
+    assert long in norm(value_of(fields, "i131_mateo.#subform[13].Part13_Line3_AdditionalInfo[0]"))
 
 
 def test_unanswered_questions_are_left_blank_never_guessed(case):

@@ -153,7 +153,7 @@ def test_a_law_enforcement_witness_gets_the_channel_sentence_and_a_warning():
     text, letters = _text(case)
     assert "not a request by a law enforcement agency" in text and "Immigration and Customs Enforcement" in text
     # the sample states the agency's reason (request.agency_channel), from the AUSA's letter: no warning
-    assert "has not asked for my parole through that channel" in text
+    assert "has made no such request and supports this one" in text
     assert not any(f.code == "letter.law_enforcement_channel" for f in run_checks(case, today=TODAY))
 
     def no_reason(d):

@@ -111,6 +111,14 @@ THIRD_PERSON = {
         ("request", "agency_channel"): "The U.S. Attorney's Office states that it has not asked for Rowena's parole "
         "through that channel.",
         ("request", "public_benefit"): "Rowena's live testimony is essential to the prosecution of the fraud scheme.",
+        ("request", "parole_fee_exception", "explanation"): "Rowena is a witness for the United States in a federal "
+        "prosecution (8 U.S.C. 1804(b)).",
+        ("request", "parole_fee_exception", "elements", "a"): "In 2024 Rowena gave the investigating agents her "
+        "records and helped other victims file complaints.",
+        ("request", "parole_fee_exception", "elements", "b"): "The U.S. Attorney's Office needs her in Las Vegas from "
+        "February 15, 2027 to testify at the trial.",
+        ("request", "parole_fee_exception", "elements", "c"): "The first visa interview offered to her is after the "
+        "trial.",
         ("discretion", "criminal_history"): "Rowena has never been arrested, charged or convicted of any offence.",
         ("discretion", "immigration_history"): "Rowena has never been to the United States.",
         ("discretion", "payment_plan"): "The government pays her airfare; her brother provides housing.",

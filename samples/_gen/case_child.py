@@ -83,7 +83,7 @@ def doctor_letter(path):
     letter(path, HOSPITAL_HN, D(2026, 10, 14), paras, "Dr. Rafael Medina Zúniga",
            ["Pediatric Cardiologist, Head of Service", "Colegio Médico de Honduras No. 05512",
             "Tel. +504 2555 0112 \u00b7 r.medina@example.org"],
-           to=["U.S. Citizenship and Immigration Services", "Humanitarian Affairs Branch"],
+           to=["U.S. Citizenship and Immigration Services", "Attn: Humanitarian Parole"],
            re=["Mateo Andrés Reyes Castillo, born 07/02/2019 \u2014 medical summary"], title="Medical letter")
 
 
@@ -237,8 +237,8 @@ def statement(path):
         "public school in Tegucigalpa, where she has been granted unpaid leave until August 2027. Her husband, her "
         "younger daughter, her home and her work are all in Honduras. The family has return tickets, which they will "
         "change to the date the doctors set.",
-        "Neither Ana nor Mateo has ever been arrested or charged with any offence, in Honduras or anywhere else, and "
-        "neither has ever been to the United States.",
+        "Neither Ana nor Mateo has ever been arrested or charged with any offence, in Honduras or anywhere else. "
+        "Neither has ever been to the United States or been in removal proceedings.",
         "I ask that these requests be decided quickly, because the date of the operation cannot be moved without "
         "putting Mateo's life at risk.",
     ]

@@ -14,6 +14,7 @@ from .common import (S, Drawn, Letterhead, Paragraph, Spacer, Table, TableStyle,
 from .forms import declaration
 from .passport import PassportData
 from .photos import passport_photo, refusal_photo
+from .prcard import CARD, ResidentCard, draw_back, draw_front
 
 D = dt.date
 
@@ -50,6 +51,7 @@ def generate(out: Path) -> None:
     business(out)
     reference(out)
     insurance(out / "travel-insurance.pdf")
+    mother_card(out / "mother-permanent-resident-card.pdf")
     photos(out)
 
 
@@ -97,9 +99,10 @@ def statement(path):
         "City on October 27, 2026. His application was refused under section 214(b) of the Immigration and "
         "Nationality Act. The next interview appointment the embassy offered him was in September 2027. His request "
         "for an emergency appointment was declined on November 3, 2026 because he had just been refused.",
-        "We ask for parole for three months, from January 4 to about April 4, 2027. That is the time the doctor expects our "
-        "mother to live, and would let Jorge help care for her and, if she dies while he is here, attend her funeral "
-        "and help with the arrangements before he goes home.",
+        "We ask for parole for three months, from January 4 to about April 4, 2027. Because the doctor expects our "
+        "mother to live weeks to a few months, three months would let Jorge be with her and help care for her through "
+        "that time and, if she dies while he is here, attend her funeral and help with the arrangements before he goes "
+        "home.",
         "Jorge has every reason to return to Guatemala. He has run his own hardware store, Ferretería Los Altos, in "
         "Quetzaltenango since 2004 and employs four people. His wife, Claudia, and their two children live in the "
         "family home there; their younger son is a university student. He visited the United States as a visitor "
@@ -109,6 +112,9 @@ def statement(path):
         "his own round-trip ticket, returning on April 2, 2027. My income and savings are shown in my employer's "
         "letter and my bank statements.",
         "Jorge has never been arrested, charged or convicted of any offence, in Guatemala or anywhere else.",
+        "Jorge has never been in removal proceedings. Apart from the refusal of October 27, 2026, he has never had a "
+        "U.S. visa refused, and after each of his visits, in 2012 and 2016, he left the United States within the time "
+        "he was admitted for.",
         "Because of our mother's condition, I ask that this request be decided as quickly as possible.",
     ]
     declaration(path, "Declaration of Marisol Morales", "Marisol Morales",
@@ -313,7 +319,7 @@ def employer(path):
         Table([["Position", "Accounts Payable Supervisor, Finance Department"],
                ["Employment status", "Full-time, regular (non-temporary)"],
                ["Date of hire", "March 3, 2011"],
-               ["Annual salary", "$78,500.00"],
+               ["Current annual salary", "$78,500.00, paid bi-weekly"],
                ["Benefits", "Medical, dental and 401(k) plan"]],
               colWidths=[2.0 * inch, 4.4 * inch],
               style=TableStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 9.5),
@@ -322,8 +328,10 @@ def employer(path):
                                 ("INNERGRID", (0, 0), (-1, -1), 0.25, colors.lightgrey),
                                 ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f6efe7"))])),
         Spacer(1, 8),
-        "Ms. Morales is a valued employee in good standing. She has been granted family leave under the California "
-        "Family Rights Act to care for her mother; her position and salary are protected during that leave.",
+        "Ms. Morales is a valued employee in good standing. She continues to work full time in her position, at the "
+        "annual salary shown above. On November 2, 2026 we also approved her request for intermittent family leave "
+        "under the California Family Rights Act, to be taken as needed to care for her mother; her position is "
+        "protected during that leave, and she has chosen to use her accrued paid time off for the hours she takes.",
         "For verification, please call the number above and quote reference HR-VER-26-1147.",
     ]
     letter(path, EMPLOYER, D(2026, 11, 9), paras, "Gregory T. Nakamura",
@@ -548,6 +556,26 @@ def prior_travel(path):
                         "2016).", S["small"]), Spacer(1, 6), Drawn(_stamps_page, (360, 420), 5.0 * inch)]
     from reportlab.platypus import PageBreak
     build_doc(path, story + [PageBreak()] + story2, title="Previous passport pages", author="packetgen sample (fictional)")
+
+
+# The mother's permanent resident card: her name, birth date and country of birth as on Jorge's birth certificate
+# (RENAP) and the hospice letter; a resident since 1999, as the declaration says.
+MOTHER_CARD = ResidentCard("Perez Cifuentes", "Rosa Elena", "071-583-226", "EW8", "Guatemala", D(1944, 2, 14), "F",
+                           D(2029, 5, 20), D(1999, 3, 22), "SRC190412", "GTM")
+
+
+def mother_card(path):
+    """A photocopy of the front and back of the mother's permanent resident card, enlarged, on one page."""
+    story = [Paragraph("COPY OF THE PERMANENT RESIDENT CARD OF ROSA ELENA P\u00c9REZ CIFUENTES", S["h2"]),
+             Paragraph("Form I-551, front and back, enlarged. Copied from the original card by her daughter, Marisol "
+                       "Morales, on November 20, 2026.", S["small"]), Spacer(1, 10),
+             Paragraph("<b>Front</b>", S["small"]), Drawn(lambda c, w, h: draw_front(c, w, h, MOTHER_CARD), CARD,
+                                                           4.6 * inch),
+             Spacer(1, 16),
+             Paragraph("<b>Back</b>", S["small"]), Drawn(lambda c, w, h: draw_back(c, w, h, MOTHER_CARD), CARD,
+                                                          4.6 * inch)]
+    build_doc(path, story, title="Permanent resident card of Rosa Elena Perez Cifuentes",
+              author="packetgen sample (fictional)")
 
 
 def photos(out: Path):

@@ -6,7 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 from .bank import Account, bank_statements
-from .common import (A4, S, Letterhead, Paragraph, Spacer, Table, TableStyle, appointment_table, build_doc, colors,
+from .civil import certificate_es
+from .common import (A4, LETTER, S, Letterhead, Paragraph, Spacer, Table, TableStyle, appointment_table, build_doc, colors,
                      inch, letter, signature_block)
 from .court import court_order
 from .forms import declaration
@@ -52,6 +53,7 @@ def generate(out: Path) -> None:
     appointment(out / "visa-appointment.pdf")
     employer(out / "employer-letter.pdf")
     bank(out / "bank-statements.pdf")
+    births(out)
     photos(out)
 
 
@@ -65,8 +67,8 @@ def usao(path):
         "positions in U.S. public schools that did not exist.",
         "<b>Ms. Rowena Santos Macaraeg</b> (date of birth April 17, 1987), a public high-school teacher in Cebu City, "
         "is a victim of the charged scheme and an essential witness for the United States. She dealt directly with "
-        "both defendants, paid $9,450 in fees, kept the original receipts, messages and contracts, and organised the "
-        "complaint of thirty-one other victims. Her testimony is needed to authenticate those records, to identify "
+        "both defendants, paid $9,450 in fees, gave the investigating agents her original receipts, messages and "
+        "contracts in 2024, and organised the complaints of thirty-one other victims. Her testimony is needed to authenticate those records, to identify "
         "the defendants, and to describe the representations they made. No other witness can give this evidence.",
         "The Court has set the jury trial to begin on <b>February 22, 2027</b> (order of October 6, 2026, enclosed). We "
         "expect to call Ms. Macaraeg during the first week of trial and need her in Las Vegas from February 15, 2027 "
@@ -86,7 +88,7 @@ def usao(path):
            ["Assistant United States Attorney", "District of Nevada",
             "Tel. (702) 555-0112 \u00b7 caroline.mercer@example.org"],
            to=["U.S. Citizenship and Immigration Services", "Attn: Humanitarian Parole"],
-           re=[f"Rowena Santos Macaraeg \u2014 witness, <i>United States v. Whitcomb et al.</i>, No. {CASE_NO}"],
+           re=[f"Rowena Santos Macaraeg \u2014 witness, <i>United States v. Whitcomb</i>, No. {CASE_NO}"],
            salutation="Dear Officer:", closing="Respectfully,", title="Letter of the U.S. Attorney's Office")
 
 
@@ -115,7 +117,7 @@ def statement(path):
         "I am a citizen of the Philippines. I live at Lot 14, Block 3, Mabolo Heights Subdivision, Cebu City, with my "
         "husband and our two children, aged eleven and eight. Since 2012 I have taught English at Mabolo Integrated "
         "National High School, a public school in Cebu City. I make this declaration in support of my own request for "
-        "humanitarian parole.",
+        "parole.",
         "In 2023 I paid $9,450 in placement fees to a company that promised me a teaching job in a public school in "
         "Nevada. The job and the work visa never existed. More than 140 teachers in the Philippines lost money in the "
         "same way. In 2024 I gave my receipts, contracts and messages to U.S. investigators, and I helped thirty-one "
@@ -134,7 +136,7 @@ def statement(path):
         "April 30, 2027, and I must be back to prepare for the new school year. My husband, our children and our home "
         "are in Cebu City.",
         "I have never been arrested, charged or convicted of any crime in any country. I have never been to the "
-        "United States. My only U.S. visa application is the B-1/B-2 application I started for this trip on "
+        "United States and have never been in removal proceedings. My only U.S. visa application is the B-1/B-2 application I started for this trip on "
         "November 16, 2026, whose interview is set for October 14, 2027.",
         "Because the trial date is fixed and I must be in Las Vegas a week before it begins, I ask that my request be "
         "decided before February 1, 2027, so that I can make travel arrangements with the U.S. Attorney's Office.",
@@ -222,10 +224,60 @@ def bank(path):
     bank_statements(path, BANK, a, [(2026, 9), (2026, 10)], seed="paolo")
 
 
+# Paolo's and Rowena's birth records as issued by the Philippine Statistics Authority (in English, as PSA copies
+# are): the same parents on both, so Paolo is Rowena's brother. The mother's maiden surname, Santos, is the middle
+# name of both children, as Philippine practice has it.
+PARENTS = [("MOTHER", "LOURDES REYES SANTOS", "1960-02-11"), ("FATHER", "ERNESTO VILLANUEVA MACARAEG", "1955-11-30")]
+
+
+def _psa(name: str, sex: str, born: dt.date, registry: str, registered: dt.date, secpa: str, batch: str,
+         requester: str) -> dict:
+    def age(iso):
+        b = dt.date.fromisoformat(iso)
+        return str(born.year - b.year - ((born.month, born.day) < (b.month, b.day)))
+
+    (_, mother, mother_born), (_, father, father_born) = PARENTS
+    return {
+        "header": ["REPUBLIC OF THE PHILIPPINES", "PHILIPPINE STATISTICS AUTHORITY",
+                   "Office of the Civil Registrar General"],
+        "title": "CERTIFICATE OF LIVE BIRTH",
+        "reg": [("Registry No.", registry), ("City/Municipality", "CEBU CITY"), ("Province", "CEBU"),
+                ("Date of registration", registered.strftime("%d %b %Y").upper())],
+        "sections": [
+            ("CHILD", [("Name (first, middle, last)", name), ("Sex", sex),
+                       ("Date of birth", born.strftime("%d %B %Y").upper().lstrip("0")),
+                       ("Place of birth", "CEBU CITY MEDICAL CENTER, CEBU CITY, CEBU")]),
+            ("MOTHER", [("Maiden name (first, middle, last)", mother), ("Citizenship", "FILIPINO"),
+                        ("Age at the time of this birth", age(mother_born))]),
+            ("FATHER", [("Name (first, middle, last)", father), ("Citizenship", "FILIPINO"),
+                        ("Age at the time of this birth", age(father_born))]),
+            ("MARRIAGE OF PARENTS", [("Date and place", "12 JUNE 1982, CEBU CITY, CEBU")]),
+        ],
+        "notes_title": "REMARKS:",
+        "notes": "None.",
+        "closing": "This is a true transcription from the Certificate of Live Birth on file in this Office. Issued on "
+                   f"18 November 2026 upon the request of {requester} for whatever legal purpose it may serve.",
+        "registrar": ("Renato D. Villareal", "Civil Registrar General"),
+        "seal_text": "PHILIPPINE STATISTICS AUTHORITY \u00b7 CIVIL REGISTRATION \u00b7",
+        "code": f"SECPA No. {secpa} \u00b7 Batch {batch}",
+        "verify": "Not valid without the PSA security paper and dry seal.",
+        "color": "#1c3f8c",
+    }
+
+
+def births(out: Path):
+    certificate_es(out / "birth-certificate-paolo.pdf",
+                   _psa("PAOLO SANTOS MACARAEG", "MALE", D(1983, 9, 2), "83-3391", D(1983, 9, 20), "E 0417 2264",
+                        "2611-1842-08", "PAOLO SANTOS MACARAEG"), pagesize=LETTER)
+    certificate_es(out / "birth-certificate-rowena.pdf",
+                   _psa("ROWENA SANTOS MACARAEG", "FEMALE", D(1987, 4, 17), "87-1196", D(1987, 5, 4), "E 0417 2263",
+                        "2611-1842-07", "ROWENA SANTOS MACARAEG"), pagesize=LETTER)
+
+
 def photos(out: Path):
     passport_photo(out / "rowena-passport.jpg",
                    PassportData("PHL", "P4829173B", "Macaraeg", "Rowena", D(1987, 4, 17), "F", "Cebu City",
-                                D(2023, 1, 10), D(2033, 1, 9)),
+                                D(2023, 1, 10), D(2033, 1, 9), middle="Santos"),
                    seed="rowena", angle=1.6, background="laminate", orientation=6, size=(1650, 2200), scale=0.76)
     passport_photo(out / "paolo-us-passport.jpg",
                    PassportData("USA", "A61109582", "Macaraeg", "Paolo Santos", D(1983, 9, 2), "M", "Philippines",

@@ -66,6 +66,7 @@ COUNTRIES = {
                    "#9b5a2a",
                    {"type": "Uri/Type", "code": "Kodigo/Code", "number": "Pasaporte Blg./Passport No.",
                     "surname": "Apelyido/Surname", "given": "Mga Pangalan/Given names",
+                    "middle": "Panggitnang Apelyido/Middle name",
                     "nationality": "Nasyonalidad/Nationality", "dob": "Petsa ng kapanganakan/Date of birth",
                     "sex": "Kasarian/Sex", "pob": "Lugar ng kapanganakan/Place of birth",
                     "issued": "Petsa ng pagkakaloob/Date of issue", "expires": "Valid hanggang/Valid until",
@@ -87,6 +88,7 @@ class PassportData:
     expires: dt.date
     personal_no: str = ""
     child: bool = False
+    middle: str = ""                  # printed on its own line where the country's data page has one (PHL)
     extra: dict = field(default_factory=dict)
 
 
@@ -274,7 +276,8 @@ def draw_booklet(c, W, H, p: PassportData):
     # signature line under the portrait
     c.setFont("Helvetica", 3.8)
     c.setFillColor(colors.HexColor("#555555"))
-    c.drawString(px, py - 3 * mm, "Firma del titular / Holder's signature" if p.country != "USA" else "")
+    c.drawString(px, py - 3 * mm, {"USA": "", "PHL": "Lagda ng may-ari / Holder's signature"}.get(
+        p.country, "Firma del titular / Holder's signature"))
     # fields
     L = cfg.labels
     fx = x0 + 37 * mm
@@ -284,6 +287,7 @@ def draw_booklet(c, W, H, p: PassportData):
         [("type", "P", fx), ("code", p.country, col2), ("number", p.number, col3)],
         [("surname", p.surname.upper(), fx)],
         [("given", p.given.upper(), fx)],
+        *([[("middle", p.middle.upper(), fx)]] if p.middle and "middle" in L else []),
         [("nationality", cfg.nationality, fx)],
         [("dob", _fmt(p.dob, cfg.month_style), fx), ("sex", p.sex, col3)],
         [("pob", p.place_of_birth.upper(), fx)],
@@ -291,15 +295,16 @@ def draw_booklet(c, W, H, p: PassportData):
         [("expires", _fmt(p.expires, cfg.month_style), fx)],
     ]
     y = y0 + ph - 14.5 * mm
+    step = 6.1 * mm if len(rows) <= 8 else 5.5 * mm
     for row in rows:
         for key, value, x in row:
             c.setFont("Helvetica", 4.2)
             c.setFillColor(colors.HexColor("#4a4a4a"))
             c.drawString(x, y, L[key])
-            c.setFont("Helvetica-Bold", 7.4 if key not in ("surname", "given") else 8)
+            c.setFont("Helvetica-Bold", 7.4 if key not in ("surname", "given", "middle") else 8)
             c.setFillColor(colors.HexColor("#111111"))
             c.drawString(x, y - 3 * mm, value)
-        y -= 6.1 * mm
+        y -= step
     # MRZ
     l1, l2 = mrz_lines(p)
     c.setFillColor(colors.white)
