@@ -138,7 +138,9 @@ def test_check_warns_of_a_cited_page_the_translation_cannot_be_matched_to(tmp_pa
     i = next(i for i, e in enumerate(case["evidence"]) if e["id"] == "father_consent")
     del case["evidence"][i]["translation"]["pages"]
     case_path.write_text(json.dumps(case), encoding="utf-8")
-    fs = [f for f in evidence_file_findings(load_case(case_path)) if f.code == code]
-    assert len(fs) == 1 and fs[0].severity == "warning" and fs[0].where == f"evidence[{i}].pages.consent"
+    every = [f for f in evidence_file_findings(load_case(case_path)) if f.code == code]
+    assert {f.where for f in every} == {f"evidence[{i}].pages.consent", f"evidence[{i}].pages.accompany"}
+    fs = [f for f in every if f.where == f"evidence[{i}].pages.consent"]
+    assert len(fs) == 1 and fs[0].severity == "warning"
     assert "1 page(s) and the original 2" in fs[0].message and "father_consent" in fs[0].message
     assert f"evidence[{i}].translation.pages.consent" in fs[0].fix

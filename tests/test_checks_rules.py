@@ -84,7 +84,8 @@ def test_parent_of_minor_basis_with_relationship_evidence_passes():
 def test_imminent_death_basis_needs_proof_of_the_prognosis_and_the_relationship():
     def m(d):
         d["evidence"] = [e for e in d["evidence"] if e["id"] not in ("hospice_letter", "birth_certificate",
-                                                                     "mother_resident_card")]
+                                                                     "mother_resident_card",
+                                                                     "marisol_birth_certificate")]
         d["request"]["expedite"]["evidence"] = ["petitioner_statement"]
     fs = run(m, DYING)
     assert one(fs, "fees.parole_exception_no_event_evidence").severity == "error"

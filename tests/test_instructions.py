@@ -52,7 +52,7 @@ def test_generated_translator_certificates_are_listed_for_the_translator(sample_
     exhibits = [x for x in manifest["sets"][0]["sections"]["exhibits"] if x.get("translation")]
     generated = [x for x in exhibits if x["translation"]["certificate"] == "generated"]
     supplied = [x for x in exhibits if x["translation"]["certificate"] != "generated"]
-    assert len(generated) == 2 and len(supplied) == 1
+    assert len(generated) == 3 and len(supplied) == 1      # Jorge's and Marisol's birth certificates, the priest
     rows = re.findall(r"Roberto Castañeda \(translator\) Certificate of translation Exhibit (\w):.*? signature and "
                       r"date lines (\d+)", text)
     assert rows == [(x["letter"], str(x["translation"]["pages"][1])) for x in generated]

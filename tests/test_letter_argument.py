@@ -138,7 +138,9 @@ def test_an_exhibit_described_in_the_argument_is_not_described_again_in_the_iden
 def test_a_supporters_passport_is_cited_for_the_status_and_the_financial_evidence_for_the_income():
     text, letters = _text(_case(WITNESS))
     f, g = letters["paolo_passport"], letters["paolo_employer_letter"]
-    assert f"a U.S. citizen (see Exhibit {f}, " in text and ") and my brother, has signed" in text  # not the brother
+    # the passport for the citizenship, the siblings' birth certificates for "my brother"
+    b = letters["sibling_birth_certificates"]
+    assert f"a U.S. citizen (see Exhibit {f}, " in text and f") and my brother (see Exhibit {b}, " in text
     earn = text.split("Paolo earns", 1)[1].split("On Form I-134", 1)[0]
     assert f"Exhibit {g}," in earn and f"Exhibit {f}," not in earn
 

@@ -105,7 +105,8 @@ def test_the_letter_prints_each_text_in_its_authors_voice():
             "Henderson") in witness
     assert "In 2023 I paid $9,450" in witness and "Rowena kept" not in witness
     # she is the beneficiary: her brother's I-134 is "for me", and he is "my brother"
-    assert re.search(r"Paolo Santos Macaraeg, a U\.S\. citizen \(see Exhibit [A-Z], [^)]*\) and my brother, has signed "
+    assert re.search(r"Paolo Santos Macaraeg, a U\.S\. citizen \(see Exhibit [A-Z], [^)]*\) and my brother "
+                     r"\(see Exhibit [A-Z], [^)]*\), has signed "
                      r"Form I-134, Declaration of Financial Support, for me\.", witness)
     assert "Why I merit a favorable exercise of discretion" in witness
     assert "for myself for two months from February 15, 2027. I am a public-school teacher" in witness

@@ -180,9 +180,35 @@ CERT_EN = {
 }
 
 
+def _sister(cert: dict, values: dict, reg: list, code: str) -> dict:
+    """Marisol's certificate: Jorge's, with her own entry (same parents, same registry)."""
+    sections = [(title, [(k, values.get(v, v)) for k, v in rows]) for title, rows in cert["sections"]]
+    return {**cert, "reg": reg, "sections": sections, "code": code}
+
+
+# Marisol's own birth certificate (issued the same day): the same parents as Jorge's, so the two prove that she is
+# his sister. Born Marisol Morales Pérez; she uses Morales in the United States.
+CERT_MARISOL = _sister(CERT, {"JORGE ALBERTO MORALES PÉREZ": "MARISOL MORALES PÉREZ", "HOMBRE": "MUJER",
+                              "09 DE MAYO DE 1969": "30 DE AGOSTO DE 1974",
+                              "16 DE MAYO DE 1969": "06 DE SEPTIEMBRE DE 1974", "25 AÑOS": "30 AÑOS",
+                              "29 AÑOS": "34 AÑOS"},
+                       [("CUI", "1873 40562 0901"), ("Partida", "2207"), ("Folio", "145"), ("Libro", "231")],
+                       "No. de certificado: QZ-2026-0884313 \u00b7 Código de verificación: 3RW8-K2FN-55TB")
+CERT_MARISOL_EN = _sister(CERT_EN, {"JORGE ALBERTO MORALES PÉREZ": "MARISOL MORALES PÉREZ", "MALE": "FEMALE",
+                                    "MAY 9, 1969": "AUGUST 30, 1974", "MAY 16, 1969": "SEPTEMBER 6, 1974",
+                                    "25 YEARS": "30 YEARS", "29 YEARS": "34 YEARS"},
+                          [("CUI (personal identification code)", "1873 40562 0901"), ("Entry", "2207"),
+                           ("Page", "145"), ("Book", "231")],
+                          "Certificate no. QZ-2026-0884313 \u00b7 Verification code: 3RW8-K2FN-55TB")
+
+
 def birth(out: Path):
     certificate_es(out / "birth-certificate-es.pdf", CERT, pagesize=LETTER)
     translation_en(out / "birth-certificate-en.pdf", CERT_EN,
+                   "English translation of the attached birth certificate issued in Spanish by the Registro Nacional "
+                   "de las Personas (RENAP), Guatemala, on November 5, 2026. Translated on November 10, 2026.")
+    certificate_es(out / "birth-certificate-marisol-es.pdf", CERT_MARISOL, pagesize=LETTER)
+    translation_en(out / "birth-certificate-marisol-en.pdf", CERT_MARISOL_EN,
                    "English translation of the attached birth certificate issued in Spanish by the Registro Nacional "
                    "de las Personas (RENAP), Guatemala, on November 5, 2026. Translated on November 10, 2026.")
 
