@@ -84,11 +84,13 @@ class BuildResult:
 
 
 def check(case_or_path, *, today: Optional[dt.date] = None, forms_dir: Optional[Path] = None,
-          fileability: bool = True, files: bool = False):
+          fileability: bool = True, files: bool = False, boxes: bool = False):
     """Load (if needed) and run the pre-flight checks; returns (case, findings).
 
     ``fileability``: also report why the set is NOT FOR FILING (stand-in forms, a draft letter, placeholders).
-    ``files``: also open every evidence file with the reader ``build`` uses (``packetgen check`` does)."""
+    ``files``: also open every evidence file with the reader ``build`` uses (``packetgen check`` does).
+    ``boxes``: also plan the forms and report values that will not fit their box (``packetgen check`` does; a
+    build reports the same from the forms it fills)."""
     from packetgen.case.checks import GROUPS, SEVERITIES, run_checks
 
     case = case_or_path if isinstance(case_or_path, Case) else load_case(case_or_path)
@@ -98,6 +100,10 @@ def check(case_or_path, *, today: Optional[dt.date] = None, forms_dir: Optional[
 
     extra = _Out()
     check_forms(case, extra)          # what the forms need: unanswered sworn questions, scripts a form can't show
+    if boxes:
+        from packetgen.forms.checks import check_boxes
+
+        check_boxes(case, extra, forms_dir=forms_dir)
     if files:
         from packetgen.packet.probe import evidence_file_findings
 

@@ -159,3 +159,29 @@ def test_a_number_too_long_for_its_comb_boxes_is_never_cut():
     assert not [w for w in plan.writes if w.field == name]
     assert [m for m in plan.moved if (m.part, m.item) == ("2", "23")]
     assert any("Part 2, Item 23" in w and "left blank" in w for w in plan.warnings)
+
+def test_check_names_each_value_cut_at_its_box_without_the_value(tmp_path):
+    """``packetgen check`` plans the forms as the build fills them: a street too long for its box is a warning
+    (shorten it), a phone number left blank is a note; messages name form, item and label, never the value.
+    A build's own check does not plan them twice (the build reports the same from the filled forms)."""
+    from packetgen import api
+
+    case = _long_case()
+    street = "Colonia Palmira, Avenida Republica de Chile 1520"
+    for b in case.beneficiaries:
+        b.mailing_address.street = street
+    family = "Reyes Castillo de la Santisima Trinidad Villanueva y Montenegro Alvarez de Toledo Bustamante"
+    case.beneficiaries[0].name.family = family        # too long for the box even at 6 pt
+    _, findings = api.check(case, boxes=True, forms_dir=tmp_path)
+    cut = [f for f in findings if f.code == "form.box_cut" and f.severity == "warning"]
+    assert any("Form I-131 for mateo, Part 2 Item 24" in f.message for f in cut)
+    assert all(street not in f.message and "Colonia" not in f.message for f in cut)
+    assert "abbreviations" in cut[0].fix
+    blank = [f for f in findings if f.code == "form.box_blank"]
+    assert any("Part 10 Item 2" in f.message and "left blank" in f.message and "+504" not in f.message
+               for f in blank)
+    names = [f for f in findings if f.code == "form.box_cut" and f.severity == "info"]
+    assert any("Part 2 Item 16" in f.message and "passport spelling" in f.fix for f in names)
+    assert all("Villanueva" not in f.message for f in findings if f.code.startswith("form.box_"))
+    _, plain = api.check(case, forms_dir=tmp_path)
+    assert not [f for f in plain if f.code.startswith("form.box_")]

@@ -248,7 +248,7 @@ def check(case, as_json, errors_only):
 
     ctx = _ctx()
     path = case_file(case)
-    case_obj, findings = _run(api.check, path, files=True, privacy_case=path)
+    case_obj, findings = _run(api.check, path, files=True, boxes=True, privacy_case=path)
     clean = cleaner(case_obj, ctx.verbose)      # people as roles and ids, numbers hidden; -v shows them
     if as_json:
         import json

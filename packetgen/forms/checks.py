@@ -15,6 +15,31 @@ from packetgen.case.checks import _Out
 _CARD_RX = re.compile(r"(?<![\d])(?:\d[ -]?){12,18}\d(?![\d])")
 
 
+def check_boxes(case, out: _Out, forms_dir=None) -> None:
+    """Values that will not fit their box on the forms as ``build`` fills them (``packetgen check`` only: a build
+    reports the same from the filled forms).  Messages name the form, item and label, never the value."""
+    from packetgen.forms.questions import cut_values
+
+    for title, m in cut_values(case, forms_dir):
+        over = m.why.split(":")[0] if ":" in m.why else m.why
+        head = f"{title}, Part {m.part} Item {m.item} ('{_short(m.label)}') does not fit its box ({over})"
+        where_whole = "Part 13" if title.startswith("Form I-131") else \
+            "Part 8" if title.startswith("Form I-134") else "nowhere on the form (complete it by hand)"
+        if m.box == "blank":
+            out.add("info", "form.box_blank", "Forms and fees",
+                    f"{head}: a part of it would be another number, so the box is left blank and the whole is in "
+                    f"{where_whole}", "nothing to do if that is right; the intake clerk reads it there", None)
+        elif m.fmt == "name":
+            out.add("info", "form.box_cut", "Forms and fees",
+                    f"{head}: the box shows its beginning and {where_whole} the whole name",
+                    "keep the passport spelling; nothing to do", None)
+        else:
+            out.add("warning", "form.box_cut", "Forms and fees",
+                    f"{head}: the box will show only its beginning, and {where_whole} the whole",
+                    "shorten it where the documents allow (the street and number first; standard abbreviations such "
+                    "as Av., Col., Apt., Subd.), so the intake clerk keys it whole from the box", None)
+
+
 def check_forms(case, out: _Out) -> None:
     """Every required form item (field-map entries with ``ask``) must be answered by the case file."""
     from packetgen.forms.questions import unanswered_questions

@@ -266,6 +266,8 @@ class Moved:
     text: str
     field: Optional[str]
     why: str
+    box: str = ""           # for a single-line value cut at its box: "head" (the beginning shown) or "blank"
+    fmt: str = ""           # the entry's format ("name", "text", "phone"...)
 
 
 class _Plan:
@@ -461,7 +463,9 @@ class _Plan:
         why = (f"{len(text)} characters, the field holds {w.maxlen}" if w.maxlen is not None and len(text) > w.maxlen
                else f"{'lines' if w.multiline else 'width'}: does not fit the {w.width:.0f} x {w.height:.0f} pt field"
                + ("" if w.multiline else f" even at {FLOOR_SIZE:g} pt"))
-        self.moved.append(Moved(e.part, e.item, w.page, e.label, body, w.name, why))
+        box = "" if (e.format == "paragraphs" or w.multiline) else \
+            "blank" if e.format in ATOMIC_FORMATS else "head"
+        self.moved.append(Moved(e.part, e.item, w.page, e.label, body, w.name, why, box, e.format or ""))
 
     @staticmethod
     def _combo_choice(w: Widget, text: str) -> Optional[str]:
