@@ -177,7 +177,9 @@ def build(case_path, *, outdir: Optional[Path] = None, forms_dir: Optional[Path]
             # Work that needs no more than the evidence's page counts known so far, done while workers
             # normalize the photos.
             say("filling forms")
-            forms.extend(fill_case_forms(case, forms_dir=forms_dir, flatten=flatten))
+            # I-131 Part 8 Item 1 ends with a reference to the letter and to the exhibits of the beneficiary's set
+            spans = {b: _exhibit_span(st) for st in sets for b in st.beneficiary_ids}
+            forms.extend(fill_case_forms(case, forms_dir=forms_dir, flatten=flatten, exhibits_text=spans))
             for b in case.beneficiaries:      # payment, G-1145 and G-28: one each per beneficiary's set
                 forms.extend(fill_companion_forms(case, b, forms_dir=forms_dir, flatten=flatten))
             say("writing the cover letter")
@@ -200,6 +202,14 @@ def build(case_path, *, outdir: Optional[Path] = None, forms_dir: Optional[Path]
         return _finish(case, sets, exhibits, forms, first_pass, findings, warnings, date=date, outdir=outdir,
                        templates_dir=templates_dir, draft=draft, force=force, flatten=flatten, say=say, t0=t0,
                        workdir=tmpdir, keep_links=keep_links)
+
+
+def _exhibit_span(st) -> str:
+    """'Exhibits A\u2013O' (or 'Exhibit A'; '' without exhibits): the exhibits of one set, lettered in order."""
+    letters = [px.letter for px in st.plan.exhibits]
+    if not letters:
+        return ""
+    return f"Exhibit {letters[0]}" if len(letters) == 1 else f"Exhibits {letters[0]}\u2013{letters[-1]}"
 
 
 @dataclass

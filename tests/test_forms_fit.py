@@ -185,3 +185,22 @@ def test_check_names_each_value_cut_at_its_box_without_the_value(tmp_path):
     assert all("Villanueva" not in f.message for f in findings if f.code.startswith("form.box_"))
     _, plain = api.check(case, forms_dir=tmp_path)
     assert not [f for f in plain if f.code.startswith("form.box_")]
+
+
+def test_part_8_item_1_refers_to_the_cover_letter_and_the_sets_exhibits(tmp_path):
+    """An attorney's read: the one-sentence Part 8 answer should point the officer to the letter and the exhibits."""
+    from packetgen import api
+
+    case = load_case(SAMPLE)
+
+    def item_8_1(f):
+        return " ".join(next(v["value"] for v in f.values if (v["part"], v["item"]) == ("8", "1")).split())
+    assert item_8_1(fill_case_forms(case, exhibits_text={"mateo": "Exhibits A\u2013O"})[0]) == \
+        f"{case.request.summary} See the cover letter and Exhibits A\u2013O."
+    assert item_8_1(fill_case_forms(case)[0]) == f"{case.request.summary} See the cover letter."
+    (tmp_path / "forms").mkdir()
+    result = api.build(SAMPLE, outdir=tmp_path / "out", forms_dir=tmp_path / "forms", force=True)
+    for st in result.sets:             # each set's own exhibits (15 in each child-surgery set)
+        with pikepdf.open(st.path) as pdf:
+            values = [str(a.get("/V", "")) for page in pdf.pages for a in page.obj.get("/Annots", [])]
+        assert sum("See the cover letter and Exhibits A\u2013O." in " ".join(v.split()) for v in values) == 1

@@ -56,8 +56,9 @@ class FilledForm:
 # --------------------------------------------------------------------------- contexts
 
 
-def i131_context(case, beneficiary) -> dict[str, Any]:
+def i131_context(case, beneficiary, exhibits_text: str = "") -> dict[str, Any]:
     return {
+        "exhibits_text": exhibits_text,
         "case": case, "request": case.request, "discretion": case.discretion,
         "applicant": case.petitioner, "beneficiary": beneficiary,
         "for_other": case.petitioner.is_beneficiary != beneficiary.id,
@@ -183,15 +184,19 @@ def fill_form(fd: FormDef, ctx: dict, *, template: bytes, official: bool, root_n
                                    "kind": u.kind} for u in plan.unanswered])
 
 
-def fill_case_forms(case, *, forms_dir: Optional[Path] = None, flatten: bool = False) -> list[FilledForm]:
-    """One I-131 per beneficiary (case order), then one I-134 per (supporter, beneficiary) pair."""
+def fill_case_forms(case, *, forms_dir: Optional[Path] = None, flatten: bool = False,
+                    exhibits_text: Optional[dict] = None) -> list[FilledForm]:
+    """One I-131 per beneficiary (case order), then one I-134 per (supporter, beneficiary) pair.
+
+    ``exhibits_text``: beneficiary id -> 'Exhibits A\u2013O', the exhibits of that beneficiary's set, which I-131
+    Part 8 Item 1 refers to after the request's summary ('See the cover letter.' alone without it)."""
     out: list[FilledForm] = []
     fd131 = load_formdef("I-131")
     tpl, official, _ = template_for(fd131, forms_dir)
     for b in case.beneficiaries:
-        out.append(fill_form(fd131, i131_context(case, b), template=tpl, official=official,
-                             root_name=f"i131_{_slug(b.id)}", title=f"Form I-131 \u2014 {b.name.full}",
-                             beneficiary_id=b.id, flatten=flatten))
+        ctx = i131_context(case, b, (exhibits_text or {}).get(b.id, ""))
+        out.append(fill_form(fd131, ctx, template=tpl, official=official, root_name=f"i131_{_slug(b.id)}",
+                             title=f"Form I-131 \u2014 {b.name.full}", beneficiary_id=b.id, flatten=flatten))
     pairs = case.supporter_pairs()
     if pairs:
         fd134 = load_formdef("I-134")
