@@ -314,7 +314,8 @@ class Request(_Model):
     reason: Literal["medical", "family_emergency", "public_benefit", "other"]
     summary: Str = Field(description="One or two sentences: who needs to come, why, and how urgently. Goes on I-131 "
                          "Part 8 Item 1, so it is the petitioner's own words ('my nephew'); a letter the petitioner does "
-                         "not sign quotes it.")
+                         "not sign quotes it. packetgen adds 'See the cover letter and Exhibits A–O.' (the exhibits of that "
+                         "beneficiary's set), so end it with a full stop.")
     narrative: Str = Field(description="Why parole is needed and how urgent it is (for the cover letter), in the voice "
                            "of the letter's signer (letter.signer).")
     urgency: Optional[Str] = Field(None, description="Why it cannot wait; dates that matter.")
