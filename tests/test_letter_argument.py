@@ -177,4 +177,4 @@ def test_the_law_enforcement_fee_exception_is_in_the_rules_with_its_source():
         d["request"]["parole_fee_exception"] = {"claimed": True, "basis": "law_enforcement"}
     text, _ = _text(_case(WITNESS, claim))
     part = _section(text, "Request for exception from the parole fee", "Thank you")
-    assert "law enforcement matter" in part and "third" in part
+    assert "law enforcement matter" in part and "3. The person is inadmissible" in part   # numbered, not "third"

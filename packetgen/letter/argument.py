@@ -19,7 +19,7 @@ _DISCRETION_FIELDS = ("criminal_history", "immigration_history", "payment_plan",
 class Element:
     """One element of a parole-fee exception, with what proves it."""
     id: str
-    label: str                  # "(A)", "(B)(i)", "first"
+    label: str                  # "(A)", "(B)(i)", "1."
     requirement: str            # plain-English paraphrase of the statute
     facts: Optional[str]        # the facts for this element (a sentence, third person), or None
     evidence: tuple = ()        # evidence objects (exhibits) that prove it
