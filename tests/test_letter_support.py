@@ -219,3 +219,16 @@ def test_the_stay_claims_nothing_the_treatment_plan_does_not_say():
     assert "The treating doctors expect the treatment to take about five months (see Exhibit " in text
     assert (f"six months from January 25, 2027 to about July 25, 2027, covers the treatment plan of about five "
             f"months (see Exhibit {c},") in text
+
+
+def test_the_letter_pdf_names_the_ground_of_the_request_in_its_metadata():
+    """A public-benefit request is not 'humanitarian parole', in the running head or in the PDF's subject."""
+    import io
+
+    import pikepdf
+
+    for path, ground in ((WITNESS, "parole for significant public benefit"), (DYING, "humanitarian parole")):
+        case = case_from(path)
+        pdf = render_letter(case, fake_refs(case), fake_sections(case), today=TODAY).pdf
+        with pikepdf.open(io.BytesIO(pdf)) as doc:
+            assert str(doc.docinfo["/Subject"]) == f"Request for {ground} (Form I-131)"

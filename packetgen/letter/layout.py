@@ -442,7 +442,7 @@ def _build_pdf(story, case, ctx, fonts: _FontReport) -> tuple[bytes, int]:
     title = f"Cover letter: {case.case_name}"
     doc = SimpleDocTemplate(buf, pagesize=LETTER, leftMargin=MARGIN_X, rightMargin=MARGIN_X,
                             topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, invariant=1,
-                            title=title, author=ctx["signer"], subject="Humanitarian parole request (Form I-131)",
+                            title=title, author=ctx["signer"], subject=f"Request for {what} (Form I-131)",
                             creator="packetgen")
     canvas_cls = _make_canvas_class(footer)
     holder: dict = {}
