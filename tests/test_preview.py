@@ -322,3 +322,19 @@ def test_a_draft_lists_unanswered_sworn_questions_in_manifest_and_preview(sample
     assert [u["set"] for u in i131["unanswered"]] == ["beneficiaries[0].in_removal_proceedings"]
     html = (case.parent / "out" / "preview" / "index.html").read_text(encoding="utf-8")
     assert "NOT ANSWERED (left blank)" in html and "beneficiaries[0].in_removal_proceedings" in html
+
+
+def test_review_page_lists_the_signatures_outside_the_forms_own_signature_fields(tmp_path):
+    """An attorney's read: the translator's certificates and the additional-information sheet ("sign and date each
+    sheet") need signatures too; the review page lists them where they are, as the filing instructions do."""
+    folder, n = make_packet(tmp_path / "out")
+    m = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    form = m["sections"]["forms"][0]
+    form["overflow"][0]["where"] = "Part 13 row 3 (page 3)"            # the form's last page carries answers
+    ex = m["sections"]["exhibits"][0]
+    ex["translation"] = {"pages": ex["document_pages"], "certificate": "generated"}
+    (folder / "manifest.json").write_text(json.dumps(m, ensure_ascii=False), encoding="utf-8")
+    assert CliRunner().invoke(cli, ["preview", str(folder)]).exit_code == 0
+    text = re.sub(r"<[^>]+>", "", (folder / "preview" / "index.html").read_text(encoding="utf-8"))
+    assert f"sign and date the additional-information sheet on p. {form['pages'][0] + 2}" in text
+    assert f"the translator signs the certificate of translation on p. {ex['document_pages'][1]}" in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 from typing import Optional
 
@@ -255,6 +256,10 @@ def _html_contents(sections: list[Section], pages: list[RenderedPage]) -> list[s
                 details.append(f"English translation{' (from ' + _e(lang) + ')' if lang else ''}"
                                + (f" {_pages_text(*tsp)}" if tsp else "")
                                + ("; certificate generated" if tr.get("certificate") == "generated" else ""))
+                if tr.get("certificate") == "generated" and tsp:
+                    # the certificate is the translation's last page, with a blank line for the translator
+                    details.append(f"✍ the translator signs the certificate of translation on "
+                                   f"{_page_link(pages, tsp[1], f'p. {tsp[1]}')}")
             files = [f for f in info.get("files") or [] if isinstance(f, dict)]
             if files:
                 details.append("<span class='muted'>" + ", ".join(_e(f.get("path", "")) for f in files) + "</span>")
@@ -274,6 +279,13 @@ def _html_contents(sections: list[Section], pages: list[RenderedPage]) -> list[s
                     pp = _packet_page(info, x.get("page"))
                     details.append(f"✍ {_e(x.get('name') or x.get('who') or 'signature')} signs "
                                    f"{_e(_part_item(x))} on {_page_link(pages, pp, f'p. {pp}')}")
+            # the additional-information page says "sign and date each sheet": the pages that carry answers
+            sheets = sorted({int(m.group(1)) for o in info.get("overflow") or [] if isinstance(o, dict)
+                             for m in [re.search(r"\(page (\d+)\)", str(o.get("where") or ""))] if m})
+            for sheet in sheets:
+                pp = _packet_page(info, sheet)
+                where = _page_link(pages, pp, f"p. {pp}") if pp else f"form page {sheet}"
+                details.append(f"✍ sign and date the additional-information sheet on {where}")
         else:
             chip_text = "✉" if s.kind == "letter" else "…"
         h.append(f'<tr><td><span class="chip" style="background:{s.colour}">{_e(chip_text)}</span></td>'
