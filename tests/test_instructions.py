@@ -191,3 +191,16 @@ def test_signers_elsewhere_may_send_a_scan_of_the_inked_page():
     text = _text(render_filing_instructions(case, [sig], today=TODAY, sets=[_one_set()]))
     assert ("A signer who is not with you (abroad, or a translator elsewhere) signs the printed page in ink and sends "
             "it back; a scan or fax of the page signed in ink, printed in its place, is accepted.") in text
+
+
+def test_the_card_holder_is_told_to_write_the_card_data_by_hand(sample_copy, tmp_path):
+    """A second attorney's read: packetgen leaves the G-1450's card number and expiry blank, and nothing told the card
+    holder to write them; a G-1450 without them cannot be charged and the filing comes back."""
+    text, _ = _built(sample_copy, tmp_path, "trial-witness")
+    assert re.search(r"The card holder writes by hand, on each Form G-1450, the card number and the expiration date",
+                     text)
+
+    def ach(data):
+        data["filing"]["payment"] = "G-1650"
+    text, _ = _built(sample_copy, tmp_path, "dying-parent", ach)
+    assert "the routing number and the account number" in text and "card number" not in text

@@ -313,6 +313,13 @@ def render_filing_instructions(case, signatures: list[dict], *, today: dt.date, 
                   bullet(e(f"Use one Form {pay} for each Form I-131, for exactly {money(fee)}, and put it ON TOP of "
                            f"that beneficiary's set." if n > 1 else
                            f"Use one Form {pay} for exactly {money(fee)} and put it ON TOP of the set.")),
+                  bullet(e("The card holder writes by hand, on each Form G-1450, the card number and the expiration "
+                           "date, ticks the card type if it is not ticked, and signs it (the row in section 1): "
+                           "packetgen never types card data, and a form without them cannot be charged."
+                           if pay == "G-1450" else
+                           "The account holder writes by hand, on each Form G-1650, the routing number and the "
+                           "account number, and signs it (the row in section 1): packetgen never types bank account "
+                           "numbers, and a form without them cannot be debited.")),
                   bullet("Make sure the card or account can cover the amount: a declined payment means a rejected "
                          "filing.")]
     elif pay in ("check", "money_order"):
