@@ -232,3 +232,38 @@ def test_the_letter_pdf_names_the_ground_of_the_request_in_its_metadata():
         pdf = render_letter(case, fake_refs(case), fake_sections(case), today=TODAY).pdf
         with pikepdf.open(io.BytesIO(pdf)) as doc:
             assert str(doc.docinfo["/Subject"]) == f"Request for {ground} (Form I-131)"
+
+
+def test_the_criminal_record_paragraph_cites_the_pages_named_for_it():
+    """A second attorney's read: "has never been arrested" cited nothing, though the declaration states it; a page
+    named "criminal_record" is cited, with any court disposition or police certificate."""
+    def named(d):
+        _ev(d, "petitioner_statement").setdefault("pages", {})["criminal_record"] = 1
+    for mutate, cited in ((_without("criminal_record"), False), (named, True)):
+        case, text, refs = _render(DYING, mutate)
+        part = _between(text, "Criminal record", "Ability to pay")
+        a = refs["petitioner_statement"]
+        assert (f"(see Exhibit {a.letter}, p. {a.first_page})" in part) == cited, part
+
+
+def test_why_no_visa_cites_what_the_wait_is_measured_against():
+    """A second attorney's read: "His mother is not expected to live that long" was cited to the appointment page.
+    The paragraph cites the wait's exhibit and the prognosis or time frame (medical, family) or the dates and the
+    agency's position (public benefit), each at its named page."""
+    for path, against in ((DYING, "hospice_letter"), (CHILD, "doctor_letter"), (WITNESS, "trial_order")):
+        case, text, refs = _render(path)
+        part = _between(text, "Why a visa could not be obtained", "The visa history is documented by")
+        last = part.rsplit("(see ", 1)[1]
+        assert f"Exhibit {refs['visa_appointment'].letter}," in last, (path, last)
+        assert f"Exhibit {refs[against].letter}, p. " in last, (path, last)
+    _, text, refs = _render(WITNESS)
+    part = _between(text, "Why a visa could not be obtained", "The visa history is documented by")
+    assert f"Exhibit {refs['usao_letter'].letter}, p. " in part.rsplit("(see ", 1)[1]      # "supports my request"
+
+
+def test_the_imminent_death_element_reads_as_the_statute_does():
+    """(b)(4)(A) is the person's close family member *in the United States* whose death is imminent; "a close family
+    member of the person in the United States is dying" read as if the person were in the United States."""
+    _, text, _ = _render(DYING)
+    part = _between(text, "8 U.S.C. 1804(b)(4)", "(B)")
+    assert "The person has a close family member in the United States whose death is imminent." in part

@@ -230,6 +230,17 @@ class _Citer:
     def cite_list(self, evidence, key=None) -> Markup:
         return Markup("; ").join(self.exhibit(e.id if hasattr(e, "id") else e, key) for e in evidence)
 
+    def cite_named(self, evidence, keys=()) -> Markup:
+        """'Exhibit B, p. 38; Exhibit D, p. 42': each exhibit once, in exhibit order, cited at the first of the
+        passages ``keys`` that it names (its whole range when it names none of them)."""
+        ids = list(dict.fromkeys(e.id if hasattr(e, "id") else str(e) for e in evidence))
+        rank = {eid: i for i, eid in enumerate(self.order)}
+        parts = []
+        for eid in sorted(ids, key=lambda i: rank.get(i, len(rank))):
+            named = getattr(self.by_id.get(eid), "pages", None) or {}
+            parts.append(self.exhibit(eid, next((k for k in keys if named.get(str(k))), None)))
+        return Markup("; ").join(parts)
+
     def see_list(self, evidence, key=None) -> Markup:
         c = self.cite_list(evidence, key)
         return Markup(" (see ") + c + Markup(")") if c else Markup("")

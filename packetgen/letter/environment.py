@@ -188,7 +188,7 @@ def _environment(search: list[Path], *, source: bool = False):
     env.tests["exhibit"] = _citer_call("has_exhibit")
     env.globals.update({name: _citer_call(name) for name in (
         "exhibit", "has_exhibit", "exhibits_for", "cite", "see", "cite_list", "see_list", "uncited", "mark_listed",
-        "not_listed", "exhibits_with", "mark_described", "is_described", "described_key")})
+        "not_listed", "exhibits_with", "mark_described", "is_described", "described_key", "cite_named")})
     if source:
         from packetgen.letter.source_mode import source_longdate
         env.filters["longdate"] = lambda d: source_longdate(d, long_date)
