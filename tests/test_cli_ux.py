@@ -126,3 +126,22 @@ def test_a_build_stopped_by_the_check_lists_errors_like_check(fresh):
     assert "the packet was not built" in r.output and "Errors (" in r.output and "--draft" in r.output
     assert "[0]" not in r.output and "beneficiary #1 (" in r.output
     assert all(len(line) <= 70 or " " not in line.strip() for line in r.output.splitlines()[1:])
+
+
+def test_check_takes_the_forms_folder_build_takes(official_forms_dir, monkeypatch, tmp_path):
+    """A second attorney's read: `check` had no --forms-dir, so with the forms installed elsewhere it reported the
+    official I-131 as a stand-in (only $PACKETGEN_FORMS_DIR worked)."""
+    from .conftest import SAMPLES
+
+    monkeypatch.delenv("PACKETGEN_FORMS_DIR", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    case = str(SAMPLES / "trial-witness" / "case.json")
+    runner = CliRunner()
+    without = runner.invoke(cli, ["check", case, "--json"])
+    with_dir = runner.invoke(cli, ["check", case, "--json", "--forms-dir", str(official_forms_dir)])
+
+    def standins(r):
+        f = next(f for f in json.loads(r.output) if f["code"] == "fileable.standin_forms")
+        return f["message"]
+    assert "I-131" in standins(without)
+    assert "I-131" not in standins(with_dir) and "I-134" in standins(with_dir)

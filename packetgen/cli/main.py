@@ -235,8 +235,11 @@ def _print_build(result, draft: bool) -> None:
 @click.argument("case", required=False, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable findings (all of them, unformatted).")
 @click.option("--errors-only", is_flag=True, help="Show only the errors (the findings that stop a build).")
+@click.option("--forms-dir", type=click.Path(path_type=Path), envvar="PACKETGEN_FORMS_DIR",
+              help="Folder with official form PDFs, as for build (default: $PACKETGEN_FORMS_DIR, then the user "
+                   "data folder).")
 @common_flags
-def check(case, as_json, errors_only):
+def check(case, as_json, errors_only, forms_dir):
     """Pre-flight check of CASE (a case file or its folder; default ./case.json): errors (which stop a
     build), warnings and notes, each with its fix. Notes are summarized in one line unless -v.
 
@@ -248,7 +251,7 @@ def check(case, as_json, errors_only):
 
     ctx = _ctx()
     path = case_file(case)
-    case_obj, findings = _run(api.check, path, files=True, boxes=True, privacy_case=path)
+    case_obj, findings = _run(api.check, path, files=True, boxes=True, forms_dir=forms_dir, privacy_case=path)
     clean = cleaner(case_obj, ctx.verbose)      # people as roles and ids, numbers hidden; -v shows them
     if as_json:
         import json
