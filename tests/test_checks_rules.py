@@ -302,3 +302,19 @@ def test_samples_are_clean_except_for_the_stand_in_forms(path, tmp_path, monkeyp
     _, fs = api.check(load_case(path), today=TODAY, forms_dir=tmp_path, files=True)
     assert {f.code for f in fs if f.severity == "error"} == {"fileable.standin_forms"}, format_findings(fs)
     assert not [f for f in fs if f.code.startswith("evidence.file_")]
+
+
+def test_one_person_lists_the_same_other_names_in_every_record():
+    """A second attorney's read: Marisol, petitioner and supporter, listed her birth name on the I-131 (petitioner
+    record) and nothing on the I-134 (supporter record): two sworn answers to one question."""
+    def only_on_the_i131(d):
+        d["petitioner"]["other_names"] = [{"family": "Morales Pérez", "given": "Marisol"}]
+        for s in d["supporters"]:
+            s.pop("other_names", None)
+    f = one(run(only_on_the_i131, DYING), "consistency.other_names_differ")
+    assert f.severity == "warning" and f.where.endswith(".other_names") and "Morales Pérez" not in f.message
+
+    def both(d):
+        only_on_the_i131(d)
+        d["supporters"][0]["other_names"] = [{"family": "Morales Pérez", "given": "Marisol"}]
+    assert not by_code(run(both, DYING), "consistency.other_names_differ")

@@ -132,6 +132,15 @@ def _consistency(case, out: _Out):
                         f"{label} but the mailing addresses differ", "use the same mailing address in both records, "
                                                                      "or confirm the difference is intended",
                         f"{pb}.mailing_address")
+            others_a = sorted(_name_key(n) for n in (a.other_names or []))
+            others_b = sorted(_name_key(n) for n in (b.other_names or []))
+            if others_a != others_b:
+                # each record prints its own on a sworn form (I-131 Part 2, I-134 Part 2): two answers to one question
+                out.add("warning", "consistency.other_names_differ", g,
+                        f"{label} but the other names used differ: {len(others_a)} in {pa}.other_names and "
+                        f"{len(others_b)} in {pb}.other_names",
+                        "list the same other names (maiden name, aliases) in both records: each form asks for them "
+                        "under penalty of perjury", f"{pb}.other_names")
             if a.passport and b.passport and a.passport.number != b.passport.number:
                 out.add("error", "consistency.passport_differs", g,
                         f"{label} but the passport numbers differ: {a.passport.number} and {b.passport.number}",
