@@ -267,3 +267,15 @@ def test_the_imminent_death_element_reads_as_the_statute_does():
     _, text, _ = _render(DYING)
     part = _between(text, "8 U.S.C. 1804(b)(4)", "(B)")
     assert "The person has a close family member in the United States whose death is imminent." in part
+
+
+def test_the_index_note_says_where_the_page_numbers_are_and_mentions_translations_only_when_there_are_some():
+    """A second attorney's read: form pages carry their stamp at the top, and the witness's set has no translation."""
+    def note(path):
+        case = case_from(path)
+        full = flat(text_of(render_letter(case, fake_refs(case), fake_sections(case), today=TODAY).pdf))
+        return full.split("Exhibit index", 1)[1].split("Exhibit Document", 1)[0]
+    for path, translated in ((CHILD, True), (WITNESS, False)):
+        text = note(path)
+        assert "stamped on each page (at the foot; on the forms, at the top)" in text
+        assert ("followed by its English translation" in text) == translated, (path, text)

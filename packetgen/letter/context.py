@@ -98,6 +98,8 @@ def _context(case, exhibits: list[ExhibitRef], sections: list[dict], today: dt.d
         "exhibit_list": [{"letter": x.letter, "id": x.evidence_id, "title": x.title, "shows": x.shows,
                           "pages": _page_range(x.first_page, x.last_page)} for x in exhibits],
         "exhibit_span": exhibit_span, "n_exhibits": len(exhibits),
+        "any_translation": bool({x.evidence_id for x in exhibits}
+                                & {e.id for e in case.evidence if e.translation is not None}),
         "sections": secs,
         "status_text": pet.immigration_status or "",
         "pet_his": {"F": "her", "M": "his"}.get(pet.sex or "", "their"),

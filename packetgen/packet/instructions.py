@@ -382,7 +382,7 @@ def render_filing_instructions(case, signatures: list[dict], *, today: dt.date, 
                " single-sided on plain 8.5 × 11 inch (US Letter) paper, all of the same weight, at 100% scale "
                "(\u201cactual size\u201d, not \u201cfit to page\u201d)."),
         bullet("Do not reorder, remove or add pages: the cover letter and exhibit index cite the page numbers "
-               "stamped at the foot of each page. Put each signed page back in its place."),
+               "stamped on each page (at the foot; on the forms, at the top). Put each signed page back in its place."),
         bullet("No staples, tape or metal prongs. Hold each beneficiary's set together with a binder clip or paper "
                "clip; separate the sets with a clip or a rubber band. Do not highlight." if several else
                "No staples, tape or metal prongs. Hold the set together with a binder clip or paper clip. "
