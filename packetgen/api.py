@@ -264,6 +264,7 @@ def _finish(case, sets, exhibits, forms, first_pass, findings, warnings, *, date
     set_rows = [{"number": b.plan.number, "file": b.plan.file_name, "beneficiaries": b.plan.beneficiary_ids,
                  "pages": b.page_map.total, "forms": [f.form_id for f in b.forms],
                  "letter": (b.page_map.letter.first, b.page_map.letter.last),
+                 "letter_signature": [b.page_map.letter.first + p - 1 for p in b.letter.signature_pages],
                  "i131_first": [s.first for f, s in zip(b.forms, b.page_map.forms) if f.form_id == "I-131"]}
                 for b in built]
     state = fileability(findings, standins)

@@ -204,3 +204,16 @@ def test_the_card_holder_is_told_to_write_the_card_data_by_hand(sample_copy, tmp
         data["filing"]["payment"] = "G-1650"
     text, _ = _built(sample_copy, tmp_path, "dying-parent", ach)
     assert "the routing number and the account number" in text and "card number" not in text
+
+
+def test_the_cover_letter_row_gives_the_page_of_its_signature_line(sample_copy, tmp_path):
+    """A second attorney's read: the row gave the letter's range ('pp. 3-9'); the signer needs the page to sign."""
+    from pypdf import PdfReader
+
+    text, manifest = _built(sample_copy, tmp_path, "trial-witness")
+    page = int(re.search(r"Cover letter signature line at the end of the letter (\d+)", text).group(1))
+    first, last = manifest["sets"][0]["sections"]["letter"]
+    assert first <= page <= last
+    reader = PdfReader(str(tmp_path / "out" / "packet.pdf"))
+    assert "Respectfully submitted" in reader.pages[page - 1].extract_text()
+    assert "Respectfully submitted" not in reader.pages[page - 2].extract_text()

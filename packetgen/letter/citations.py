@@ -42,6 +42,7 @@ class LetterResult:
     cited: set[str]
     links: list[tuple[int, tuple[float, float, float, float], str]]
     warnings: list[str] = field(default_factory=list)
+    signature_pages: list[int] = field(default_factory=list)   # 1-based pages of the letter with a signature line
 
 
 def _pages(first: Optional[int], last: Optional[int]) -> str:

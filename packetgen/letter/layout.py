@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Optional
 
 from packetgen.errors import TemplateError
 from packetgen.layout import LETTER, STAMP_BAND
@@ -110,7 +111,7 @@ class _IdParagraph:  # mixin marker set on the first cell of each exhibit-index 
 
 
 def _build_story(blocks, ctx, exhibits: list[ExhibitRef], case, fonts: _FontReport, links_sink: list,
-                 template_name: str):
+                 template_name: str, signature_sink: Optional[list] = None):
     from reportlab.lib import colors
     from reportlab.lib.units import inch
     from reportlab.platypus import (Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table,
@@ -220,7 +221,7 @@ def _build_story(blocks, ctx, exhibits: list[ExhibitRef], case, fonts: _FontRepo
         elif tag == "signature":
             lines = [ln.strip() for ln in re.split(r"<br\s*/?>", body) if ln.strip()]
             items = [para(attrs.get("closing", "Respectfully submitted,"), st["sig"]), Spacer(1, 40),
-                     _SignatureLine(3.2 * inch)]
+                     _SignatureLine(3.2 * inch, signature_sink)]
             items += [para(ln, st["sig"]) for ln in lines]
             # One unsplittable block (a table, so that a preceding keep="next" paragraph stays with it).
             t = _Unsplittable([[f] for f in items], colWidths=[width])
@@ -242,9 +243,9 @@ def _build_story(blocks, ctx, exhibits: list[ExhibitRef], case, fonts: _FontRepo
 
 
 class _SignatureLine:
-    """A blank line for a handwritten signature (never a typed one)."""
+    """A blank line for a handwritten signature (never a typed one); notes the page it is drawn on in ``sink``."""
 
-    def __new__(cls, width):
+    def __new__(cls, width, sink: Optional[list] = None):
         from reportlab.platypus import Flowable
 
         class _Line(Flowable):
@@ -254,6 +255,8 @@ class _SignatureLine:
             def draw(self):
                 self.canv.setLineWidth(0.7)
                 self.canv.line(0, 4, width, 4)
+                if sink is not None:
+                    sink.append(self.canv.getPageNumber())
 
         return _Line()
 

@@ -52,8 +52,9 @@ def render_letter(case, exhibits: list[ExhibitRef], sections: list[dict], *, tem
                                        for_beneficiary=for_beneficiary, related_requests=related_requests)
     fonts = _FontReport()
     links: list = []
+    signature_pages: list = []          # the letter's pages that hold a signature line (drawn there)
     blocks = _parse_blocks(markup)
-    story = _build_story(blocks, ctx, exhibits, case, fonts, links, name)
+    story = _build_story(blocks, ctx, exhibits, case, fonts, links, name, signature_pages)
     pdf, pages = _build_pdf(story, case, ctx, fonts)
 
     warnings: list[str] = []
@@ -87,7 +88,8 @@ def render_letter(case, exhibits: list[ExhibitRef], sections: list[dict], *, tem
     if fonts.unshaped:
         warnings.append("Arabic, Devanagari or Thai text in the cover letter is shown unshaped: install "
                         "'arabic-reshaper' and 'uharfbuzz' (pip install arabic-reshaper uharfbuzz)")
-    return LetterResult(pdf=pdf, page_count=pages, cited=set(citer.cited), links=links, warnings=warnings)
+    return LetterResult(pdf=pdf, page_count=pages, cited=set(citer.cited), links=links, warnings=warnings,
+                        signature_pages=sorted(set(signature_pages)))
 
 
 def case_letter_dir(case) -> Path | None:

@@ -232,8 +232,10 @@ def render_filing_instructions(case, signatures: list[dict], *, today: dt.date, 
         who = "attorney" if case.attorney and signer == case.attorney.name.full else \
             "petitioner" if signer == case.petitioner.name.full else ""
         for st in sets or [{"number": None}]:
+            at = st.get("letter_signature") or []
             sigs.append({"form": "Cover letter", "title": None, "page": None, "part": None, "item": None,
-                         "who": who, "name": signer, "packet_page": None, "packet_pages": st.get("letter"),
+                         "who": who, "name": signer, "packet_page": at[-1] if at else None,
+                         "packet_pages": None if at else st.get("letter"),
                          "set": st["number"], "note": "signature line at the end of the letter"})
     order = {st["number"]: i for i, st in enumerate(sets)}
 
