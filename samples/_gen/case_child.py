@@ -70,9 +70,9 @@ def doctor_letter(path):
         "place within the next four months, by mid-February 2027 at the latest. With timely surgery the long-term outlook for children with his "
         "anatomy is good, and most reach school and adult life with normal activity.",
         "<b>Why he cannot be treated in Honduras or nearby.</b> Unifocalization with complete repair is a rare, "
-        "highly specialised operation. No hospital in Honduras performs it. I have consulted the two referral centres "
-        "in Guatemala and El Salvador that operate on congenital heart disease; neither performs this procedure on "
-        "children with MAPCAs. For this reason I have referred Mateo to Gulf Coast Children's Hospital in Houston, "
+        "highly specialised operation. No hospital in Honduras performs it, and none in the neighbouring countries "
+        "does: I have consulted the referral centres for congenital heart surgery in Guatemala, El Salvador and "
+        "Nicaragua, and none of them performs this procedure on children with MAPCAs. For this reason I have referred Mateo to Gulf Coast Children's Hospital in Houston, "
         "whose Heart Center has agreed to review his case for surgery.",
         "<b>Duration and fitness to travel.</b> From my discussions with the U.S. team, I expect about five months from "
         "pre-operative evaluation to clearance to fly home. Mateo is fit to travel on a commercial flight with supplemental oxygen, "
@@ -213,8 +213,9 @@ def statement(path):
         "nephew, Mateo Andrés Reyes Castillo, and his mother, my sister-in-law, Ana Gabriela Castillo Mejía.",
         "Mateo is seven years old. He is the son of my brother, José Daniel Reyes Flores, and of Ana. He was born with a "
         "complex heart defect, tetralogy of Fallot with pulmonary atresia. His cardiologist in Tegucigalpa, Dr. Rafael "
-        "Medina Zúniga, has told the family that his condition is getting worse and that he needs an operation within "
-        "the next four months, by the middle of February 2027 at the latest. That operation is not performed in Honduras or in the neighbouring countries.",
+        "Medina Zúniga, wrote on October 14, 2026 that his condition is getting worse and that he needs an operation "
+        "within four months, by the middle of February 2027 at the latest. That operation is not performed in "
+        "Honduras or in the neighbouring countries.",
         "Gulf Coast Children's Hospital in Houston accepted Mateo on October 28, 2026 and scheduled his surgery for "
         "February 9, 2027. The hospital expects the whole treatment, including the tests before surgery, the stay "
         "in hospital and the follow-up visits, to take about five months.",
@@ -234,10 +235,11 @@ def statement(path):
         "and I will pay for their food, local transport and everything else they need. My salary and savings are "
         "shown in my employer's letter and my bank statements.",
         "Ana and Mateo will return to Honduras as soon as the doctors allow it. Ana is a primary-school teacher at a "
-        "public school in Tegucigalpa, where she has been granted unpaid leave until August 2027. Her husband, her "
+        "public school in Tegucigalpa, where she has been granted unpaid leave from January 25 to July 31, 2027; "
+        "she must be back at work on August 2, 2027. Her husband, her "
         "younger daughter, her home and her work are all in Honduras. The family has return tickets, which they will "
         "change to the date the doctors set.",
-        "Neither Ana nor Mateo has ever been arrested or charged with any offence, in Honduras or anywhere else. "
+        "Neither Ana nor Mateo has ever been arrested, charged or convicted of any offence, in Honduras or anywhere else. "
         "Neither has ever been to the United States or been in removal proceedings.",
         "I ask that these requests be decided quickly, because the date of the operation cannot be moved without "
         "putting Mateo's life at risk.",
@@ -467,7 +469,7 @@ def flight_reservation(path):
                              ("BOX", (0, 0), (-1, -1), 0.5, colors.grey),
                              ("INNERGRID", (0, 0), (-1, -1), 0.25, colors.lightgrey)]))
     fare = fare_table([["Base fare, 2 passengers", "$1,052.00"], ["Taxes, fees and charges", "$434.40"],
-                       ["Total paid (Visa ...2207, cardholder LUCIA I REYES)", "$1,486.40"]], label_width=3.4)
+                       ["Total paid by card", "$1,486.40"]], label_width=3.4)
     story = [Paragraph("<b>ITINERARY RECEIPT / RECIBO DE ITINERARIO</b>", S["h2"]),
              Paragraph("Issued November 19, 2026 \u00b7 Booking reference <b>CC8HT2</b> \u00b7 Fare: Economy Flex "
                        "(date changes without a change fee; any fare difference applies)", S["sans"]),

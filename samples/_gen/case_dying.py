@@ -12,7 +12,7 @@ from .civil import certificate_es, translation_en
 from .common import (S, Drawn, Letterhead, Paragraph, Spacer, Table, TableStyle, appointment_table, build_doc, colors,
                      fare_table, flight_table, inch, letter, translated_letter)
 from .forms import declaration
-from .passport import PassportData
+from .passport import PassportData, _mrz_text, check_digit
 from .photos import passport_photo, refusal_photo
 from .prcard import CARD, ResidentCard, draw_back, draw_front
 
@@ -384,7 +384,7 @@ def itinerary(path):
             ["QZ 513", "Fri 02 APR 2027", "Los Angeles (LAX)", "Guatemala City (GUA)", "14:30", "21:10", "Economy", "Confirmed"]]
     t = flight_table(rows)
     fare = fare_table([["Base fare", "$388.00"], ["Taxes, fees and charges", "$164.37"],
-                       ["Total paid (Visa ...4471)", "$552.37"]], label_width=2.4)
+                       ["Total paid by card", "$552.37"]], label_width=2.4)
     story = [Paragraph("<b>ITINERARY RECEIPT / RECIBO DE ITINERARIO</b>", S["h2"]),
              Paragraph("Issued November 21, 2026 \u00b7 Booking reference <b>QZ7R4M</b> \u00b7 E-ticket "
                        "<b>871 2604419035</b>", S["sans"]),
@@ -499,6 +499,16 @@ def _stamp(c, x, y, w, h, color, lines, angle, box=True):
     c.restoreState()
 
 
+def visa_mrz() -> tuple[str, str]:
+    """The two 44-character lines of the visa foil's machine-readable zone (ICAO 9303 part 7, MRV-A): the passport
+    number, birth date and expiry date each followed by its check digit, then 16 characters of optional data."""
+    num, dob, exp = "184203577", "690509", "220312"
+    l1 = ("VNUSA" + _mrz_text("Morales Perez") + "<<" + _mrz_text("Jorge Alberto")).ljust(44, "<")
+    l2 = (num + check_digit(num) + "GTM" + dob + check_digit(dob) + "M" + exp + check_digit(exp)
+          + "B3GUA1234567").ljust(44, "<")
+    return l1, l2
+
+
 def _visa_page(c, W, H):
     """The U.S. visa foil in the earlier passport (vector drawing, fictional)."""
     c.setFillColor(colors.HexColor("#f4f1e8"))
@@ -536,8 +546,8 @@ def _visa_page(c, W, H):
     c.drawCentredString(fx + 50, fy + fh - 75, "photo")
     c.setFont("Courier-Bold", 8.3)
     c.setFillColor(colors.black)
-    c.drawString(fx + 10, fy + 22, "VNUSAMORALES<PEREZ<<JORGE<ALBERTO<<<<<<<<<<<")
-    c.drawString(fx + 10, fy + 10, "1842035776GTM6905094M2203127B3GUA1234567<<<<")
+    for i, line in enumerate(visa_mrz()):
+        c.drawString(fx + 10, fy + 22 - 12 * i, line)
     c.setFont("Helvetica", 6.5)
     c.setFillColor(colors.HexColor("#444444"))
     c.drawString(14, 14, "Previous passport No. 184203577 (Guatemala), issued March 2011, expired March 2021")

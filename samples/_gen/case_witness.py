@@ -127,8 +127,8 @@ def statement(path):
         "and needs me in Las Vegas from February 15, 2027 to prepare. I ask for parole for two months, from February 15 "
         "to April 15, 2027, because the trial is expected to last three weeks and its dates may change.",
         "I started a B-1/B-2 visa application for this trip, but when I booked its interview at the U.S. "
-        "Embassy in Manila on November 16, 2026, the first appointment available was October 14, 2027, eight months "
-        "after the trial begins. The U.S. Attorney's Office supports my request for parole.",
+        "Embassy in Manila on November 16, 2026, the first appointment available was October 14, 2027, almost eight "
+        "months after the trial begins. The U.S. Attorney's Office supports my request for parole.",
         "The government will pay my airfare and the witness allowance for the days I attend court. My brother, Paolo "
         "Santos Macaraeg, a U.S. citizen who lives in Henderson, Nevada, will let me stay in his home and will pay for "
         "anything else I need.",
