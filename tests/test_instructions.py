@@ -217,3 +217,12 @@ def test_the_cover_letter_row_gives_the_page_of_its_signature_line(sample_copy, 
     reader = PdfReader(str(tmp_path / "out" / "packet.pdf"))
     assert "Respectfully submitted" in reader.pages[page - 1].extract_text()
     assert "Respectfully submitted" not in reader.pages[page - 2].extract_text()
+
+
+def test_the_g1450_signature_has_no_invented_part_or_item():
+    """The 09/27/19 G-1450 numbers neither parts nor items (its text: 'Credit Card Holder's Signature'); the
+    instructions printed 'Part 2, Item 4' for it."""
+    from packetgen.forms.fieldmap import load_formdef
+
+    sig = load_formdef("G-1450").model.signatures[0]
+    assert (sig.part, sig.item) == ("", "") and sig.who == "card holder"

@@ -277,8 +277,9 @@ def _html_contents(sections: list[Section], pages: list[RenderedPage]) -> list[s
             for x in info.get("signatures") or []:
                 if isinstance(x, dict):
                     pp = _packet_page(info, x.get("page"))
+                    what = _part_item(x) or "the form"       # the G-1450 numbers neither parts nor items
                     details.append(f"✍ {_e(x.get('name') or x.get('who') or 'signature')} signs "
-                                   f"{_e(_part_item(x))} on {_page_link(pages, pp, f'p. {pp}')}")
+                                   f"{_e(what)} on {_page_link(pages, pp, f'p. {pp}')}")
             # the additional-information page says "sign and date each sheet": the pages that carry answers
             sheets = sorted({int(m.group(1)) for o in info.get("overflow") or [] if isinstance(o, dict)
                              for m in [re.search(r"\(page (\d+)\)", str(o.get("where") or ""))] if m})
