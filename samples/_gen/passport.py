@@ -322,16 +322,20 @@ def draw_booklet(c, W, H, p: PassportData):
         t.setHorizScale(100 * scale)
         t.textLine(line)
         c.drawText(t)
-    # 'SPECIMEN' across the portrait, as printed on sample passports
-    c.saveState()
-    c.translate(px + pwid / 2, py + phei / 2)
-    c.rotate(35)
-    c.setFillColor(colors.HexColor("#c03030"))
-    c.setFillAlpha(0.55)
-    c.setFont("Helvetica-Bold", 9)
-    c.drawCentredString(0, 0, "SPECIMEN")
-    c.restoreState()
+    specimen_mark(c, px + pwid / 2, py + phei / 2, 9)
 
 
 def booklet_size() -> tuple[float, float]:
     return (125 + 6) * mm, (88 * 2 + 6) * mm
+
+
+def specimen_mark(c, cx: float, cy: float, size: float) -> None:
+    """'SPECIMEN' across a portrait centred at (cx, cy), as printed on sample identity documents."""
+    c.saveState()
+    c.translate(cx, cy)
+    c.rotate(35)
+    c.setFillColor(colors.HexColor("#c03030"))
+    c.setFillAlpha(0.55)
+    c.setFont("Helvetica-Bold", size)
+    c.drawCentredString(0, 0, "SPECIMEN")
+    c.restoreState()

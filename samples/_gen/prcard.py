@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 
-from .passport import MONTHS, _guilloche, _mrz_text, _portrait, check_digit
+from .passport import MONTHS, _guilloche, _mrz_text, _portrait, check_digit, specimen_mark
 
 CARD = (85.6 * mm, 54.0 * mm)          # ID-1 card size
 GREEN = "#2f6b4a"
@@ -93,15 +93,7 @@ def draw_front(c, W, H, p: ResidentCard) -> None:
             c.setFillColor(colors.HexColor("#111111"))
             c.drawString(xx, y - 2.6 * mm, value)
         y -= 6.0 * mm
-    # 'SPECIMEN' across the portrait, as on the sample passports
-    c.saveState()
-    c.translate(px + pw / 2, py + ph / 2)
-    c.rotate(35)
-    c.setFillColor(colors.HexColor("#c03030"))
-    c.setFillAlpha(0.55)
-    c.setFont("Helvetica-Bold", 7)
-    c.drawCentredString(0, 0, "SPECIMEN")
-    c.restoreState()
+    specimen_mark(c, px + pw / 2, py + ph / 2, 7)      # as on the sample passports
 
 
 def draw_back(c, W, H, p: ResidentCard) -> None:
