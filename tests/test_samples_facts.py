@@ -239,7 +239,7 @@ def test_ana_claims_both_halves_of_paragraph_1_in_the_doctors_words():
     assert "Guatemala, El Salvador and Nicaragua" in doctor            # every country that borders Honduras
     ana = next(b for b in case.beneficiaries if b.id == "ana")
     element = ana.parole_fee_exception.elements["a"]
-    assert "within four months" in element and "no hospital in Honduras or its neighbouring countries" in element
+    assert "within four months" in element and "no hospital in Honduras or its neighboring countries" in element
 
 
 def test_the_surgery_deadline_is_anchored_to_the_date_the_doctor_wrote_it():

@@ -215,7 +215,7 @@ def statement(path):
         "complex heart defect, tetralogy of Fallot with pulmonary atresia. His cardiologist in Tegucigalpa, Dr. Rafael "
         "Medina Zúniga, wrote on October 14, 2026 that his condition is getting worse and that he needs an operation "
         "within four months, by the middle of February 2027 at the latest. That operation is not performed in "
-        "Honduras or in the neighbouring countries.",
+        "Honduras or in the neighboring countries.",
         "Gulf Coast Children's Hospital in Houston accepted Mateo on October 28, 2026 and scheduled his surgery for "
         "February 9, 2027. The hospital expects the whole treatment, including the tests before surgery, the stay "
         "in hospital and the follow-up visits, to take about five months.",
@@ -239,7 +239,7 @@ def statement(path):
         "she must be back at work on August 2, 2027. Her husband, her "
         "younger daughter, her home and her work are all in Honduras. The family has return tickets, which they will "
         "change to the date the doctors set.",
-        "Neither Ana nor Mateo has ever been arrested, charged or convicted of any offence, in Honduras or anywhere else. "
+        "Neither Ana nor Mateo has ever been arrested, charged or convicted of any offense, in Honduras or anywhere else. "
         "Neither has ever been to the United States or been in removal proceedings.",
         "I ask that these requests be decided quickly, because the date of the operation cannot be moved without "
         "putting Mateo's life at risk.",

@@ -111,7 +111,7 @@ def statement(path):
         "other costs while he is here, and I have bought a travel medical insurance policy for him. He has paid for "
         "his own round-trip ticket, returning on April 2, 2027. My income and savings are shown in my employer's "
         "letter and my bank statements.",
-        "Jorge has never been arrested, charged or convicted of any offence, in Guatemala or anywhere else.",
+        "Jorge has never been arrested, charged or convicted of any offense, in Guatemala or anywhere else.",
         "Jorge has never been in removal proceedings. Apart from the refusal of October 27, 2026, he has never had a "
         "U.S. visa refused, and after each of his visits, in 2012 and 2016, he left the United States within the time "
         "he was admitted for.",
