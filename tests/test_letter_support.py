@@ -279,3 +279,12 @@ def test_the_index_note_says_where_the_page_numbers_are_and_mentions_translation
         text = note(path)
         assert "stamped on each page (at the foot; on the forms, at the top)" in text
         assert ("followed by its English translation" in text) == translated, (path, text)
+
+
+def test_a_fee_element_cites_a_consent_at_its_page_not_the_whole_document():
+    """A third attorney's read: Ana's (b)(2)(A) element cited the father's consent as pp. 54-55 (p. 55 is his
+    passport copy); an exhibit without the element's passage is cited at its consent or status page."""
+    _, text, refs = _render(CHILD)
+    part = text.split("Request for exception from the parole fee", 1)[1]
+    i = refs["father_consent"]
+    assert f"Exhibit {i.letter}, p. {i.first_page}," in part and f"Exhibit {i.letter}, pp." not in part
