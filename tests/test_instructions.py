@@ -226,3 +226,16 @@ def test_the_g1450_signature_has_no_invented_part_or_item():
 
     sig = load_formdef("G-1450").model.signatures[0]
     assert (sig.part, sig.item) == ("", "") and sig.who == "card holder"
+
+
+def test_the_payment_and_notice_forms_editions_are_listed_to_re_check(sample_copy, tmp_path):
+    """A third attorney's read: the G-1450 on top of every set was never listed among the facts to re-check, though
+    the rules note a newer edition reported; check's editions note named only the I-131 and I-134."""
+    from packetgen.case.checks import run_checks
+
+    text, _ = _built(sample_copy, tmp_path, "trial-witness")
+    facts = text.split("Facts used", 1)[1]
+    assert "forms.g1450.edition" in facts and "forms.g1145.edition" in facts
+    note = next(f for f in run_checks(load_case(SAMPLES / "trial-witness" / "case.json"), today=dt.date(2026, 12, 2))
+                if f.code == "forms.editions")
+    assert "G-1145 ed." in note.message and "uscis.gov/g-1450" in note.fix

@@ -180,8 +180,10 @@ def _forms_fees(case, out: _Out, today, filing_date):
             "request.parole_fee_exception")
     out.add("info", "forms.editions", g,
             f"forms used: I-131 ed. {rule('forms.i131.edition')}, I-134 ed. {rule('forms.i134.edition')}, "
-            f"G-1450 ed. {rule('forms.g1450.edition')} (as of {facts['forms.i131.edition']['as_of']})",
-            "re-check the editions on uscis.gov/i-131 and uscis.gov/i-134 before mailing", None)
+            f"G-1450 ed. {rule('forms.g1450.edition')}, G-1145 ed. {rule('forms.g1145.edition')} (as of "
+            f"{facts['forms.i131.edition']['as_of']})",
+            "re-check the editions on uscis.gov/i-131, uscis.gov/i-134, uscis.gov/g-1450 and uscis.gov/g-1145 before "
+            "mailing ('packetgen rules' gives each edition's source and date)", None)
     out.add("info", "forms.count", g,
             f"{n} Form I-131, {sum(len(s.supports) for s in case.supporters)} Form I-134 and "
             f"{n if pay in ('G-1450', 'G-1650') else 0} payment form(s): one set per beneficiary",

@@ -449,7 +449,8 @@ def render_filing_instructions(case, signatures: list[dict], *, today: dt.date, 
     story.append(P("From packetgen/data/rules.json and any rules override ('packetgen rules' lists them). C = confirmed from a primary source, S = secondary, "
                    "U = unconfirmed. Re-check anything older than six months on uscis.gov before mailing.", small))
     listed = ["fees.i131_paper", "payment.accepted_methods", "payment.checks_rejected_from", "address.lockbox_usps",
-              "address.lockbox_courier", "forms.i131.edition", "forms.i134.edition", *used, "payment.g1651",
+              "address.lockbox_courier", "forms.i131.edition", "forms.i134.edition", "forms.g1450.edition",
+              "forms.g1145.edition", *used, "payment.g1651",
               "printing.single_sided", "printing.fasteners"]
     for key in dict.fromkeys(listed):
         f = facts.get(key)
