@@ -318,3 +318,13 @@ def test_one_person_lists_the_same_other_names_in_every_record():
         only_on_the_i131(d)
         d["supporters"][0]["other_names"] = [{"family": "Morales Pérez", "given": "Marisol"}]
     assert not by_code(run(both, DYING), "consistency.other_names_differ")
+
+
+def test_a_supporter_with_dependents_is_told_to_list_them_by_hand():
+    """A third attorney's read: Item 14 counted dependents while the Item 15 table stayed blank under oath."""
+    f = one(run(lambda d: None, WITNESS), "support.dependents_by_hand")
+    assert f.severity == "warning" and "Item 15" in f.message and f.where == "supporters[0].dependents"
+
+    def none(d):
+        d["supporters"][0]["dependents"] = 0
+    assert not by_code(run(none, WITNESS), "support.dependents_by_hand")

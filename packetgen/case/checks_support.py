@@ -36,6 +36,14 @@ def _support(case, out: _Out):
                     f"add '{b.id}' to the supports list of a supporter (one Form I-134 per beneficiary; the "
                     f"beneficiary may support themself)", f"beneficiaries[{i}]")
     for i, s in enumerate(case.supporters):
+        if s.dependents:
+            # the case file holds the number (Item 14), not who they are: the Item 15 rows stay blank on the form
+            out.add("warning", "support.dependents_by_hand", g,
+                    f"supporters[{i}] ({s.name.full}) has {s.dependents} dependent(s): Form I-134 Part 2 Item 15 asks "
+                    f"for each one's name, date of birth, relationship, A-Number and receipt number, and packetgen "
+                    f"leaves those rows blank (the case file gives only the number, in Item 14)",
+                    "the supporter fills in Item 15 by hand before signing, one row per dependent, so Items 14 and "
+                    "15 agree", f"supporters[{i}].dependents")
         own = [e for e in case.evidence if e.supporter == s.id or s.id in e.about]
         if not any(e.category == "supporter_financial" for e in own):
             out.add("warning", "support.financial_evidence_missing", g,
