@@ -142,7 +142,7 @@ ITEMS = [
     ("0250", "Pharmacy and intravenous solutions (inpatient stay)", "Facility", 1, 4970.00),
     ("0278", "Conduit, implants and surgical supplies", "Facility", 1, 6050.00),
     ("99214", "Outpatient cardiology follow-up visits", "Professional", 8, 310.00),
-    ("93597", "Follow-up cardiac catheterization (about 12 weeks after surgery)", "Cardiology", 1, 9800.00),
+    ("93597", "Follow-up cardiac catheterization (about 16 to 20 weeks after surgery)", "Cardiology", 1, 9800.00),
 ]
 
 
@@ -226,11 +226,11 @@ def statement(path):
         "at his side to consent to his treatment and to learn his care after discharge. My brother will stay in "
         "Tegucigalpa with their younger daughter, who is three, and will keep working.",
         "On September 15, 2026, Ana and Mateo applied for B-2 visas for medical treatment at the U.S. Embassy in "
-        "Tegucigalpa. Both were refused under section 214(b) of the Immigration and Nationality Act. The officer "
-        "did not look at the medical letters. The earliest new interview appointment offered to us was in "
+        "Tegucigalpa. Both were refused under section 214(b) of the Immigration and Nationality Act; Ana told me that "
+        "the medical letters were not discussed at the interview. The earliest new interview appointment offered to us was in "
         "November 2027, far too late for Mateo.",
         "The hospital has approved charity care for 80 percent of the estimated cost of $148,600. I will pay the "
-        "remaining balance of $29,720 in instalments, as agreed with the hospital, and I have already set aside the "
+        "remaining balance of $29,720 in installments, as agreed with the hospital, and I have already set aside the "
         "$10,000 deposit. Ana and Mateo will live with me in my apartment, which is ten minutes from the hospital, "
         "and I will pay for their food, local transport and everything else they need. My salary and savings are "
         "shown in my employer's letter and my bank statements.",

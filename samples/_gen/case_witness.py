@@ -68,7 +68,7 @@ def usao(path):
         "<b>Ms. Rowena Santos Macaraeg</b> (date of birth April 17, 1987), a public high-school teacher in Cebu City, "
         "is a victim of the charged scheme and an essential witness for the United States. She dealt directly with "
         "both defendants, paid $9,450 in fees, gave the investigating agents her original receipts, messages and "
-        "contracts in 2024, and organised the complaints of thirty-one other victims. Her testimony is needed to authenticate those records, to identify "
+        "contracts in 2024, and organized the complaints of thirty-one other victims. Her testimony is needed to authenticate those records, to identify "
         "the defendants, and to describe the representations they made. No other witness can give this evidence.",
         "The Court has set the jury trial to begin on <b>February 22, 2027</b> (order of October 6, 2026, enclosed). We "
         "expect to call Ms. Macaraeg during the first week of trial and need her in Las Vegas from February 15, 2027 "
