@@ -531,6 +531,7 @@ def _manifest(case: Case, written, warnings, findings, date, *, draft, flatten, 
             "output": {"file": b.plan.file_name, "sha256": sha, "pages": page_map.total, "bytes": size},
             "sections": {
                 "letter": [page_map.letter.first, page_map.letter.last],
+                "letter_signature": [page_map.letter.first + p - 1 for p in b.letter.signature_pages],
                 "forms": [{"form": f.form_id, "edition": f.edition, "official": f.official, "title": f.title,
                            "beneficiary": f.beneficiary_id, "supporter": f.supporter_id, "pages": [s.first, s.last],
                            "values": f.values, "overflow": f.overflow, "signatures": f.signatures,

@@ -333,8 +333,10 @@ def test_review_page_lists_the_signatures_outside_the_forms_own_signature_fields
     form["overflow"][0]["where"] = "Part 13 row 3 (page 3)"            # the form's last page carries answers
     ex = m["sections"]["exhibits"][0]
     ex["translation"] = {"pages": ex["document_pages"], "certificate": "generated"}
+    m["sections"]["letter_signature"] = [m["sections"]["letter"][1]]    # the line on the letter's last page
     (folder / "manifest.json").write_text(json.dumps(m, ensure_ascii=False), encoding="utf-8")
     assert CliRunner().invoke(cli, ["preview", str(folder)]).exit_code == 0
     text = re.sub(r"<[^>]+>", "", (folder / "preview" / "index.html").read_text(encoding="utf-8"))
     assert f"sign and date the additional-information sheet on p. {form['pages'][0] + 2}" in text
     assert f"the translator signs the certificate of translation on p. {ex['document_pages'][1]}" in text
+    assert f"the signer signs the letter on p. {m['sections']['letter'][1]}" in text

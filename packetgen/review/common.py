@@ -80,7 +80,8 @@ def sections_from_manifest(manifest: dict, pages: int) -> list[Section]:
     out: list[Section] = []
     sp = _span(secs.get("letter"))
     if sp:
-        out.append(Section("letter", "letter", "Cover letter", "Cover letter and exhibit index", *sp, LETTER_COLOUR))
+        out.append(Section("letter", "letter", "Cover letter", "Cover letter and exhibit index", *sp, LETTER_COLOUR,
+                           {"signature_pages": list(secs.get("letter_signature") or [])}))
     for i, f in enumerate(secs.get("forms") or [], 1):
         sp = _span(f.get("pages"))
         if sp:

@@ -289,6 +289,8 @@ def _html_contents(sections: list[Section], pages: list[RenderedPage]) -> list[s
                 details.append(f"✍ sign and date the additional-information sheet on {where}")
         else:
             chip_text = "✉" if s.kind == "letter" else "…"
+            for pp in (info.get("signature_pages") or []) if s.kind == "letter" else []:
+                details.append(f"✍ the signer signs the letter on {_page_link(pages, pp, f'p. {pp}')}")
         h.append(f'<tr><td><span class="chip" style="background:{s.colour}">{_e(chip_text)}</span></td>'
                  f"<td><b>{_e(s.title)}</b>{_strip(s, pages)}</td>"
                  f'<td class="num">{_page_link(pages, s.first, _pages_text(s.first, s.last))}<br>'
