@@ -484,6 +484,7 @@ def test_readonly_is_cleared_on_filled_fields(sample_forms):
 def test_long_i134_text_goes_to_part8_then_continuation_sheets(case):
     long = " ".join(f"Support item {i}: housing, food and transport for the whole stay." for i in range(60))
     case.supporters[0].will_provide = long
+    case.supporters[0].contributions = None          # Item 19 prints will_provide then
     f = fill_i134(case)
     moved = [o for o in f.overflow if (o["part"], o["item"]) == ("2", "19")]
     assert moved and "Part 8 rows" in moved[0]["where"] and "continuation sheet" in moved[0]["where"]
@@ -646,3 +647,22 @@ def test_a_rotated_field_with_a_background_shows_its_value(case, tmp_path):
     assert raw.FPDFPage_Flatten(page.raw, raw.FLAT_NORMALDISPLAY) == raw.FLATTEN_SUCCESS
     page.close()
     assert "Reyes Castillo" in doc[5].get_textpage().get_text_range()
+
+
+def test_i134_item_19_gives_type_amount_and_duration_when_the_case_has_them():
+    """A third attorney's read: Item 19 asks for the type, amount and duration of each contribution and printed only
+    the type (will_provide, which the letter quotes). supporters[].contributions fills it; will_provide otherwise."""
+    from packetgen.case.load import load_case
+    from packetgen.forms.fill import fill_case_forms
+
+    from .conftest import SAMPLES
+
+    case = load_case(SAMPLES / "dying-parent" / "case.json")
+    s = case.supporters[0]
+    i134 = next(f for f in fill_case_forms(case) if f.form_id == "I-134")
+    item = " ".join(next(v["value"] for v in i134.values if (v["part"], v["item"]) == ("2", "19")).split())
+    assert item == s.contributions and "$412.50" in item and "April 4, 2027" in item
+    s.contributions = None
+    i134 = next(f for f in fill_case_forms(case) if f.form_id == "I-134")
+    item = " ".join(next(v["value"] for v in i134.values if (v["part"], v["item"]) == ("2", "19")).split())
+    assert item == s.will_provide

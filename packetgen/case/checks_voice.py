@@ -141,12 +141,14 @@ def check_voice(case, out: _Out) -> None:
                 f"write it as {pet.name.given} would on the form: 'I' and 'my' for {pet.name.given}, names for "
                 "everyone else", "request.summary")
     for i, s in enumerate(case.supporters):
-        if not s.will_provide:
-            continue
-        m = _third_person_pattern(case, s, petitioner=False).search(norm_name(_unquoted(s.will_provide)))
-        if m:
-            out.add("warning", "letter.voice", g,
-                    f"supporters[{i}].will_provide is {s.name.full}'s own description on Form I-134, which "
-                    f"{s.name.given} signs, but it names {s.name.given} in the third person ('{m.group(0)}')",
-                    f"write it as {s.name.given} would on the form ('a room in my apartment, food, local transport')",
-                    f"supporters[{i}].will_provide")
+        for key in ("will_provide", "contributions"):       # both are the supporter's own words on Form I-134
+            text = getattr(s, key, None)
+            if not text:
+                continue
+            m = _third_person_pattern(case, s, petitioner=False).search(norm_name(_unquoted(text)))
+            if m:
+                out.add("warning", "letter.voice", g,
+                        f"supporters[{i}].{key} is {s.name.full}'s own description on Form I-134, which "
+                        f"{s.name.given} signs, but it names {s.name.given} in the third person ('{m.group(0)}')",
+                        f"write it as {s.name.given} would on the form ('a room in my apartment, food, local "
+                        "transport')", f"supporters[{i}].{key}")

@@ -232,6 +232,11 @@ class Supporter(Person):
     will_provide: Optional[Str] = Field(
         None, description="What support is provided (housing, food, medical costs), as the supporter writes it on Form "
         "I-134 ('a room in my apartment'); a letter the supporter does not sign quotes it.")
+    contributions: Optional[Str] = Field(
+        None, description="Form I-134 Part 2 Item 19, which asks for the type, amount and duration of each "
+        "contribution, in the supporter's words ('a room, food and local transport from January 4 to April 4, 2027; "
+        "visitor medical insurance for the stay, $412.50, paid'); when empty, will_provide is printed there. The "
+        "letter keeps quoting will_provide.")
     reads_english: Optional[bool] = Field(
         None, description="I-134 Part 4/5 Item 1: true = 'I can read and understand English'; false = the case's "
                           "interpreter read the form to the supporter. Required, never assumed.")
