@@ -288,3 +288,12 @@ def test_a_fee_element_cites_a_consent_at_its_page_not_the_whole_document():
     part = text.split("Request for exception from the parole fee", 1)[1]
     i = refs["father_consent"]
     assert f"Exhibit {i.letter}, p. {i.first_page}," in part and f"Exhibit {i.letter}, pp." not in part
+
+
+def test_the_stay_is_requested_from_arrival_if_parole_comes_later_than_the_planned_date():
+    """A third attorney's read: the samples' arrival dates are weeks away, and no letter said the dates depend on
+    the decision; the request holds for the same period from the actual arrival."""
+    for path, stay in ((DYING, "three months"), (CHILD, "six months"), (WITNESS, "two months")):
+        _, text, _ = _render(path)
+        part = _between(text, "How long, and why", "Why a visa could not be obtained")
+        assert f"If parole is authorized later, the request is for the same {stay} from the date of arrival." in part
