@@ -221,6 +221,11 @@ class _BuiltSet:
     page_map: object
     letter: object                   # LetterResult
 
+    @property
+    def letter_signature(self) -> list[int]:
+        """Packet pages of the letter's signature line (for the instructions and the manifest)."""
+        return [self.page_map.letter.first + p - 1 for p in self.letter.signature_pages]
+
 
 def _finish(case, sets, exhibits, forms, first_pass, findings, warnings, *, date, outdir, templates_dir, draft, force,
             flatten, say, t0, workdir, keep_links: bool = False) -> BuildResult:
@@ -264,7 +269,7 @@ def _finish(case, sets, exhibits, forms, first_pass, findings, warnings, *, date
     set_rows = [{"number": b.plan.number, "file": b.plan.file_name, "beneficiaries": b.plan.beneficiary_ids,
                  "pages": b.page_map.total, "forms": [f.form_id for f in b.forms],
                  "letter": (b.page_map.letter.first, b.page_map.letter.last),
-                 "letter_signature": [b.page_map.letter.first + p - 1 for p in b.letter.signature_pages],
+                 "letter_signature": b.letter_signature,
                  "i131_first": [s.first for f, s in zip(b.forms, b.page_map.forms) if f.form_id == "I-131"]}
                 for b in built]
     state = fileability(findings, standins)
@@ -531,7 +536,7 @@ def _manifest(case: Case, written, warnings, findings, date, *, draft, flatten, 
             "output": {"file": b.plan.file_name, "sha256": sha, "pages": page_map.total, "bytes": size},
             "sections": {
                 "letter": [page_map.letter.first, page_map.letter.last],
-                "letter_signature": [page_map.letter.first + p - 1 for p in b.letter.signature_pages],
+                "letter_signature": b.letter_signature,
                 "forms": [{"form": f.form_id, "edition": f.edition, "official": f.official, "title": f.title,
                            "beneficiary": f.beneficiary_id, "supporter": f.supporter_id, "pages": [s.first, s.last],
                            "values": f.values, "overflow": f.overflow, "signatures": f.signatures,

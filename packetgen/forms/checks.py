@@ -20,11 +20,11 @@ def check_boxes(case, out: _Out, forms_dir=None) -> None:
     reports the same from the filled forms).  Messages name the form, item and label, never the value."""
     from packetgen.forms.questions import cut_values
 
-    for title, m in cut_values(case, forms_dir):
+    for title, fd, m in cut_values(case, forms_dir):
         over = m.why.split(":")[0] if ":" in m.why else m.why
         head = f"{title}, Part {m.part} Item {m.item} ('{_short(m.label)}') does not fit its box ({over})"
-        where_whole = "Part 13" if title.startswith("Form I-131") else \
-            "Part 8" if title.startswith("Form I-134") else "nowhere on the form (complete it by hand)"
+        ov = fd.model.overflow
+        where_whole = f"Part {ov.part}" if ov is not None else "nowhere on the form (complete it by hand)"
         if m.box == "blank":
             out.add("info", "form.box_blank", "Forms and fees",
                     f"{head}: a part of it would be another number, so the box is left blank and the whole is in "

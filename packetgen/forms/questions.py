@@ -27,8 +27,8 @@ def _case_forms(case):
             yield fd134, i134_context(case, s, b), f"Form I-134 by {s.id} for {b.id}"
 
 
-def cut_values(case, forms_dir=None) -> list[tuple[str, Moved]]:
-    """(form title, moved value) for each single-line value that will not fit its box, planned exactly as
+def cut_values(case, forms_dir=None) -> list[tuple[str, object, Moved]]:
+    """(form title, field map, moved value) for each single-line value that will not fit its box, planned exactly as
     ``build`` fills the form (the installed official PDF's boxes, else the stand-in's): the box shows the
     beginning of a name or address line, or stays blank for a number, date or e-mail address, and the
     Additional Information part holds the whole.  A form that cannot be planned (a field map and PDF that
@@ -38,7 +38,7 @@ def cut_values(case, forms_dir=None) -> list[tuple[str, Moved]]:
     from packetgen.forms.plan import _Plan
     from packetgen.forms.template import template_for
 
-    out: list[tuple[str, Moved]] = []
+    out: list[tuple[str, object, Moved]] = []
     for fd, ctx, title in _case_forms(case):
         try:
             tpl, _, _ = template_for(fd, forms_dir)
@@ -47,7 +47,7 @@ def cut_values(case, forms_dir=None) -> list[tuple[str, Moved]]:
                 plan.plan_entry(i, e)
         except PacketgenError:
             continue
-        out += [(title, m) for m in plan.moved if m.box]
+        out += [(title, fd, m) for m in plan.moved if m.box]
     return out
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from .bank import Account, bank_statements
-from .civil import _seal, certificate_es, translation_en
+from .civil import _seal, translated_certificate
 from .common import (A4, S, Drawn, Letterhead, PageBreak, Paragraph, Spacer, Table, TableStyle, appointment_table, build_doc,
                      colors, esc, fare_table, flight_table, inch, letter, signature_block, translated_letter)
 from .forms import cost_estimate, declaration
@@ -542,10 +542,10 @@ CERT_EN = {
 
 
 def birth(out: Path):
-    certificate_es(out / "birth-certificate-es.pdf", CERT, pagesize=A4)
-    translation_en(out / "birth-certificate-en.pdf", CERT_EN,
-                   "English translation of the attached birth certificate issued in Spanish by the Registro Nacional "
-                   "de las Personas, Honduras, on October 12, 2026. Translated on October 20, 2026.")
+    translated_certificate(out, "birth-certificate", CERT, CERT_EN,
+                           "English translation of the attached birth certificate issued in Spanish by the Registro "
+                           "Nacional de las Personas, Honduras, on October 12, 2026. Translated on October 20, 2026.",
+                           pagesize=A4)
 
 
 def photos(out: Path):

@@ -8,7 +8,7 @@ from pathlib import Path
 from reportlab.lib.pagesizes import LETTER
 
 from .bank import Account, bank_statements
-from .civil import certificate_es, translation_en
+from .civil import translated_certificate
 from .common import (S, Drawn, Letterhead, Paragraph, Spacer, Table, TableStyle, appointment_table, build_doc, colors,
                      fare_table, flight_table, inch, letter, translated_letter)
 from .forms import declaration
@@ -203,14 +203,10 @@ CERT_MARISOL_EN = _sister(CERT_EN, {"JORGE ALBERTO MORALES PÉREZ": "MARISOL MOR
 
 
 def birth(out: Path):
-    certificate_es(out / "birth-certificate-es.pdf", CERT, pagesize=LETTER)
-    translation_en(out / "birth-certificate-en.pdf", CERT_EN,
-                   "English translation of the attached birth certificate issued in Spanish by the Registro Nacional "
-                   "de las Personas (RENAP), Guatemala, on November 5, 2026. Translated on November 10, 2026.")
-    certificate_es(out / "birth-certificate-marisol-es.pdf", CERT_MARISOL, pagesize=LETTER)
-    translation_en(out / "birth-certificate-marisol-en.pdf", CERT_MARISOL_EN,
-                   "English translation of the attached birth certificate issued in Spanish by the Registro Nacional "
-                   "de las Personas (RENAP), Guatemala, on November 5, 2026. Translated on November 10, 2026.")
+    note = ("English translation of the attached birth certificate issued in Spanish by the Registro Nacional de las "
+            "Personas (RENAP), Guatemala, on November 5, 2026. Translated on November 10, 2026.")
+    translated_certificate(out, "birth-certificate", CERT, CERT_EN, note, pagesize=LETTER)
+    translated_certificate(out, "birth-certificate-marisol", CERT_MARISOL, CERT_MARISOL_EN, note, pagesize=LETTER)
 
 
 # Jorge's hardware store: the certification of its entry in the commercial registry (Registro Mercantil), with the
@@ -275,10 +271,10 @@ BUSINESS_EN = {
 
 
 def business(out: Path):
-    certificate_es(out / "business-registration-es.pdf", BUSINESS, pagesize=LETTER)
-    translation_en(out / "business-registration-en.pdf", BUSINESS_EN,
-                   "English translation of the attached certification issued in Spanish by the Registro Mercantil "
-                   "General de la República, Guatemala, on November 12, 2026. Translated on November 17, 2026.")
+    translated_certificate(out, "business-registration", BUSINESS, BUSINESS_EN,
+                           "English translation of the attached certification issued in Spanish by the Registro "
+                           "Mercantil General de la República, Guatemala, on November 12, 2026. Translated on "
+                           "November 17, 2026.", pagesize=LETTER)
 
 
 PARISH = Letterhead(

@@ -223,3 +223,9 @@ def translation_en(path, cert: dict, translator_note: str) -> None:
               Paragraph(f"[QR code] {esc(cert['code'])} \u2014 {esc(cert['verify'])}"
                         + (f" \u2014 {esc(cert['fee'])}" if cert.get("fee") else ""), S["small"])]
     build_doc(path, story, pagesize=LETTER, title=f"Translation - {cert['title']}", author="translator")
+
+
+def translated_certificate(out, stem: str, cert: dict, cert_en: dict, translator_note: str, pagesize=A4) -> None:
+    """A Spanish certificate (``<stem>-es.pdf``) and its English translation (``<stem>-en.pdf``)."""
+    certificate_es(out / f"{stem}-es.pdf", cert, pagesize=pagesize)
+    translation_en(out / f"{stem}-en.pdf", cert_en, translator_note)
