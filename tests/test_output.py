@@ -63,6 +63,23 @@ def test_stale_parts_are_removed_only_when_a_journal_names_them(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == [".packet.pdf.abc.part", "notes.part"]
 
 
+def test_a_build_killed_while_writing_the_journal_or_the_record_leaves_nothing_behind(tmp_path, monkeypatch):
+    """The journal and the record are written through fixed-name temporaries ('..packetgen-commit.part'), so one
+    left by a build killed while writing it is removed by the next; a random name listed nowhere stayed for good
+    (seen as a rare failure of test_killed_build_leaves_previous_packet_or_none)."""
+    import packetgen.packet.output as output
+
+    names = []
+    real = output.os.replace
+    monkeypatch.setattr(output.os, "replace", lambda a, b: names.append(Path(a).name) or real(a, b))
+    _set(tmp_path, OLD)
+    assert f".{JOURNAL_NAME}.part" in names and f".{RECORD_NAME}.part" in names
+    for name in (JOURNAL_NAME, RECORD_NAME):
+        (tmp_path / f".{name}.part").write_bytes(b'{"half')
+    assert recover_outdir(tmp_path) == []
+    assert not list(tmp_path.glob(".*.part"))
+
+
 def _set(outdir, files: dict, **kw):
     with OutputSet(outdir, **kw) as out:
         for name, data in files.items():

@@ -204,7 +204,8 @@ def read_record(outdir: Path) -> Record:
 def _write_record(outdir: Path, rec: Record) -> None:
     obj = {"case": {"file": rec.identity.file, "case_name": rec.identity.case_name} if rec.identity else None,
            "files": rec.files, "history": rec.history[-_HISTORY:]}
-    write_atomic(outdir / RECORD_NAME, (json.dumps(obj, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+    write_atomic(outdir / RECORD_NAME, (json.dumps(obj, indent=1, ensure_ascii=False) + "\n").encode("utf-8"),
+                 fixed_temp=True)
 
 
 def record_written(outdir: Path, sha256: str) -> None:
@@ -271,8 +272,22 @@ class _Pending:
         self.sha256: Optional[str] = None    # set by a writer that hashes as it writes
 
 
-def _mkstemp(path: Path):
+def _bookkeeping_temp(name: str) -> str:
+    """The fixed temporary name of one of packetgen's own files in an output folder ('..packetgen-commit.part').
+
+    The journal and the record are rewritten under the folder's lock, so one fixed name each is enough, and a
+    build killed while writing one leaves a name the next build knows to remove (:func:`recover_outdir`); a random
+    name would stay behind, since no journal lists it."""
+    return f".{name}.part"
+
+
+def _mkstemp(path: Path, fixed: bool = False):
     try:
+        if fixed:
+            tmp = path.parent / _bookkeeping_temp(path.name)
+            refuse_special(tmp)
+            flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+            return os.open(tmp, flags, 0o600), str(tmp)
         return tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     except OSError as exc:
         raise OutputError(f"{path}: cannot write ({exc.strerror})",
@@ -280,14 +295,15 @@ def _mkstemp(path: Path):
 
 
 @contextlib.contextmanager
-def atomic_writer(path: Path):
+def atomic_writer(path: Path, *, fixed_temp: bool = False):
     """Like :func:`write_atomic`, for writers that stream: yields the temporary file (``.fh``, ``.path``).
 
     On a clean exit the file is flushed, synced and renamed over ``path``; on any
-    error it is removed and ``path`` is untouched.
+    error it is removed and ``path`` is untouched.  ``fixed_temp``: packetgen's own bookkeeping files, written
+    under the folder's lock (:func:`_bookkeeping_temp`).
     """
     refuse_special(path)
-    fd, tmp = _mkstemp(path)
+    fd, tmp = _mkstemp(path, fixed_temp)
     try:
         with os.fdopen(fd, "wb") as fh:
             os.fchmod(fh.fileno(), 0o600)
@@ -306,9 +322,9 @@ def atomic_writer(path: Path):
         raise
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, *, fixed_temp: bool = False) -> None:
     """Write ``data`` to ``path`` via a same-folder temporary file and rename; mode 0600."""
-    with atomic_writer(path) as pending:
+    with atomic_writer(path, fixed_temp=fixed_temp) as pending:
         pending.fh.write(data)
 
 
@@ -367,7 +383,7 @@ class OutputSet:
     def _journal(self, state: str) -> None:
         obj = {"state": state, "pid": os.getpid(),
                "files": [{"name": s.name, "temp": s.temp, "sha256": s.sha256} for s in self.staged]}
-        write_atomic(self.outdir / JOURNAL_NAME, (json.dumps(obj) + "\n").encode("utf-8"))
+        write_atomic(self.outdir / JOURNAL_NAME, (json.dumps(obj) + "\n").encode("utf-8"), fixed_temp=True)
 
     @contextlib.contextmanager
     def file(self, name: str):
@@ -463,10 +479,15 @@ class OutputSet:
 def recover_outdir(outdir: Path) -> list[str]:
     """Remove what a killed build left (under the lock): its temporaries, or a half-renamed set.
 
-    Only files named in the journal are touched, never files recognised by their name alone.
+    Only files named in the journal are touched, and the fixed-name temporaries of the journal and the record
+    themselves (:func:`_bookkeeping_temp`): never a user's file recognised by its name alone.
     Returns warnings for the build to report.
     """
     journal = outdir / JOURNAL_NAME
+    for name in (JOURNAL_NAME, RECORD_NAME):     # a bookkeeping file's own temporary, from a build killed writing it
+        with contextlib.suppress(OSError, OutputError):
+            if refuse_special(outdir / _bookkeeping_temp(name)):
+                os.unlink(outdir / _bookkeeping_temp(name))
     data = _read_small(journal)
     if data is None:
         refuse_special(journal)
